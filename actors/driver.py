@@ -1,0 +1,215 @@
+"""The sweep driver: config -> plan -> pending tasks -> Tune trials on pooled actors ->
+Parquet rows -> summary. Idempotent and resumable: tasks that already have rows are
+skipped, so rerunning the same command after a kill finishes the sweep and a second rerun
+does nothing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import ray
+
+from actors.executor import point_trial
+from actors.pool import NAMESPACE, POOL_NAME, ActorPool
+from actors.resources import cluster_capacity, validate_requests
+from actors.workloads import get_binding
+from qray.config import SweepConfig
+from qray.results import read_ids, update_latest
+from qray.results.writer import write_text_atomic
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = REPO_ROOT / "jobs" / "conf" / "simulators.yaml"
+FAILED_STATUSES = frozenset({"error", "timeout"})
+
+
+@dataclass
+class SweepReport:
+    """What a sweep did."""
+
+    sweep_id: str
+    sweep_dir: Path
+    total_tasks: int
+    skipped_tasks: int
+    run_tasks: int
+    trials: int
+    trial_errors: list[str] = field(default_factory=list)
+    pool_stats: dict[str, Any] = field(default_factory=dict)
+    unreadable_files: list[str] = field(default_factory=list)
+    elapsed_s: float = 0.0
+    summary_md: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return not self.trial_errors
+
+
+def connect(cfg: SweepConfig) -> bool:
+    """Connect to Ray as configured; returns True when this call started a local Ray.
+
+    ``ray.address: null`` joins the cluster in ``RAY_ADDRESS`` (``ray job submit`` sets
+    it) and otherwise starts an embedded local Ray; ``auto`` joins a ``ray start``
+    cluster; ``local`` always starts an embedded one.
+    """
+    if ray.is_initialized():
+        return False
+    address = cfg.ray.address
+    if address is None:
+        address = os.environ.get("RAY_ADDRESS") or "local"
+    if address == "local":
+        pythonpath = os.pathsep.join(
+            p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
+        )
+        ray.init(
+            num_cpus=cfg.ray.num_cpus,
+            include_dashboard=cfg.ray.include_dashboard,
+            dashboard_host=cfg.ray.dashboard_host,
+            namespace=NAMESPACE,
+            runtime_env={"env_vars": {"PYTHONPATH": pythonpath}},
+        )
+        return True
+    ray.init(address=address, namespace=NAMESPACE)
+    return False
+
+
+def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
+              summarize: bool | None = None) -> SweepReport:
+    """Run (or resume) the sweep described by ``cfg``.
+
+    Validation (config, plan, resources) happens before anything is written.
+    """
+    t0 = time.perf_counter()
+    binding = get_binding(cfg.workload)
+    plan = binding.plan(cfg)  # raises before Ray starts
+    keys = sorted({binding.actor_key(p) for p in plan.points})
+    requests = {k: binding.resources(cfg, k) for k in keys}
+    started = connect(cfg)
+    try:
+        validate_requests(requests)
+        report = _execute(cfg, binding, plan, keys, rerun_failed=rerun_failed)
+    finally:
+        if started:
+            ray.shutdown()
+    if summarize if summarize is not None else cfg.summarize:
+        from qray.summary import summarize_sweep
+
+        report.summary_md = summarize_sweep(report.sweep_dir).markdown
+    report.elapsed_s = time.perf_counter() - t0
+    return report
+
+
+def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
+             rerun_failed: bool) -> SweepReport:
+    from ray import tune
+
+    sweep_id = cfg.resolved_sweep_id
+    sweep_dir = cfg.sweep_dir
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    _write_manifest(cfg, sweep_dir)
+    update_latest(sweep_dir.parent, sweep_id)
+
+    existing, problems = read_ids(sweep_dir / cfg.workload)
+    pending_points: list[dict[str, Any]] = []
+    skipped = 0
+    for point in plan.points:
+        todo = set()
+        for task in point.tasks:
+            status = existing.get(task.strong_id)
+            if status is None or (rerun_failed and status in FAILED_STATUSES):
+                todo.add(task.strong_id)
+            else:
+                skipped += 1
+        if todo:
+            key = binding.actor_key(point)
+            pending_points.append({
+                "point_id": point.point_id,
+                "key": key,
+                "label": f"{key}-{point.point_id[:8]}",
+                "specs": binding.task_specs(point, cfg, sweep_id, only=todo),
+            })
+    n_run = sum(len(p["specs"]) for p in pending_points)
+    log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials", sweep_id,
+             plan.n_tasks, skipped, n_run, len(pending_points))
+    report = SweepReport(sweep_id, sweep_dir, plan.n_tasks, skipped, n_run,
+                         len(pending_points),
+                         unreadable_files=[str(p.path) for p in problems])
+    if not pending_points:
+        return report
+
+    specs = {k: binding.actor_spec(cfg, k) for k in keys}
+    pool = ActorPool.options(name=POOL_NAME, namespace=NAMESPACE).remote(
+        specs, cluster_capacity())
+    ctx = {
+        "workload": cfg.workload,
+        "sweep_dir": str(sweep_dir),
+        "pool_name": POOL_NAME,
+        "batch_size": cfg.actor.batch_size,
+        "warmup": getattr(cfg, "warmup", 0),
+    }
+    points = {p["label"]: p for p in pending_points}
+    trainable = tune.with_resources(
+        tune.with_parameters(point_trial, ctx=ctx, points=points),
+        {"cpu": 0, "memory": 64 * 2**20},
+    )
+    tuner = tune.Tuner(
+        trainable,
+        param_space={"point": tune.grid_search(list(points))},
+        tune_config=tune.TuneConfig(
+            max_concurrent_trials=cfg.max_parallel,
+            reuse_actors=True,
+            trial_name_creator=lambda t: t.config["point"],
+            trial_dirname_creator=lambda t: t.config["point"],
+        ),
+        run_config=tune.RunConfig(
+            name=f"tune-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
+            storage_path=str(sweep_dir / "_tune"),
+            failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
+            verbose=1,
+        ),
+    )
+    try:
+        results = tuner.fit()
+        report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
+        report.pool_stats = ray.get(pool.get_stats.remote())
+    finally:
+        try:
+            ray.get(pool.shutdown.remote(), timeout=30)
+        finally:
+            ray.kill(pool)
+    for err in report.trial_errors:
+        log.error("trial failed after retries: %s", err)
+    return report
+
+
+def _write_manifest(cfg: SweepConfig, sweep_dir: Path) -> None:
+    manifest = {
+        "sweep_id": cfg.resolved_sweep_id,
+        "workload": cfg.workload,
+        "config": cfg.to_dict(),
+    }
+    write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), sweep_dir / "sweep.json")
+
+
+def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] | tuple = (),
+          *, rerun_failed: bool = False, summarize: bool | None = None) -> SweepReport:
+    """Run a sweep from Python: ``actors.sweep("jobs/conf/simulators.yaml", ["shots=500"])``.
+
+    ``config`` is a YAML path, an already-built config, or None for the default config.
+    """
+    from qray.config import load_config
+
+    if isinstance(config, SweepConfig):
+        cfg = config
+        if overrides:
+            raise ValueError("overrides apply to a YAML config, not to a built SweepConfig")
+    else:
+        cfg = load_config(config, list(overrides), default_path=DEFAULT_CONFIG)
+    return run_sweep(cfg, rerun_failed=rerun_failed, summarize=summarize)

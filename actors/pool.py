@@ -1,0 +1,146 @@
+"""The actor pool: creates, names, shares, evicts and recycles the long-lived actors.
+
+A sweep may name more backends than the cluster can host at once (eight 1-CPU simulator
+actors on a 2-CPU laptop). The pool keeps the reservations of live actors within the
+cluster's capacity: it creates an actor when a trial first needs it, evicts the least
+recently used idle one when room is needed, and restarts an actor's process when the actor
+asks to be recycled (task count or RSS limit), so a long sweep's memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import ray
+
+log = logging.getLogger(__name__)
+
+POOL_NAME = "qray/pool"
+NAMESPACE = "qray"
+
+
+@dataclass(frozen=True)
+class ActorSpec:
+    """How to build one named actor.
+
+    Attributes:
+        name: Ray actor name (``qray/<workload>/<key>``), shown in the dashboard.
+        cls: ``"module:Class"`` of the ``@ray.remote`` class.
+        kwargs: constructor keyword arguments.
+        options: Ray actor options (num_cpus, num_gpus, resources, max_restarts, ...).
+    """
+
+    name: str
+    cls: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def demand(self) -> dict[str, float]:
+        """Resources the actor holds while alive."""
+        need = {"CPU": float(self.options.get("num_cpus", 0) or 0),
+                "GPU": float(self.options.get("num_gpus", 0) or 0)}
+        need.update({k: float(v) for k, v in (self.options.get("resources") or {}).items()})
+        return {k: v for k, v in need.items() if v > 0}
+
+
+@ray.remote(num_cpus=0, max_restarts=0)
+class ActorPool:
+    """Serialized bookkeeping of the workload actors of one sweep."""
+
+    def __init__(self, specs: dict[str, ActorSpec], capacity: dict[str, float]) -> None:
+        logging.basicConfig(level=logging.INFO)
+        self.specs = specs
+        self.capacity = capacity
+        self.live: dict[str, Any] = {}
+        self.in_use: dict[str, int] = {}
+        self.last_used: dict[str, float] = {}
+        self.pending_recycle: dict[str, str] = {}
+        self.stats = {"created": 0, "evicted": 0, "recycled": 0, "replaced": 0}
+
+    def acquire(self, key: str) -> Any | None:
+        """The actor for ``key`` (created if needed), or None when no room is free yet."""
+        if key not in self.live:
+            if not self._make_room(self.specs[key].demand()):
+                return None
+            self.live[key] = self._create(key)
+        self.in_use[key] = self.in_use.get(key, 0) + 1
+        self.last_used[key] = time.monotonic()
+        return self.live[key]
+
+    def release(self, key: str, recycle_reason: str | None = None) -> None:
+        """A trial is done with ``key``'s actor; restart it if it asked to be recycled."""
+        self.in_use[key] = max(0, self.in_use.get(key, 0) - 1)
+        self.last_used[key] = time.monotonic()
+        if recycle_reason:
+            self.pending_recycle[key] = recycle_reason
+        if self.in_use[key] == 0 and key in self.pending_recycle and key in self.live:
+            reason = self.pending_recycle.pop(key)
+            log.info("recycling %s: %s", self.specs[key].name, reason)
+            ray.kill(self.live[key], no_restart=False)
+            self.stats["recycled"] += 1
+
+    def replace(self, key: str, dead: Any) -> Any:
+        """Replace ``key``'s actor after it died for good (killed or out of restarts)."""
+        current = self.live.get(key)
+        if current is not None and current._actor_id != dead._actor_id:
+            return current  # another trial already replaced it
+        log.warning("replacing dead actor %s", self.specs[key].name)
+        self.live[key] = self._create(key)
+        self.stats["replaced"] += 1
+        return self.live[key]
+
+    def get_stats(self) -> dict[str, Any]:
+        """Counters (created, evicted, recycled, replaced) and the live actor names."""
+        return {**self.stats, "live": sorted(self.specs[k].name for k in self.live)}
+
+    def shutdown(self) -> None:
+        """Kill every live actor."""
+        for handle in self.live.values():
+            ray.kill(handle, no_restart=True)
+        self.live.clear()
+
+    # -- internals -------------------------------------------------------------------------
+    def _held(self) -> dict[str, float]:
+        held: dict[str, float] = {}
+        for key in self.live:
+            for r, v in self.specs[key].demand().items():
+                held[r] = held.get(r, 0.0) + v
+        return held
+
+    def _fits(self, demand: dict[str, float]) -> bool:
+        held = self._held()
+        return all(held.get(r, 0.0) + v <= self.capacity.get(r, 0.0) + 1e-9
+                   for r, v in demand.items())
+
+    def _make_room(self, demand: dict[str, float]) -> bool:
+        while not self._fits(demand):
+            idle = [k for k in self.live if self.in_use.get(k, 0) == 0]
+            if not idle:
+                return False
+            victim = min(idle, key=lambda k: self.last_used.get(k, 0.0))
+            log.info("evicting idle actor %s to make room", self.specs[victim].name)
+            ray.kill(self.live.pop(victim), no_restart=True)
+            self.pending_recycle.pop(victim, None)
+            self.stats["evicted"] += 1
+        return True
+
+    def _create(self, key: str) -> Any:
+        spec = self.specs[key]
+        module, _, attr = spec.cls.partition(":")
+        cls = getattr(importlib.import_module(module), attr)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                handle = cls.options(name=spec.name, namespace=NAMESPACE,
+                                     **spec.options).remote(**spec.kwargs)
+                break
+            except ValueError as exc:  # the name of a just-killed actor is not freed yet
+                if "already taken" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.stats["created"] += 1
+        return handle

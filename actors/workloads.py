@@ -1,0 +1,99 @@
+"""Binding of each workload to its actor class, plan and row schema (the Ray side)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pyarrow as pa
+
+from actors.pool import ActorSpec
+from actors.simulator import thread_env
+from qray.config import ResourceSpec, SweepConfig
+from qray.tasks import Point
+
+
+@dataclass(frozen=True)
+class WorkloadBinding:
+    """What the generic sweep driver needs to know about one workload."""
+
+    name: str
+    schema: pa.Schema
+
+    def plan(self, cfg: SweepConfig) -> Any:
+        raise NotImplementedError
+
+    def actor_key(self, point: Point) -> str:
+        raise NotImplementedError
+
+    def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
+        raise NotImplementedError
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        raise NotImplementedError
+
+    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
+                   only: set[str] | None = None) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+
+class SimulatorsBinding(WorkloadBinding):
+    """The simulator benchmark: one ``SimulatorActor`` per backend."""
+
+    def plan(self, cfg: SweepConfig) -> Any:
+        from qray.simulators.workload import plan
+
+        return plan(cfg)  # type: ignore[arg-type]
+
+    def actor_key(self, point: Point) -> str:
+        return str(point.params["backend"])
+
+    def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
+        from qray.simulators.registry import BACKENDS
+
+        spec = cfg.resources_for(key)
+        if BACKENDS[key].gpu and spec.num_gpus == 0 and key not in cfg.resources:
+            spec = replace(spec, num_gpus=0.25)
+        return spec
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        res = self.resources(cfg, key)
+        threads = res.threads
+        options: dict[str, Any] = {
+            "num_cpus": res.num_cpus,
+            "num_gpus": res.num_gpus,
+            "max_restarts": cfg.actor.max_restarts,
+            "max_task_retries": 2,
+            "runtime_env": {"env_vars": thread_env(threads)},
+        }
+        if res.resources:
+            options["resources"] = dict(res.resources)
+        name = f"qray/simulators/{key}"
+        kwargs = {
+            "backend": key,
+            "threads": threads,
+            "actor_name": name,
+            "worker_kwargs": {
+                "memory_budget_mb": cfg.actor.memory_budget_mb,
+                "max_tasks": cfg.actor.max_tasks,
+                "max_rss_mb": cfg.actor.max_rss_mb,
+                "exact_max_qubits": cfg.exact_max_qubits,  # type: ignore[attr-defined]
+            },
+        }
+        return ActorSpec(name=name, cls="actors.simulator:SimulatorActor", kwargs=kwargs,
+                         options=options)
+
+    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
+                   only: set[str] | None = None) -> list[dict[str, Any]]:
+        from qray.simulators.workload import task_specs
+
+        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
+
+
+def get_binding(workload: str) -> WorkloadBinding:
+    """The binding of ``workload``."""
+    if workload == "simulators":
+        from qray.simulators.rows import SCHEMA
+
+        return SimulatorsBinding("simulators", SCHEMA)
+    raise KeyError(f"no actor binding for workload {workload!r}")

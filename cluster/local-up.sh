@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Start a laptop Ray cluster: one head node bound to 127.0.0.1, dashboard and metrics on
+# loopback, token authentication on (Ray 2.60: RAY_AUTH_MODE=token plus a token file).
+#
+#   cluster/local-up.sh            # then: source <state dir>/env.sh; ray job submit ...
+#   cluster/local-down.sh          # stops exactly the processes this script started
+#
+# Settings (environment): QRAY_CLUSTER_DIR (state, default ~/.qray/local-cluster),
+# QRAY_RAY_PORT (6379), QRAY_DASHBOARD_PORT (8265), QRAY_METRICS_PORT (8080),
+# QRAY_NUM_CPUS (all cores), RAY_AUTH_TOKEN_PATH (default <state dir>/auth_token).
+set -euo pipefail
+
+STATE_DIR=${QRAY_CLUSTER_DIR:-$HOME/.qray/local-cluster}
+PORT=${QRAY_RAY_PORT:-6379}
+DASH_PORT=${QRAY_DASHBOARD_PORT:-8265}
+METRICS_PORT=${QRAY_METRICS_PORT:-8080}
+NUM_CPUS=${QRAY_NUM_CPUS:-$(nproc)}
+RAY=${RAY:-ray}
+
+mkdir -p "$STATE_DIR"
+STATE_DIR=$(cd "$STATE_DIR" && pwd)
+if [[ -f "$STATE_DIR/pgid" ]] && ps -eo pgid=,stat= | awk -v g="$(cat "$STATE_DIR/pgid")" '$1 == g && $2 !~ /^Z/ {f=1} END {exit !f}'; then
+  echo "a qray local cluster is already running (process group $(cat "$STATE_DIR/pgid")); run cluster/local-down.sh first" >&2
+  exit 1
+fi
+
+export RAY_AUTH_MODE=token
+export RAY_AUTH_TOKEN_PATH=${RAY_AUTH_TOKEN_PATH:-$STATE_DIR/auth_token}
+if [[ ! -s "$RAY_AUTH_TOKEN_PATH" ]]; then
+  (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32), end="")' > "$RAY_AUTH_TOKEN_PATH")
+fi
+# Ray replaces 127.0.0.1 with the machine's outward address unless told the cluster is
+# single-machine; this keeps every Ray port on loopback.
+export RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
+export RAY_USAGE_STATS_ENABLED=0
+
+# setsid: the head's daemons share one new process group, which local-down.sh stops.
+setsid "$RAY" start --head \
+  --node-ip-address=127.0.0.1 --port="$PORT" \
+  --dashboard-host=127.0.0.1 --dashboard-port="$DASH_PORT" \
+  --metrics-export-port="$METRICS_PORT" \
+  --num-cpus="$NUM_CPUS" --temp-dir="$STATE_DIR/tmp" \
+  --disable-usage-stats >"$STATE_DIR/start.log" 2>&1 &
+wait $! || { cat "$STATE_DIR/start.log" >&2; exit 1; }
+
+pgid=$(ps -eo pgid=,args= | awk -v d="$STATE_DIR/tmp" 'index($0, d) && /gcs_server/ {print $1; exit}')
+if [[ -z "$pgid" ]]; then
+  echo "ray start returned but no gcs_server of $STATE_DIR is running; see $STATE_DIR/start.log" >&2
+  exit 1
+fi
+echo "$pgid" >"$STATE_DIR/pgid"
+cat >"$STATE_DIR/env.sh" <<ENV
+export RAY_AUTH_MODE=token
+export RAY_AUTH_TOKEN_PATH=$RAY_AUTH_TOKEN_PATH
+export RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
+export RAY_API_SERVER_ADDRESS=http://127.0.0.1:$DASH_PORT
+ENV
+echo "Ray head on 127.0.0.1:$PORT (process group $pgid)"
+echo "dashboard: http://127.0.0.1:$DASH_PORT   metrics: http://127.0.0.1:$METRICS_PORT/metrics"
+echo "before 'ray job submit': source $STATE_DIR/env.sh"

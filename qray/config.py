@@ -1,0 +1,390 @@
+"""Config loading: YAML plus ``key=value`` overrides (omegaconf) into frozen, validated
+dataclasses.
+
+Each workload defines a dataclass deriving from :class:`SweepConfig`. Unknown keys, wrong
+types and out-of-range values raise :class:`~qray.errors.ConfigError` naming the key, the
+value and what is allowed, before any work starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from qray.errors import ConfigError, UnknownKeyError, UnknownNameError
+from qray.tasks import content_hash
+
+T = TypeVar("T")
+
+#: workload name -> "module:Class" of its config dataclass (imported lazily).
+WORKLOADS: dict[str, str] = {
+    "simulators": "qray.simulators.config:SimulatorsConfig",
+}
+
+_SWEEP_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """Ray resources reserved by one long-lived actor.
+
+    Attributes:
+        num_cpus: CPUs the actor reserves; its library's thread count is set to this.
+        num_gpus: GPU fraction (0.25 packs four actors on one GPU); only GPU backends.
+        resources: custom Ray resources, e.g. ``{"simhost": 1}``.
+    """
+
+    num_cpus: float = 1.0
+    num_gpus: float = 0.0
+    resources: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.num_cpus < 0:
+            raise ConfigError("resources.num_cpus", self.num_cpus, "a number >= 0")
+        if self.num_gpus < 0:
+            raise ConfigError("resources.num_gpus", self.num_gpus, "a number >= 0")
+        if self.num_gpus > 1 and self.num_gpus != int(self.num_gpus):
+            raise ConfigError(
+                "resources.num_gpus", self.num_gpus, "a fraction <= 1 or a whole number"
+            )
+        for name, amount in self.resources.items():
+            if amount < 0:
+                raise ConfigError(f"resources.resources.{name}", amount, "a number >= 0")
+
+    @property
+    def threads(self) -> int:
+        """Library thread count matching the reserved CPUs (at least one)."""
+        return max(1, int(self.num_cpus))
+
+
+@dataclass(frozen=True)
+class ActorConfig:
+    """Lifecycle of the long-lived workload actors.
+
+    Attributes:
+        max_tasks: recycle (restart the process) after this many tasks; 0 disables.
+        max_rss_mb: recycle when the actor's resident memory passes this many MiB.
+        max_restarts: Ray ``max_restarts`` (crashes and recycles both count).
+        memory_budget_mb: a single run may use at most this much simulator memory.
+        batch_size: tasks sent to an actor per call (amortizes the call overhead).
+    """
+
+    max_tasks: int = 200
+    max_rss_mb: float = 3072.0
+    max_restarts: int = 1000
+    memory_budget_mb: float = 4096.0
+    batch_size: int = 16
+
+    def __post_init__(self) -> None:
+        _require(self.max_tasks >= 0, "actor.max_tasks", self.max_tasks, "an integer >= 0")
+        _require(self.max_rss_mb > 0, "actor.max_rss_mb", self.max_rss_mb, "a number > 0")
+        _require(
+            self.max_restarts >= -1, "actor.max_restarts", self.max_restarts, "an integer >= -1"
+        )
+        _require(
+            self.memory_budget_mb > 0,
+            "actor.memory_budget_mb",
+            self.memory_budget_mb,
+            "a number > 0",
+        )
+        _require(self.batch_size >= 1, "actor.batch_size", self.batch_size, "an integer >= 1")
+
+
+@dataclass(frozen=True)
+class RayConfig:
+    """How the driver reaches Ray.
+
+    Attributes:
+        address: ``None`` connects to ``RAY_ADDRESS`` when set (``ray job submit`` sets it)
+            and otherwise starts an embedded local Ray; ``"auto"`` joins a running
+            ``ray start`` cluster; ``"local"`` always starts a new one.
+        num_cpus: CPUs of an embedded local Ray (default: all of the machine's).
+        include_dashboard: start the dashboard with an embedded local Ray.
+        dashboard_host: interface the embedded dashboard binds to.
+    """
+
+    address: str | None = None
+    num_cpus: int | None = None
+    include_dashboard: bool = True
+    dashboard_host: str = "127.0.0.1"
+
+    def __post_init__(self) -> None:
+        if self.num_cpus is not None:
+            _require(self.num_cpus >= 1, "ray.num_cpus", self.num_cpus, "an integer >= 1")
+
+
+@dataclass(frozen=True)
+class SweepConfig:
+    """Keys every workload's sweep shares.
+
+    Attributes:
+        workload: which workload the config drives.
+        name: human name of the sweep; the sweep id is ``<name>-<hash of what affects
+            results>`` unless ``sweep_id`` is set.
+        sweep_id: explicit sweep id (rerunning with the same id resumes that sweep).
+        output_dir: results root; rows land under ``<output_dir>/<sweep_id>/``.
+        seed: base seed; every task's seed derives from it and the task's id.
+        max_parallel: Tune's ``max_concurrent_trials``.
+        trial_retries: Tune retries of a failed trial (``FailureConfig.max_failures``).
+        strict: refuse the whole sweep when any grid point is unsupported, instead of
+            recording it as an ``unsupported`` row.
+        summarize: run the summary at the end of the sweep.
+        ray: how to reach Ray.
+        actor: lifecycle of the workload actors.
+        resources: actor resources by backend name; ``default`` applies to the rest.
+    """
+
+    workload: str = "simulators"
+    name: str = "sweep"
+    sweep_id: str | None = None
+    output_dir: str = "results"
+    seed: int = 0
+    max_parallel: int = 2
+    trial_retries: int = 2
+    strict: bool = False
+    summarize: bool = True
+    ray: RayConfig = field(default_factory=RayConfig)
+    actor: ActorConfig = field(default_factory=ActorConfig)
+    resources: dict[str, ResourceSpec] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _require(self.max_parallel >= 1, "max_parallel", self.max_parallel, "an integer >= 1")
+        _require(
+            self.trial_retries >= 0, "trial_retries", self.trial_retries, "an integer >= 0"
+        )
+        _require(
+            bool(_SWEEP_ID_RE.match(self.name)),
+            "name",
+            self.name,
+            "letters, digits, '.', '_' and '-' (at most 128)",
+        )
+        if self.sweep_id is not None:
+            _require(
+                bool(_SWEEP_ID_RE.match(self.sweep_id)),
+                "sweep_id",
+                self.sweep_id,
+                "letters, digits, '.', '_' and '-' (at most 128)",
+            )
+        _require(bool(self.output_dir), "output_dir", self.output_dir, "a non-empty path")
+
+    # -- derived ---------------------------------------------------------------------
+    def result_keys(self) -> tuple[str, ...]:
+        """Keys whose values change results (and so the default sweep id)."""
+        return ("workload", "seed")
+
+    @property
+    def resolved_sweep_id(self) -> str:
+        """``sweep_id`` if given, else ``<name>-<8 hex of the result-affecting keys>``."""
+        if self.sweep_id:
+            return self.sweep_id
+        data = dataclasses.asdict(self)
+        digest = content_hash({k: data[k] for k in self.result_keys()})
+        return f"{self.name}-{digest[:8]}"
+
+    @property
+    def sweep_dir(self) -> Path:
+        """Absolute folder of this sweep's dataset."""
+        return (Path(self.output_dir).expanduser() / self.resolved_sweep_id).resolve()
+
+    def resources_for(self, backend: str) -> ResourceSpec:
+        """Resources of the actor serving ``backend``."""
+        return self.resources.get(backend) or self.resources.get("default") or ResourceSpec()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (JSON-able) of the config."""
+        return dataclasses.asdict(self)
+
+
+def _require(ok: bool, key: str, value: Any, allowed: str) -> None:
+    if not ok:
+        raise ConfigError(key, value, allowed)
+
+
+# -- loading -------------------------------------------------------------------------------
+
+
+def load_config(
+    path: str | Path | None,
+    overrides: Sequence[str] = (),
+    *,
+    default_path: str | Path | None = None,
+) -> SweepConfig:
+    """Load a YAML config, apply ``key=value`` overrides and validate it.
+
+    Args:
+        path: the YAML file; ``None`` uses ``default_path``.
+        overrides: omegaconf dot-list overrides such as ``n_qubits=[4,6]``.
+        default_path: config used when ``path`` is None.
+
+    Raises:
+        ConfigError: on a missing or malformed file, an unknown key, a wrong type or an
+            out-of-range value.
+    """
+    from omegaconf import DictConfig, OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    path = path if path is not None else default_path
+    data: dict[str, Any] = {}
+    if path is not None:
+        p = Path(path)
+        if not p.is_file():
+            raise ConfigError("--config", str(path), "an existing YAML file", problem="no such file")
+        try:
+            loaded = OmegaConf.load(p)
+        except Exception as exc:  # yaml.YAMLError and omegaconf's own errors
+            raise ConfigError(
+                "--config",
+                str(path),
+                "a YAML mapping of config keys",
+                problem=f"malformed YAML ({_one_line(exc)}) in",
+            ) from None
+        if not isinstance(loaded, DictConfig):
+            raise ConfigError("--config", str(path), "a YAML mapping of config keys",
+                              problem="not a mapping:")
+        data = typing.cast(dict, OmegaConf.to_container(loaded, resolve=True))
+    for item in overrides:
+        if "=" not in item or item.startswith("="):
+            raise ConfigError("override", item, "key=value, e.g. n_qubits=[4,6] or shots=2000",
+                              problem="malformed override")
+    try:
+        cli = OmegaConf.to_container(OmegaConf.from_dotlist(list(overrides)), resolve=True)
+        data = _deep_merge(data, typing.cast(dict, cli))
+    except OmegaConfBaseException as exc:
+        raise ConfigError("override", " ".join(overrides), "key=value pairs with YAML values",
+                          problem=f"cannot apply ({_one_line(exc)})") from None
+    return config_from_dict(data)
+
+
+def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge mappings recursively; any non-mapping value in ``override`` replaces."""
+    out = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def config_from_dict(data: Mapping[str, Any]) -> SweepConfig:
+    """Validate a plain mapping into the workload's frozen config dataclass."""
+    workload = data.get("workload", "simulators")
+    if workload not in WORKLOADS:
+        raise UnknownNameError("workload", workload, "workload", WORKLOADS)
+    module, _, attr = WORKLOADS[workload].partition(":")
+    cls = getattr(importlib.import_module(module), attr)
+    return build(cls, dict(data), prefix="")
+
+
+def build(cls: type[T], data: Any, *, prefix: str) -> T:
+    """Build dataclass ``cls`` from ``data``, checking keys and types recursively."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(prefix or "<root>", data, f"a mapping of {cls.__name__} keys",
+                          problem="expected a mapping, got")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if key not in fields:
+            raise UnknownKeyError(full, fields, section=prefix.rstrip("."))
+        normalize = fields[key].metadata.get("normalize")
+        if normalize is not None:
+            value = normalize(full, value)
+        kwargs[key] = coerce(hints[key], value, full)
+    try:
+        return cls(**kwargs)
+    except ConfigError as exc:
+        if prefix and not exc.key.startswith(prefix):
+            leaf = exc.key.split(".")[-1]
+            raise ConfigError(f"{prefix}{leaf}", exc.value, exc.allowed) from None
+        raise
+
+
+def coerce(tp: Any, value: Any, key: str) -> Any:
+    """Check ``value`` against type ``tp`` (int, float, bool, str, Optional, list, dict,
+    dataclass) and return it converted (ints accepted where floats are)."""
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        errors: list[ConfigError] = []
+        for a in inner:
+            try:
+                return coerce(a, value, key)
+            except ConfigError as exc:
+                errors.append(exc)
+        raise errors[0]
+    if tp is Any:
+        return value
+    if dataclasses.is_dataclass(tp):
+        return build(tp, value, prefix=f"{key}.")
+    if origin in (list, Sequence, tuple):
+        if not isinstance(value, list | tuple):
+            raise ConfigError(key, value, f"a list of {_type_name(args[0])}",
+                              problem="expected a list, got")
+        return [coerce(args[0], v, f"{key}[{i}]") for i, v in enumerate(value)]
+    if origin in (dict, Mapping):
+        if not isinstance(value, Mapping):
+            raise ConfigError(key, value, f"a mapping to {_type_name(args[1])}",
+                              problem="expected a mapping, got")
+        return {str(k): coerce(args[1], v, f"{key}.{k}") for k, v in value.items()}
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    else:  # pragma: no cover - a config field with an unsupported annotation
+        raise TypeError(f"unsupported config type {tp!r} for {key}")
+    raise ConfigError(key, value, _type_name(tp), problem=f"expected {_type_name(tp)}, got")
+
+
+def _type_name(tp: Any) -> str:
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(
+        tp, getattr(tp, "__name__", str(tp))
+    )
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300]
+
+
+def int_range(key: str, value: Any) -> Any:
+    """Normalize an integer list given as a scalar, a list, or ``{start, stop, step}``
+    (``stop`` inclusive) into a list."""
+    if isinstance(value, Mapping):
+        extra = set(value) - {"start", "stop", "step"}
+        if extra or not {"start", "stop"} <= set(value):
+            raise ConfigError(key, dict(value), "a list, or a mapping {start, stop, step}")
+        start, stop, step = value["start"], value["stop"], value.get("step", 1)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop, step)):
+            raise ConfigError(key, dict(value), "integer start, stop and step")
+        if step < 1 or stop < start:
+            raise ConfigError(key, dict(value), "step >= 1 and stop >= start")
+        return list(range(start, stop + 1, step))
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        return [value]
+    return value
+
+
+def as_list(key: str, value: Any) -> Any:
+    """Accept a scalar where a list is expected."""
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return [value]
+    return value

@@ -1,0 +1,97 @@
+"""The qray error hierarchy.
+
+Every error raised for bad input names the offending key, the value received, what is
+allowed and, where a name was mistyped, the closest valid name.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+
+class QrayError(Exception):
+    """Root of every error qray raises on purpose."""
+
+
+def closest(name: str, choices: Iterable[str]) -> str | None:
+    """Return the choice closest to ``name`` (difflib ratio), or None when nothing is close."""
+    matches = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.5)
+    return matches[0] if matches else None
+
+
+class ConfigError(QrayError):
+    """A config value is wrong: names the key, the value and what is allowed."""
+
+    def __init__(
+        self,
+        key: str,
+        value: Any,
+        allowed: str | Iterable[str],
+        *,
+        problem: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.key = key
+        self.value = value
+        if isinstance(allowed, str):
+            allowed_text = allowed
+            suggestion = None
+        else:
+            choices = sorted(str(a) for a in allowed)
+            allowed_text = "one of " + ", ".join(repr(c) for c in choices)
+            suggestion = closest(str(value), choices) if isinstance(value, str) else None
+        self.allowed = allowed_text
+        head = f"config key '{key}': {problem or 'invalid value'} {value!r}"
+        parts = [head, f"allowed: {allowed_text}"]
+        if suggestion is not None:
+            parts.append(f"did you mean {suggestion!r}?")
+        if hint:
+            parts.append(hint)
+        super().__init__("; ".join(parts))
+
+
+class UnknownKeyError(ConfigError):
+    """A config key that the workload does not define."""
+
+    def __init__(self, key: str, known: Iterable[str], *, section: str = "") -> None:
+        known = sorted(known)
+        name = key.rsplit(".", 1)[-1]
+        self.key = key
+        self.value = name
+        self.allowed = ", ".join(known)
+        suggestion = closest(name, known)
+        where = f" in '{section}'" if section else ""
+        msg = f"config key '{key}': unknown key{where}; allowed keys: {', '.join(known)}"
+        if suggestion:
+            msg += f"; did you mean {suggestion!r}?"
+        Exception.__init__(self, msg)
+
+
+class UnknownNameError(ConfigError):
+    """A name that is not in a registry (backend, circuit family, learner, ...)."""
+
+    def __init__(self, key: str, value: str, kind: str, known: Iterable[str]) -> None:
+        super().__init__(key, value, known, problem=f"unknown {kind}")
+
+
+class UnsupportedError(QrayError):
+    """A backend cannot do what a task asks (stim on a non-Clifford circuit, noise on a
+    noiseless-only backend). Raised before any compute is spent."""
+
+
+class MemoryGuardError(QrayError):
+    """A run would need more memory than the actor's budget; the message gives the estimate."""
+
+
+class ResourceError(QrayError):
+    """The cluster cannot satisfy a resource request (a GPU asked for where there is none)."""
+
+
+class BackendUnavailableError(QrayError):
+    """A backend's library is not installed or failed to import."""
+
+
+class RunTimeoutError(QrayError):
+    """A run exceeded its per-run timeout."""

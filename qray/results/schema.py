@@ -1,0 +1,52 @@
+"""Arrow schemas of result rows.
+
+Every workload's rows start with the common columns (ids, status, timings) and add their
+own. Rows are plain dicts until they are turned into an Arrow table with the workload's
+explicit schema, so a missing or mistyped column fails loudly at write time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+#: Status values a row may carry.
+STATUSES = ("ok", "error", "timeout", "unsupported", "refused")
+
+COMMON_FIELDS: tuple[pa.Field, ...] = (
+    pa.field("sweep_id", pa.string(), nullable=False),
+    pa.field("workload", pa.string(), nullable=False),
+    pa.field("task_id", pa.string(), nullable=False),
+    pa.field("point_id", pa.string(), nullable=False),
+    pa.field("status", pa.string(), nullable=False),
+    pa.field("error", pa.string()),
+    pa.field("seed", pa.int64()),
+    pa.field("wall_s", pa.float64()),
+    pa.field("actor", pa.string()),
+    pa.field("pid", pa.int64()),
+    pa.field("host", pa.string()),
+    pa.field("peak_rss_mb", pa.float64()),
+    pa.field("params_json", pa.string()),
+    pa.field("created_at", pa.timestamp("us", tz="UTC")),
+)
+
+
+def make_schema(fields: Sequence[pa.Field], *, workload: str) -> pa.Schema:
+    """The common columns followed by a workload's own columns."""
+    return pa.schema([*COMMON_FIELDS, *fields], metadata={"qray.workload": workload})
+
+
+def rows_to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
+    """Build a table with exactly ``schema``; unknown keys in a row are an error."""
+    rows = list(rows)
+    names = set(schema.names)
+    for row in rows:
+        extra = set(row) - names
+        if extra:
+            raise ValueError(f"row has columns not in the schema: {sorted(extra)}")
+        if row.get("status") not in STATUSES:
+            raise ValueError(f"row status {row.get('status')!r} not in {STATUSES}")
+    columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    return pa.Table.from_pydict(columns, schema=schema)

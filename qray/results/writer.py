@@ -1,0 +1,65 @@
+"""Atomic Parquet writes: a reader sees a whole file or none, never a partial one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+TMP_PREFIX = ".tmp-"
+
+
+def write_table_atomic(table: pa.Table, path: str | Path) -> Path:
+    """Write ``table`` to ``path`` via a temp file in the same folder, fsync, rename.
+
+    Rewriting the same path replaces the file in one step, so a retried unit of work never
+    leaves two copies of its rows.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    try:
+        with open(tmp, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_dir(path.parent)
+    return path
+
+
+def write_text_atomic(text: str, path: str | Path) -> Path:
+    """Atomically replace a small text file (summaries, config snapshots)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def update_latest(output_dir: str | Path, sweep_id: str) -> Path:
+    """Point ``<output_dir>/latest`` at ``sweep_id`` (a relative symlink, swapped atomically)."""
+    output_dir = Path(output_dir)
+    link = output_dir / "latest"
+    tmp = output_dir / f"{TMP_PREFIX}latest.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    os.symlink(sweep_id, tmp)
+    os.replace(tmp, link)
+    return link
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

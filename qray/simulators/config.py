@@ -1,0 +1,101 @@
+"""Config of the ``simulators`` workload."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qray.circuits.families import FAMILIES
+from qray.config import SweepConfig, as_list, int_range
+from qray.errors import ConfigError, UnknownNameError
+
+#: ``backends: installed`` means every CPU backend available on the driver's machine.
+INSTALLED = "installed"
+
+
+@dataclass(frozen=True)
+class SimulatorsConfig(SweepConfig):
+    """The multi-backend simulator benchmark.
+
+    Attributes:
+        backends: registry names, or ``[installed]`` for every available CPU backend.
+        circuits: circuit families (ghz, qft, random, clifford, qaoa_maxcut).
+        n_qubits: qubit counts: a list, a number, or ``{start, stop, step}`` (inclusive).
+        depth: layer counts for the families that take a depth (random, clifford, qaoa).
+        noise: depolarizing strengths p (probability of a non-identity Pauli per gate).
+        noise_2q: two-qubit strength; ``null`` means the same as the one-qubit one.
+        readout_error: probability that each measured bit flips.
+        shots: samples per run.
+        repetitions: timed runs per grid point (same circuit, fresh compile and seed).
+        warmup: untimed runs per grid point before the timed ones (not recorded).
+        timeout_s: per-run timeout enforced by the actor.
+        exact_max_qubits: record the backend's exact noiseless distribution (for the
+            cross-backend agreement table and TVD) up to this many qubits.
+    """
+
+    workload: str = "simulators"
+    name: str = "simulators"
+    backends: list[str] = field(
+        default_factory=lambda: [INSTALLED], metadata={"normalize": as_list}
+    )
+    circuits: list[str] = field(
+        default_factory=lambda: ["ghz", "qft", "random"], metadata={"normalize": as_list}
+    )
+    n_qubits: list[int] = field(default_factory=lambda: [4, 8], metadata={"normalize": int_range})
+    depth: list[int] = field(default_factory=lambda: [10], metadata={"normalize": int_range})
+    noise: list[float] = field(default_factory=lambda: [0.0], metadata={"normalize": as_list})
+    noise_2q: float | None = None
+    readout_error: float = 0.0
+    shots: int = 1000
+    repetitions: int = 3
+    warmup: int = 1
+    timeout_s: float = 300.0
+    exact_max_qubits: int = 12
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        from qray.simulators.registry import BACKENDS
+
+        if not self.backends:
+            raise ConfigError("backends", self.backends, "a non-empty list of backend names")
+        for i, name in enumerate(self.backends):
+            if name != INSTALLED and name not in BACKENDS:
+                raise UnknownNameError(f"backends[{i}]", name, "backend", [*BACKENDS, INSTALLED])
+        if not self.circuits:
+            raise ConfigError("circuits", self.circuits, "a non-empty list of circuit families")
+        for i, fam in enumerate(self.circuits):
+            if fam not in FAMILIES:
+                raise UnknownNameError(f"circuits[{i}]", fam, "circuit family", FAMILIES)
+        _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= 64, "integers in 1..64")
+        _each(self.depth, "depth", lambda v: v >= 1, "integers >= 1")
+        _each(self.noise, "noise", lambda v: 0.0 <= v <= 1.0, "probabilities in [0, 1]")
+        if self.noise_2q is not None and not 0.0 <= self.noise_2q <= 1.0:
+            raise ConfigError("noise_2q", self.noise_2q, "a probability in [0, 1] or null")
+        if not 0.0 <= self.readout_error <= 0.5:
+            raise ConfigError("readout_error", self.readout_error, "a probability in [0, 0.5]")
+        if self.shots < 1:
+            raise ConfigError("shots", self.shots, "an integer >= 1",
+                              problem="shots must be positive, got")
+        if self.repetitions < 1:
+            raise ConfigError("repetitions", self.repetitions, "an integer >= 1")
+        if self.warmup < 0:
+            raise ConfigError("warmup", self.warmup, "an integer >= 0")
+        if self.timeout_s <= 0:
+            raise ConfigError("timeout_s", self.timeout_s, "a number of seconds > 0")
+        if not 0 <= self.exact_max_qubits <= 20:
+            raise ConfigError("exact_max_qubits", self.exact_max_qubits, "an integer in 0..20")
+        for key in self.resources:
+            if key != "default" and key not in BACKENDS:
+                raise UnknownNameError(f"resources.{key}", key, "backend",
+                                       [*BACKENDS, "default"])
+
+    def result_keys(self) -> tuple[str, ...]:
+        return (*super().result_keys(), "backends", "circuits", "n_qubits", "depth", "noise",
+                "noise_2q", "readout_error", "shots", "repetitions")
+
+
+def _each(values: list, key: str, ok, allowed: str) -> None:  # noqa: ANN001
+    if not values:
+        raise ConfigError(key, values, f"a non-empty list of {allowed}")
+    for i, v in enumerate(values):
+        if not ok(v):
+            raise ConfigError(f"{key}[{i}]", v, allowed)

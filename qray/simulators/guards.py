@@ -1,0 +1,34 @@
+"""Guards that refuse impossible runs before any compute is spent."""
+
+from __future__ import annotations
+
+from qray.circuits.noise import NoiseSpec
+from qray.errors import MemoryGuardError
+from qray.simulators.base import Backend
+
+
+def format_bytes(n: float) -> str:
+    """``17179869184`` -> ``'16.0 GiB'``."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def check_memory(backend: Backend, n_qubits: int, noise: NoiseSpec, budget_mb: float) -> int:
+    """Return the estimate in bytes, or raise MemoryGuardError naming it and the budget."""
+    need = backend.memory_bytes(n_qubits, noise)
+    if need > budget_mb * 2**20:
+        method = backend.method(n_qubits, noise)
+        formula = {
+            "density_matrix": f"density matrix 4^{n_qubits} x 16 B",
+            "statevector": f"statevector 2^{n_qubits} x 16 B",
+            "statevector64": f"statevector 2^{n_qubits} x 8 B",
+        }.get(method, method)
+        raise MemoryGuardError(
+            f"n_qubits={n_qubits} on backend {backend.name!r} needs {format_bytes(need)} "
+            f"({formula}) > memory budget {format_bytes(budget_mb * 2**20)} "
+            f"(actor.memory_budget_mb={budget_mb:g}); lower n_qubits or raise the budget"
+        )
+    return need

@@ -1,0 +1,70 @@
+"""The simulator registry: a plain ``{name: backend}`` dict. Building it imports no
+simulator library; each backend imports its library when first used."""
+
+from __future__ import annotations
+
+from qray.errors import UnknownNameError
+from qray.simulators.base import Backend
+from qray.simulators.cirq_backend import CirqBackend
+from qray.simulators.numpy_ref import NumpyBackend
+from qray.simulators.pennylane_backend import PennyLaneBackend
+from qray.simulators.qiskit_aer import AerBackend
+from qray.simulators.qsim import QsimBackend
+from qray.simulators.stim_backend import StimBackend
+
+
+def _all_backends() -> dict[str, Backend]:
+    backends: list[Backend] = [
+        NumpyBackend(),
+        AerBackend("qiskit-aer", aer_method="automatic"),
+        AerBackend("qiskit-aer-density", aer_method="density_matrix"),
+        AerBackend("qiskit-aer-gpu", aer_method="statevector", device="GPU"),
+        CirqBackend(),
+        QsimBackend(),
+        StimBackend(),
+        PennyLaneBackend("pennylane-default-qubit", device="default.qubit"),
+        PennyLaneBackend(
+            "pennylane-lightning-qubit",
+            device="lightning.qubit",
+            modules=("pennylane", "pennylane_lightning.lightning_qubit"),
+            distribution="pennylane-lightning",
+        ),
+        PennyLaneBackend("pennylane-default-mixed", device="default.mixed", noise=True),
+        PennyLaneBackend(
+            "pennylane-lightning-gpu",
+            device="lightning.gpu",
+            modules=("pennylane", "pennylane_lightning.lightning_gpu_ops"),
+            distribution="pennylane-lightning-gpu",
+            gpu=True,
+        ),
+    ]
+    return {b.name: b for b in backends}
+
+
+BACKENDS: dict[str, Backend] = _all_backends()
+
+
+def get_backend(name: str, *, key: str = "backends") -> Backend:
+    """The backend registered as ``name``; unknown names suggest the closest one."""
+    if name not in BACKENDS:
+        raise UnknownNameError(key, name, "backend", BACKENDS)
+    return BACKENDS[name]
+
+
+def new_backend(name: str) -> Backend:
+    """A fresh, private instance of backend ``name`` (actors own their instance)."""
+    get_backend(name)
+    return _all_backends()[name]
+
+
+def availability() -> dict[str, str | None]:
+    """``{name: None if available else reason}`` for every registered backend."""
+    return {name: b.unavailable_reason() for name, b in BACKENDS.items()}
+
+
+def installed_backends(*, include_gpu: bool = False) -> list[str]:
+    """Names of the backends that can run on this machine (CPU ones unless asked)."""
+    return [
+        name for name, reason in availability().items()
+        if reason is None and (include_gpu or not BACKENDS[name].gpu)
+    ]

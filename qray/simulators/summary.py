@@ -1,0 +1,188 @@
+"""Summary of a simulator sweep: time tables, speedups, failures, cross-backend agreement,
+noisy-GHZ populations, and PNG plots (time vs qubits, time vs depth)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from qray.results import read_dataset
+from qray.results.tables import markdown_table
+from qray.results.writer import write_text_atomic
+from qray.simulators.rows import SCHEMA, WORKLOAD
+from qray.summary import Summary
+
+log = logging.getLogger(__name__)
+
+POINT_COLS = ["circuit", "n_qubits", "depth", "noise"]
+
+
+def load(sweep_dir: Path) -> tuple[pd.DataFrame, list]:
+    """All rows of the sweep as a DataFrame (plus unreadable files)."""
+    table, problems = read_dataset(sweep_dir / WORKLOAD, schema=SCHEMA)
+    df = table.to_pandas()
+    if not df.empty:
+        df["total_s"] = df["build_s"] + df["run_s"]
+    return df, problems
+
+
+def time_table(ok: pd.DataFrame) -> pd.DataFrame:
+    """Median build/run/total seconds per point and backend, with speedup vs the slowest."""
+    g = ok.groupby([*POINT_COLS, "backend"], as_index=False).agg(
+        runs=("total_s", "size"),
+        median_build_s=("build_s", "median"),
+        median_run_s=("run_s", "median"),
+        median_total_s=("total_s", "median"),
+    )
+    slowest = g.groupby(POINT_COLS)["median_total_s"].transform("max")
+    g["speedup_vs_slowest"] = slowest / g["median_total_s"]
+    return g
+
+
+def agreement_table(df: pd.DataFrame) -> pd.DataFrame:
+    """Pairwise TVD of the backends' exact noiseless distributions: a backend x backend
+    matrix of the maximum over the circuits both ran."""
+    exact = df[df["probs"].notna() & (df["status"] == "ok")]
+    records = []
+    for (_circuit, _n, _depth), grp in exact.groupby(["circuit", "n_qubits", "depth"]):
+        dists = {b: np.asarray(p) for b, p in zip(grp["backend"], grp["probs"], strict=True)}
+        for a, b in itertools.combinations(sorted(dists), 2):
+            tvd = 0.5 * float(np.abs(dists[a] - dists[b]).sum())
+            records += [{"a": a, "b": b, "tvd": tvd}, {"a": b, "b": a, "tvd": tvd}]
+    if not records:
+        return pd.DataFrame()
+    matrix = pd.DataFrame(records).pivot_table(index="a", columns="b", values="tvd",
+                                               aggfunc="max")
+    matrix.index.name = "max TVD"
+    matrix.columns.name = None
+    return matrix
+
+
+def ghz_table(ok: pd.DataFrame) -> pd.DataFrame:
+    """Mean GHZ population (and its standard error) per backend, n and noise."""
+    ghz = ok[(ok["circuit"] == "ghz") & ok["ghz_population"].notna()]
+    if ghz.empty:
+        return pd.DataFrame()
+    g = ghz.groupby(["n_qubits", "noise", "backend"]).agg(
+        population=("ghz_population", "mean"),
+        shots=("shots", "sum"),
+    )
+    g["stderr"] = np.sqrt(g["population"] * (1 - g["population"]) / g["shots"])
+    return g
+
+
+def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path | None:
+    """One subplot per circuit family, log-scale time against ``x``, a line per backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    circuits = sorted(times["circuit"].unique())
+    if not circuits:
+        return None
+    fig, axes = plt.subplots(1, len(circuits), figsize=(5 * len(circuits), 4), squeeze=False)
+    for ax, circuit in zip(axes[0], circuits, strict=True):
+        sub = times[times["circuit"] == circuit]
+        # fix the other axes of the grid at their first value so each line is one sweep
+        for col in POINT_COLS[1:]:
+            if col != x and not sub.empty:
+                sub = sub[sub[col] == sub[col].min()]
+        for backend, line in sub.groupby("backend"):
+            line = line.sort_values(x)
+            ax.plot(line[x], line["median_total_s"], marker="o", label=backend)
+        ax.set_yscale("log")
+        ax.set_xlabel(x)
+        ax.set_ylabel("median time per run [s]")
+        ax.set_title(circuit)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][-1].legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def summarize(sweep_dir: Path) -> Summary:
+    """Write summary.md, times.csv, agreement.csv, failures.csv and the plots."""
+    df, problems = load(sweep_dir)
+    files: list[Path] = []
+    lines = [f"# Sweep `{sweep_dir.name}` (simulators)", ""]
+    if problems:
+        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
+                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
+        lines.append("")
+    if df.empty:
+        lines.append("No rows yet.")
+        md = "\n".join(lines) + "\n"
+        files.append(write_text_atomic(md, sweep_dir / "summary.md"))
+        return Summary(sweep_dir, md, files)
+
+    status = df.groupby(["backend", "status"]).size().unstack(fill_value=0)
+    lines += [f"{len(df)} rows, {df['task_id'].nunique()} distinct tasks, "
+              f"{(df['status'] == 'ok').sum()} ok.", "", "## Rows by status", "",
+              markdown_table(status), ""]
+
+    ok = df[df["status"] == "ok"]
+    if not ok.empty:
+        times = time_table(ok)
+        times.to_csv(sweep_dir / "times.csv", index=False)
+        files.append(sweep_dir / "times.csv")
+        lines += ["## Median time per run [ms] (build + run), backend x qubits", ""]
+        for (circuit, depth, noise), grp in times.groupby(["circuit", "depth", "noise"]):
+            pivot = grp.pivot(index="backend", columns="n_qubits", values="median_total_s") * 1e3
+            pivot.columns = [f"n={c}" for c in pivot.columns]
+            label = f"### {circuit}" + (f", depth {depth}" if depth else "") + f", noise {noise:g}"
+            lines += [label, "", markdown_table(pivot), ""]
+        nmax = times["n_qubits"].max()
+        speed = times[times["n_qubits"] == nmax].pivot_table(
+            index="backend", columns="circuit", values="speedup_vs_slowest", aggfunc="median")
+        lines += [f"## Speedup vs the slowest backend at n={nmax} (median over depth/noise)", "",
+                  markdown_table(speed), ""]
+        if times["noise"].nunique() > 1:
+            by_noise = times.pivot_table(index="backend", columns="noise",
+                                         values="median_total_s", aggfunc="median") * 1e3
+            lines += ["## Median time [ms] per noise strength", "", markdown_table(by_noise), ""]
+        if times["depth"].nunique() > 1:
+            by_depth = times[times["depth"] > 0].pivot_table(
+                index="backend", columns="depth", values="median_total_s", aggfunc="median") * 1e3
+            lines += ["## Median time [ms] per depth", "", markdown_table(by_depth), ""]
+        for x, name, title in (("n_qubits", "time_vs_qubits.png", "time vs qubits"),
+                               ("depth", "time_vs_depth.png", "time vs depth")):
+            if x == "depth" and times[times["depth"] > 0]["depth"].nunique() < 2:
+                continue
+            data = times if x == "n_qubits" else times[times["depth"] > 0]
+            png = plot_time_vs(data, x, sweep_dir / name, title=title)
+            if png:
+                files.append(png)
+                lines += [f"![{title}]({name})", ""]
+
+    agree = agreement_table(df)
+    if not agree.empty:
+        agree.to_csv(sweep_dir / "agreement.csv")
+        files.append(sweep_dir / "agreement.csv")
+        worst = float(np.nanmax(agree.to_numpy()))
+        lines += ["## Cross-backend agreement (pairwise TVD of exact noiseless distributions, "
+                  "max over circuits)", "", f"Largest pairwise TVD: {worst:.2e}.", "",
+                  markdown_table(agree, floatfmt="{:.1e}"), ""]
+    ghz = ghz_table(ok)
+    if not ghz.empty and (ghz.index.get_level_values("noise") > 0).any():
+        lines += ["## GHZ population (|0..0> + |1..1>), mean over shots", "",
+                  markdown_table(ghz, floatfmt="{:.4f}"), ""]
+
+    failed = df[df["status"] != "ok"]
+    if not failed.empty:
+        fail = failed.groupby(["backend", "status"]).agg(
+            rows=("task_id", "size"), example=("error", "first"))
+        fail["example"] = fail["example"].astype(str).str.slice(0, 160)
+        fail.to_csv(sweep_dir / "failures.csv")
+        files.append(sweep_dir / "failures.csv")
+        lines += ["## Rows that did not run", "", markdown_table(fail), ""]
+    md = "\n".join(lines) + "\n"
+    files.append(write_text_atomic(md, sweep_dir / "summary.md"))
+    return Summary(sweep_dir, md, files)

@@ -1,0 +1,243 @@
+"""The simulator worker: runs tasks on one backend, with guards, timeouts and timing.
+
+Plain Python (no Ray): ``actors.simulator.SimulatorActor`` is a thin shell around it, and
+the benchmarks call it in-process for the baseline.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import json
+import logging
+import os
+import resource
+import socket
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import psutil
+
+from qray.circuits.families import make_circuit
+from qray.circuits.ir import Circuit
+from qray.circuits.noise import NoiseSpec
+from qray.errors import MemoryGuardError, UnsupportedError
+from qray.simulators.guards import check_memory
+from qray.simulators.numpy_ref import ideal_probabilities
+from qray.simulators.registry import new_backend
+from qray.simulators.rows import WORKLOAD
+
+log = logging.getLogger(__name__)
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process, MiB."""
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def noise_of(params: Mapping[str, Any]) -> NoiseSpec:
+    """The NoiseSpec of a task's parameters."""
+    return NoiseSpec.depolarizing(
+        params["noise"], p2=params.get("noise_2q"), readout=params.get("readout_error", 0.0)
+    )
+
+
+def circuit_of(params: Mapping[str, Any]) -> Circuit:
+    """The circuit of a task's parameters."""
+    return make_circuit(
+        params["circuit"], params["n_qubits"], depth=params["depth"], seed=params["circuit_seed"]
+    )
+
+
+def apply_readout(outcomes: np.ndarray, n_qubits: int, p: float, seed: int) -> np.ndarray:
+    """Flip each measured bit with probability ``p`` (seeded)."""
+    if p <= 0:
+        return outcomes
+    rng = np.random.default_rng(seed)
+    flips = rng.random((outcomes.size, n_qubits)) < p
+    weights = 1 << np.arange(n_qubits - 1, -1, -1, dtype=np.int64)
+    return outcomes ^ (flips.astype(np.int64) @ weights)
+
+
+def tvd(p: np.ndarray, q: np.ndarray) -> float:
+    """Total-variation distance of two distributions on the same support."""
+    return float(0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum())
+
+
+class SimulatorWorker:
+    """Runs simulator tasks on one backend instance it owns.
+
+    Args:
+        backend: registry name of the backend.
+        threads: library threads (the CPUs the owning actor reserves).
+        memory_budget_mb: per-run memory guard.
+        max_tasks: after this many tasks ``should_recycle`` says so (0: never).
+        max_rss_mb: ``should_recycle`` says so when RSS passes this.
+        exact_max_qubits: record exact noiseless distributions up to this size.
+    """
+
+    def __init__(
+        self,
+        backend: str,
+        *,
+        threads: int = 1,
+        memory_budget_mb: float = 4096.0,
+        max_tasks: int = 0,
+        max_rss_mb: float = float("inf"),
+        exact_max_qubits: int = 12,
+        actor_name: str = "",
+    ) -> None:
+        self.backend = new_backend(backend)
+        self.thread_settings = self.backend.set_threads(threads)
+        self.memory_budget_mb = memory_budget_mb
+        self.max_tasks = max_tasks
+        self.max_rss_mb = max_rss_mb
+        self.exact_max_qubits = exact_max_qubits
+        self.actor_name = actor_name or f"inprocess/{backend}"
+        self.tasks_done = 0
+        self.stuck = False
+        self._pending: cf.Future | None = None
+        self._executor = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-run")
+        self._host = socket.gethostname()
+        self._version = self.backend.version()
+
+    def warmup(self) -> float:
+        """Import the library and run a tiny circuit once; returns the seconds it took."""
+        t0 = time.perf_counter()
+        self.backend.compile(make_circuit("ghz", 2), NoiseSpec()).sample(8, 0)
+        return time.perf_counter() - t0
+
+    def close(self) -> None:
+        """Release the run thread (idempotent)."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    def should_recycle(self) -> str | None:
+        """Why the owning process should be replaced now, or None."""
+        if self.stuck:
+            return "a timed-out run could not be interrupted"
+        if self.max_tasks and self.tasks_done >= self.max_tasks:
+            return f"ran {self.tasks_done} tasks (actor.max_tasks={self.max_tasks})"
+        current = rss_mb()
+        if current > self.max_rss_mb:
+            return f"RSS {current:.0f} MiB > actor.max_rss_mb={self.max_rss_mb:g}"
+        return None
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
+        """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded."""
+        if specs and warmup:
+            first = dict(specs[0])
+            for _ in range(warmup):
+                self.run_task(first, record=False)
+        return [self.run_task(spec) for spec in specs]
+
+    def run_task(self, spec: Mapping[str, Any], *, record: bool = True) -> dict:
+        """Run one task spec and return its result row (never raises for a bad run)."""
+        params = spec["params"]
+        timeout_s = float(spec.get("timeout_s", 300.0))
+        started = time.perf_counter()
+        row = self._base_row(spec)
+        try:
+            circuit = circuit_of(params)
+            noise = noise_of(params)
+            row.update(
+                circuit_depth=circuit.depth, gates_1q=circuit.count(1), gates_2q=circuit.count(2),
+                method=self.backend.method(circuit.n_qubits, noise),
+            )
+            self.backend.check(circuit, noise)
+            need = check_memory(self.backend, circuit.n_qubits, noise, self.memory_budget_mb)
+            row["memory_estimate_mb"] = need / 2**20
+            if self.stuck and self._pending is not None:
+                with contextlib.suppress(cf.TimeoutError):  # give it one more timeout
+                    self._pending.exception(timeout=timeout_s)
+                self.stuck = not self._pending.done()
+            if self.stuck:
+                raise RuntimeError("worker thread is stuck on a timed-out run; recycling")
+            future = self._executor.submit(self._timed_run, circuit, noise, params, spec["seed"])
+            self._pending = future
+            try:
+                build_s, run_s, outcomes = future.result(timeout=timeout_s)
+            except cf.TimeoutError:
+                self.stuck = True
+                self._executor = cf.ThreadPoolExecutor(max_workers=1)
+                row.update(status="timeout", error=f"run exceeded timeout_s={timeout_s:g}")
+            else:
+                row.update(status="ok", build_s=build_s, run_s=run_s)
+                self._quality(row, circuit, outcomes, params)
+        except UnsupportedError as exc:
+            row.update(status="unsupported", error=str(exc))
+        except MemoryGuardError as exc:
+            row.update(status="refused", error=str(exc))
+        except Exception as exc:
+            log.warning("task %s failed on %s: %s", spec.get("task_id"), self.backend.name, exc)
+            row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:2000])
+        if record:
+            self.tasks_done += 1
+        row["wall_s"] = time.perf_counter() - started
+        row["peak_rss_mb"] = peak_rss_mb()
+        row["created_at"] = datetime.now(UTC)
+        return row
+
+    # -- internals -------------------------------------------------------------------------
+    def _timed_run(
+        self, circuit: Circuit, noise: NoiseSpec, params: Mapping[str, Any], seed: int
+    ) -> tuple[float, float, np.ndarray]:
+        t0 = time.perf_counter()
+        compiled = self.backend.compile(circuit, noise)
+        t1 = time.perf_counter()
+        outcomes = compiled.sample(params["shots"], seed)
+        t2 = time.perf_counter()
+        outcomes = apply_readout(outcomes, circuit.n_qubits, noise.readout, seed + 1)
+        return t1 - t0, t2 - t1, outcomes
+
+    def _quality(
+        self, row: dict, circuit: Circuit, outcomes: np.ndarray, params: Mapping[str, Any]
+    ) -> None:
+        values, counts = np.unique(outcomes, return_counts=True)
+        row["outcomes"] = values.tolist()
+        row["counts"] = counts.tolist()
+        n = circuit.n_qubits
+        shots = int(counts.sum())
+        if circuit.family == "ghz":
+            ones = (1 << n) - 1
+            row["ghz_population"] = float(counts[(values == 0) | (values == ones)].sum() / shots)
+        if n <= self.exact_max_qubits:
+            ideal = ideal_probabilities(circuit)
+            empirical = np.zeros(2**n)
+            empirical[values] = counts / shots
+            row["tvd_ideal"] = tvd(empirical, ideal)
+            if not noise_of(params).has_gate_noise and params.get("repetition", 0) == 0:
+                row["probs"] = self.backend.probabilities(circuit).tolist()
+
+    def _base_row(self, spec: Mapping[str, Any]) -> dict:
+        params = spec["params"]
+        return {
+            "sweep_id": spec.get("sweep_id", ""),
+            "workload": WORKLOAD,
+            "task_id": spec["task_id"],
+            "point_id": spec.get("point_id", ""),
+            "status": "error",
+            "seed": spec["seed"],
+            "actor": self.actor_name,
+            "pid": os.getpid(),
+            "host": self._host,
+            "params_json": json.dumps(dict(params), sort_keys=True),
+            "backend": self.backend.name,
+            "backend_version": self._version,
+            "circuit": params["circuit"],
+            "n_qubits": params["n_qubits"],
+            "depth": params["depth"],
+            "noise": params["noise"],
+            "noise_2q": params.get("noise_2q"),
+            "readout_error": params.get("readout_error", 0.0),
+            "shots": params["shots"],
+            "repetition": params.get("repetition", 0),
+            "threads": self.backend.threads,
+        }

@@ -1,0 +1,146 @@
+"""The ``simulators`` workload: grid expansion and pre-flight validation.
+
+A grid point is (backend, circuit, n_qubits, depth, noise); its tasks are the repetitions.
+Every point is checked here, before Ray starts: unknown or missing backends, memory over
+the budget and unsupported combinations (stim on a non-Clifford circuit, noise on a
+noiseless-only backend). Such points become ``refused``/``unsupported`` rows when the rest
+of the sweep is runnable; a backend with nothing runnable, or any such point under
+``strict: true``, is a config error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from qray.circuits.families import DEPTH_FAMILIES
+from qray.circuits.noise import NoiseSpec
+from qray.errors import ConfigError, MemoryGuardError, UnsupportedError
+from qray.simulators.config import INSTALLED, SimulatorsConfig
+from qray.simulators.guards import check_memory
+from qray.simulators.registry import BACKENDS, get_backend, installed_backends
+from qray.simulators.worker import circuit_of
+from qray.tasks import Point, Task, stable_seed
+
+WORKLOAD = "simulators"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The expanded grid.
+
+    Attributes:
+        points: every grid point, runnable or not.
+        problems: ``point_id -> (status, reason)`` for points that will be refused.
+    """
+
+    points: list[Point]
+    problems: dict[str, tuple[str, str]]
+
+    @property
+    def n_tasks(self) -> int:
+        return sum(len(p.tasks) for p in self.points)
+
+
+def resolve_backends(cfg: SimulatorsConfig) -> list[str]:
+    """Expand ``installed`` and check that every named backend can run."""
+    names: list[str] = []
+    for i, name in enumerate(cfg.backends):
+        if name == INSTALLED:
+            names += [b for b in installed_backends() if b not in names]
+            continue
+        backend = get_backend(name, key=f"backends[{i}]")
+        reason = None if backend.gpu else backend.unavailable_reason()
+        if reason is not None:
+            raise ConfigError(f"backends[{i}]", name, ", ".join(installed_backends()),
+                              problem=f"backend not available here ({reason}):")
+        if name not in names:
+            names.append(name)
+    if not names:
+        raise ConfigError("backends", cfg.backends, "at least one available backend")
+    return names
+
+
+def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, depth: int,
+                 noise: float) -> dict[str, Any]:
+    """Everything that determines the result of a grid point's runs."""
+    return {
+        "backend": backend,
+        "circuit": circuit,
+        "n_qubits": n,
+        "depth": depth,
+        "noise": noise,
+        "noise_2q": cfg.noise_2q,
+        "readout_error": cfg.readout_error,
+        "shots": cfg.shots,
+        "circuit_seed": stable_seed("circuit", circuit, n, depth, cfg.seed),
+    }
+
+
+def plan(cfg: SimulatorsConfig) -> Plan:
+    """Expand the config into points and pre-check each one."""
+    backends = resolve_backends(cfg)
+    points: list[Point] = []
+    problems: dict[str, tuple[str, str]] = {}
+    runnable: dict[str, int] = dict.fromkeys(backends, 0)
+    first_problem: dict[str, str] = {}
+    for backend in backends:
+        impl = BACKENDS[backend]
+        for circuit in cfg.circuits:
+            depths = cfg.depth if circuit in DEPTH_FAMILIES else [0]
+            for n in cfg.n_qubits:
+                for depth in depths:
+                    for noise in cfg.noise:
+                        params = point_params(cfg, backend, circuit, n, depth, noise)
+                        tasks = tuple(
+                            Task(WORKLOAD, {**params, "repetition": r})
+                            for r in range(cfg.repetitions)
+                        )
+                        point = Point(WORKLOAD, params, tasks)
+                        points.append(point)
+                        problem = _precheck(impl, params, cfg)
+                        if problem is None:
+                            runnable[backend] += 1
+                        else:
+                            problems[point.point_id] = problem
+                            first_problem.setdefault(backend, problem[1])
+    for backend, count in runnable.items():
+        if count == 0:
+            raise ConfigError("backends", backend, "a backend that can run at least one point",
+                              problem=f"nothing runnable ({first_problem[backend]}) for backend")
+    if cfg.strict and problems:
+        status, reason = next(iter(problems.values()))
+        raise ConfigError("strict", True, "false, or a grid without refused points",
+                          problem=f"{len(problems)} grid point(s) would be {status} ({reason});")
+    return Plan(points, problems)
+
+
+def _precheck(backend: Any, params: Mapping[str, Any], cfg: SimulatorsConfig) -> tuple[str, str] | None:
+    noise = NoiseSpec.depolarizing(params["noise"], p2=params["noise_2q"],
+                                   readout=params["readout_error"])
+    try:
+        check_memory(backend, params["n_qubits"], noise, cfg.actor.memory_budget_mb)
+        backend.check(circuit_of(params), noise)
+    except MemoryGuardError as exc:
+        return "refused", str(exc)
+    except UnsupportedError as exc:
+        return "unsupported", str(exc)
+    return None
+
+
+def task_specs(point: Point, cfg: SimulatorsConfig, sweep_id: str,
+               only: set[str] | None = None) -> list[dict[str, Any]]:
+    """The wire form of a point's tasks, as the actors receive them."""
+    return [
+        {
+            "task_id": t.strong_id,
+            "point_id": point.point_id,
+            "sweep_id": sweep_id,
+            "seed": stable_seed("run", t.strong_id, cfg.seed),
+            "timeout_s": cfg.timeout_s,
+            "params": dict(t.params),
+        }
+        for t in point.tasks
+        if only is None or t.strong_id in only
+    ]

@@ -1,0 +1,45 @@
+"""Summaries of a sweep folder: dispatches to the workload's summary module."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qray.errors import ConfigError
+
+#: workload -> module with ``summarize(sweep_dir) -> Summary``
+SUMMARIES = {"simulators": "qray.simulators.summary"}
+
+
+@dataclass
+class Summary:
+    """What a summary wrote."""
+
+    sweep_dir: Path
+    markdown: str
+    files: list[Path] = field(default_factory=list)
+
+
+def workload_of(sweep_dir: Path) -> str:
+    """The workload of a sweep folder (from its manifest, else its subfolders)."""
+    manifest = sweep_dir / "sweep.json"
+    if manifest.exists():
+        return json.loads(manifest.read_text())["workload"]
+    found = [w for w in SUMMARIES if (sweep_dir / w).is_dir()]
+    if not found:
+        raise ConfigError("sweep_dir", str(sweep_dir), "a folder written by jobs/sweep.py",
+                          problem="no sweep found in")
+    return found[0]
+
+
+def summarize_sweep(sweep_dir: str | Path) -> Summary:
+    """Write ``summary.md``, CSV tables and PNG plots beside the sweep's data."""
+    sweep_dir = Path(sweep_dir).resolve()
+    if not sweep_dir.is_dir():
+        raise ConfigError("sweep_dir", str(sweep_dir), "an existing sweep folder",
+                          problem="no such folder")
+    workload = workload_of(sweep_dir)
+    module = importlib.import_module(SUMMARIES[workload])
+    return module.summarize(sweep_dir)
