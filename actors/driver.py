@@ -22,7 +22,7 @@ from actors.resources import cluster_capacity, validate_requests
 from actors.workloads import get_binding
 from qray.config import SweepConfig
 from qray.results import read_ids, update_latest
-from qray.results.writer import write_text_atomic
+from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -108,14 +108,21 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
 
 def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
              rerun_failed: bool) -> SweepReport:
+    # Tune's classic reporter: a compact status block instead of a box per trial event
+    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     from ray import tune
 
     sweep_id = cfg.resolved_sweep_id
     sweep_dir = cfg.sweep_dir
+    if os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR") and not Path(cfg.output_dir).expanduser().is_absolute():
+        log.warning("output_dir=%r is relative: inside a submitted job it resolves to %s, a "
+                    "copy of the working dir; pass an absolute output_dir to keep the rows",
+                    cfg.output_dir, sweep_dir.parent)
     sweep_dir.mkdir(parents=True, exist_ok=True)
     _write_manifest(cfg, sweep_dir)
     update_latest(sweep_dir.parent, sweep_id)
 
+    remove_stale_temp_files(sweep_dir)
     existing, problems = read_ids(sweep_dir / cfg.workload)
     pending_points: list[dict[str, Any]] = []
     skipped = 0
@@ -135,6 +142,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
                 "label": f"{key}-{point.point_id[:8]}",
                 "specs": binding.task_specs(point, cfg, sweep_id, only=todo),
             })
+    pending_points = interleave(pending_points, cfg.max_parallel)
     n_run = sum(len(p["specs"]) for p in pending_points)
     log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials", sweep_id,
              plan.n_tasks, skipped, n_run, len(pending_points))
@@ -187,6 +195,25 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
     return report
+
+
+def interleave(points: list[dict[str, Any]], width: int) -> list[dict[str, Any]]:
+    """Order points so that ``width`` concurrent trials use different actors, and each
+    actor's points stay together (few actor start-ups when the pool must evict).
+
+    Keys are taken ``width`` at a time; within such a group the points alternate between
+    the keys; groups follow one another.
+    """
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for p in points:
+        by_key.setdefault(p["key"], []).append(p)
+    queues = list(by_key.values())
+    out: list[dict[str, Any]] = []
+    for g in range(0, len(queues), max(1, width)):
+        group = queues[g:g + width]
+        for i in range(max(len(q) for q in group)):
+            out += [q[i] for q in group if i < len(q)]
+    return out
 
 
 def _write_manifest(cfg: SweepConfig, sweep_dir: Path) -> None:

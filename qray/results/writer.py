@@ -57,6 +57,30 @@ def update_latest(output_dir: str | Path, sweep_id: str) -> Path:
     return link
 
 
+def remove_stale_temp_files(folder: str | Path) -> list[Path]:
+    """Delete temp files left by writers that died mid-write (their pid is gone)."""
+    removed = []
+    for tmp in Path(folder).rglob(f"{TMP_PREFIX}*"):
+        try:
+            pid = int(tmp.name.rsplit(".", 2)[-2])
+        except (ValueError, IndexError):
+            continue
+        if not _pid_alive(pid):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:

@@ -105,3 +105,11 @@ def test_custom_resource_request_checked(ray_session, tmp_path: Path, quiet_cfg)
                                  "circuits=[ghz]", "n_qubits=[3]", "repetitions=1",
                                  "resources.numpy.resources.simhost=1"], summarize=False)
     assert report.complete and report.run_tasks == 1
+
+
+def test_interleave_keeps_actor_groups_together() -> None:
+    from actors.driver import interleave
+
+    points = [{"key": k, "i": i} for k in "abc" for i in range(2)]
+    order = [(p["key"], p["i"]) for p in interleave(points, 2)]
+    assert order == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)]

@@ -58,3 +58,16 @@ def test_latest_pointer(tmp_path: Path) -> None:
     update_latest(tmp_path, "a")
     update_latest(tmp_path, "b")
     assert (tmp_path / "latest").resolve() == (tmp_path / "b").resolve()
+
+
+def test_stale_temp_files_of_dead_writers_are_removed(tmp_path: Path) -> None:
+    import os
+
+    from qray.results.writer import remove_stale_temp_files
+
+    dead = tmp_path / ".tmp-p.parquet.999999999.abcd1234"
+    live = tmp_path / f".tmp-q.parquet.{os.getpid()}.abcd1234"
+    dead.write_bytes(b"x")
+    live.write_bytes(b"x")
+    assert remove_stale_temp_files(tmp_path) == [dead]
+    assert live.exists() and not dead.exists()

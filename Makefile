@@ -1,0 +1,40 @@
+# qray: every target creates (once) and reuses the virtual environment in .venv.
+#   make sweep   run the default simulator sweep on an embedded local Ray
+#   make test    run the test suite (the command CI runs)
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.qray-installed
+ARGS ?=
+
+export RAY_USAGE_STATS_ENABLED ?= 0
+
+.PHONY: install sweep test test-all lint bench clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# the CPU build of torch first, so nothing pulls the CUDA wheels
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Token auth for the embedded Ray that `make sweep` starts (Ray 2.60's default for local
+# clusters, made explicit); the tests choose their own mode per cluster.
+sweep: $(STAMP)
+	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/sweep.py $(ARGS)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python jobs/bench_runtime.py $(ARGS)
+
+clean-venv:
+	rm -rf $(VENV)
