@@ -46,6 +46,8 @@ class Backend(ABC):
         supports_noise: can apply qray's depolarizing noise natively.
         clifford_only: refuses non-Clifford circuits (stim).
         gpu: needs an NVIDIA GPU.
+        density_only: always simulates the density matrix (4^n memory and time); left out
+            of ``installed`` for noiseless grids, where its statevector sibling covers it.
     """
 
     name: str = ""
@@ -54,6 +56,7 @@ class Backend(ABC):
     supports_noise: bool = True
     clifford_only: bool = False
     gpu: bool = False
+    density_only: bool = False
 
     def __init__(self) -> None:
         self.threads = 1

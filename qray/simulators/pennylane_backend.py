@@ -94,6 +94,7 @@ class PennyLaneBackend(Backend):
         self.modules = modules
         self.distribution = distribution
         self.gpu = gpu
+        self.density_only = device == "default.mixed"
 
     def method(self, n_qubits: int, noise: NoiseSpec) -> str:
         return "density_matrix" if self.device_name == "default.mixed" else "statevector"

@@ -65,6 +65,7 @@ class AerBackend(Backend):
         self.aer_method = aer_method
         self.device = device
         self.gpu = device == "GPU"
+        self.density_only = aer_method == "density_matrix"
 
     def unavailable_reason(self) -> str | None:
         reason = super().unavailable_reason()

@@ -44,11 +44,18 @@ class Plan:
 
 
 def resolve_backends(cfg: SimulatorsConfig) -> list[str]:
-    """Expand ``installed`` and check that every named backend can run."""
+    """Expand ``installed`` and check that every named backend can run.
+
+    ``installed`` leaves out the density-matrix-only backends when the grid has no gate
+    noise (they would redo their statevector siblings' work at 4^n cost); named
+    explicitly, they run.
+    """
+    noisy = any(p > 0 for p in cfg.noise) or bool(cfg.noise_2q)
     names: list[str] = []
     for i, name in enumerate(cfg.backends):
         if name == INSTALLED:
-            names += [b for b in installed_backends() if b not in names]
+            names += [b for b in installed_backends()
+                      if b not in names and (noisy or not BACKENDS[b].density_only)]
             continue
         backend = get_backend(name, key=f"backends[{i}]")
         reason = None if backend.gpu else backend.unavailable_reason()

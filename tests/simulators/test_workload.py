@@ -56,3 +56,7 @@ def test_installed_expands_to_cpu_backends() -> None:
     backends = {pt.params["backend"] for pt in p.points}
     assert {"numpy", "stim"} <= backends
     assert not any(b.endswith("-gpu") for b in backends)
+    # density-matrix-only backends join only when the grid is noisy
+    assert "pennylane-default-mixed" not in backends and "qiskit-aer-density" not in backends
+    noisy = {pt.params["backend"] for pt in _plan("n_qubits=[3]", "noise=[0.0,0.01]").points}
+    assert {"pennylane-default-mixed", "qiskit-aer-density"} <= noisy
