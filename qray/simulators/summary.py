@@ -85,6 +85,8 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
     circuits = sorted(times["circuit"].unique())
     if not circuits:
         return None
+    palette = plt.get_cmap("tab10" if times["backend"].nunique() <= 10 else "tab20")
+    colors = {b: palette(i) for i, b in enumerate(sorted(times["backend"].unique()))}
     fig, axes = plt.subplots(1, len(circuits), figsize=(5 * len(circuits), 4), squeeze=False)
     for ax, circuit in zip(axes[0], circuits, strict=True):
         sub = times[times["circuit"] == circuit]
@@ -94,15 +96,17 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
                 sub = sub[sub[col] == sub[col].min()]
         for backend, line in sub.groupby("backend"):
             line = line.sort_values(x)
-            ax.plot(line[x], line["median_total_s"], marker="o", label=backend)
+            ax.plot(line[x], line["median_total_s"], marker="o", label=backend,
+                    color=colors[backend])
         ax.set_yscale("log")
         ax.set_xlabel(x)
         ax.set_ylabel("median time per run [s]")
         ax.set_title(circuit)
         ax.grid(True, which="both", alpha=0.3)
-    axes[0][-1].legend(fontsize=7)
+    handles = [plt.Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
+    fig.legend(handles=handles, loc="center right", fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 0.85, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
@@ -148,7 +152,7 @@ def summarize(sweep_dir: Path) -> Summary:
             by_noise = times.pivot_table(index="backend", columns="noise",
                                          values="median_total_s", aggfunc="median") * 1e3
             lines += ["## Median time [ms] per noise strength", "", markdown_table(by_noise), ""]
-        if times["depth"].nunique() > 1:
+        if times[times["depth"] > 0]["depth"].nunique() > 1:
             by_depth = times[times["depth"] > 0].pivot_table(
                 index="backend", columns="depth", values="median_total_s", aggfunc="median") * 1e3
             lines += ["## Median time [ms] per depth", "", markdown_table(by_depth), ""]
