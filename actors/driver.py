@@ -21,6 +21,7 @@ from actors.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.resources import cluster_capacity, validate_requests
 from actors.workloads import get_binding
 from qray.config import SweepConfig
+from qray.errors import QrayError
 from qray.results import read_ids, update_latest
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
@@ -76,7 +77,12 @@ def connect(cfg: SweepConfig) -> bool:
             runtime_env={"env_vars": {"PYTHONPATH": pythonpath}},
         )
         return True
-    ray.init(address=address, namespace=NAMESPACE)
+    runtime_env = None
+    if not os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR"):
+        # a driver outside `ray job submit` ships the repository to the cluster's workers
+        # the way the job CLI does (.gitignore and .rayignore respected)
+        runtime_env = {"working_dir": str(REPO_ROOT)}
+    ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env)
     return False
 
 
@@ -153,8 +159,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
         return report
 
     specs = {k: binding.actor_spec(cfg, k) for k in keys}
-    pool = ActorPool.options(name=POOL_NAME, namespace=NAMESPACE).remote(
-        specs, cluster_capacity())
+    pool = _create_pool(specs)
     ctx = {
         "workload": cfg.workload,
         "sweep_dir": str(sweep_dir),
@@ -195,6 +200,24 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
     return report
+
+
+def _create_pool(specs: dict[str, Any]) -> Any:
+    """The sweep's actor pool; one sweep at a time per cluster namespace."""
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            return ActorPool.options(name=POOL_NAME, namespace=NAMESPACE).remote(
+                specs, cluster_capacity())
+        except ValueError as exc:
+            if "already taken" not in str(exc):
+                raise
+            if time.monotonic() > deadline:  # a just-killed driver's pool is freed within s
+                raise QrayError(
+                    f"another sweep is running on this cluster: actor {POOL_NAME!r} exists in "
+                    f"namespace {NAMESPACE!r}; wait for it to finish or stop it "
+                    f"(ray job stop), then rerun") from None
+            time.sleep(0.5)
 
 
 def interleave(points: list[dict[str, Any]], width: int) -> list[dict[str, Any]]:
