@@ -16,6 +16,13 @@ for _ in $(seq 1 25); do
   alive || break
   sleep 0.2
 done
-if alive; then kill -KILL -- "-$pgid" 2>/dev/null || true; fi
+if alive; then
+  kill -KILL -- "-$pgid" 2>/dev/null || true
+  for _ in $(seq 1 50); do alive || break; sleep 0.1; done
+fi
+if alive; then
+  echo "process group $pgid did not stop" >&2
+  exit 1
+fi
 rm -f "$STATE_DIR/pgid"
 echo "stopped process group $pgid"

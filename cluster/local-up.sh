@@ -7,13 +7,15 @@
 #
 # Settings (environment): QRAY_CLUSTER_DIR (state, default ~/.qray/local-cluster),
 # QRAY_RAY_PORT (6379), QRAY_DASHBOARD_PORT (8265), QRAY_METRICS_PORT (8080),
-# QRAY_NUM_CPUS (all cores), RAY_AUTH_TOKEN_PATH (default <state dir>/auth_token).
+# QRAY_AGENT_PORT (52365), QRAY_NUM_CPUS (all cores), RAY_AUTH_TOKEN_PATH (default
+# <state dir>/auth_token).
 set -euo pipefail
 
 STATE_DIR=${QRAY_CLUSTER_DIR:-$HOME/.qray/local-cluster}
 PORT=${QRAY_RAY_PORT:-6379}
 DASH_PORT=${QRAY_DASHBOARD_PORT:-8265}
 METRICS_PORT=${QRAY_METRICS_PORT:-8080}
+AGENT_PORT=${QRAY_AGENT_PORT:-52365}
 NUM_CPUS=${QRAY_NUM_CPUS:-$(nproc)}
 RAY=${RAY:-ray}
 
@@ -39,6 +41,7 @@ setsid "$RAY" start --head \
   --node-ip-address=127.0.0.1 --port="$PORT" \
   --dashboard-host=127.0.0.1 --dashboard-port="$DASH_PORT" \
   --metrics-export-port="$METRICS_PORT" \
+  --dashboard-agent-listen-port="$AGENT_PORT" \
   --num-cpus="$NUM_CPUS" --temp-dir="$STATE_DIR/tmp" \
   --disable-usage-stats >"$STATE_DIR/start.log" 2>&1 &
 wait $! || { cat "$STATE_DIR/start.log" >&2; exit 1; }
@@ -49,6 +52,18 @@ if [[ -z "$pgid" ]]; then
   exit 1
 fi
 echo "$pgid" >"$STATE_DIR/pgid"
+
+# `ray start` returns before the head's dashboard agent listens; job submissions fail
+# ("No available agent") until it does.
+ready=0
+for _ in $(seq 1 120); do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$AGENT_PORT") 2>/dev/null; then ready=1; break; fi
+  sleep 0.5
+done
+if [[ $ready != 1 ]]; then
+  echo "the dashboard agent did not come up on 127.0.0.1:$AGENT_PORT within 60 s; see $STATE_DIR/tmp/session_latest/logs" >&2
+  exit 1
+fi
 cat >"$STATE_DIR/env.sh" <<ENV
 export RAY_AUTH_MODE=token
 export RAY_AUTH_TOKEN_PATH=$RAY_AUTH_TOKEN_PATH
