@@ -18,7 +18,7 @@ import ray
 
 from actors.executor import point_trial
 from actors.pool import NAMESPACE, POOL_NAME, ActorPool
-from actors.resources import cluster_capacity, validate_requests
+from actors.resources import free_capacity, validate_requests
 from actors.workloads import get_binding
 from qray.config import SweepConfig
 from qray.errors import QrayError
@@ -134,9 +134,12 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     skipped = 0
     for point in plan.points:
         todo = set()
+        # a point refused before (memory budget) runs once the config lets it
+        runnable_now = point.point_id not in plan.problems
         for task in point.tasks:
             status = existing.get(task.strong_id)
-            if status is None or (rerun_failed and status in FAILED_STATUSES):
+            if (status is None or (rerun_failed and status in FAILED_STATUSES)
+                    or (status == "refused" and runnable_now)):
                 todo.add(task.strong_id)
             else:
                 skipped += 1
@@ -208,7 +211,7 @@ def _create_pool(specs: dict[str, Any]) -> Any:
     while True:
         try:
             return ActorPool.options(name=POOL_NAME, namespace=NAMESPACE).remote(
-                specs, cluster_capacity())
+                specs, free_capacity())
         except ValueError as exc:
             if "already taken" not in str(exc):
                 raise

@@ -11,14 +11,15 @@ from typing import Any
 import pyarrow.parquet as pq
 import ray
 from ray import tune
-from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
+from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
 from actors.pool import NAMESPACE
 from qray.results import rows_to_table, write_table_atomic
 
 log = logging.getLogger(__name__)
 
-MAX_ACTOR_FAILURES = 5
+MAX_TASK_CRASHES = 2
+ACTOR_RESTART_TIMEOUT_S = 120
 
 
 def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
@@ -29,6 +30,10 @@ def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
 def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     """Run one point's task specs through its actor and write its rows.
 
+    Between batches the actor is recycled when it asks (task count, RSS, a timed-out run
+    it could not interrupt); tasks a batch did not reach are sent again afterwards. A
+    batch whose call kills the actor is retried on the replaced actor, then one task at
+    a time, and a task that kills the actor twice on its own gets an ``error`` row.
     Rows already present for tasks that are not being rerun are kept, so the file of a
     point always holds each of its tasks once.
     """
@@ -37,33 +42,45 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     binding = get_binding(ctx["workload"])
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
     key = point["key"]
-    specs = point["specs"]
-    handle = _acquire(pool, key)
+    queue = list(point["specs"])
     rows: list[dict] = []
-    recycle: str | None = None
-    failures = 0
+    handle = _acquire(pool, key)
+    batch_size = ctx["batch_size"]
+    crashes: dict[str, int] = {}
+    warmup = ctx["warmup"]
     try:
-        i = 0
-        first = True
-        while i < len(specs):
-            batch = specs[i:i + ctx["batch_size"]]
+        while queue:
+            batch = queue[:batch_size]
             try:
-                out = ray.get(handle.run_batch.remote(batch, ctx["warmup"] if first else 0))
+                out = ray.get(handle.run_batch.remote(batch, warmup))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
-                failures += 1
-                if failures > MAX_ACTOR_FAILURES:
-                    raise
-                log.warning("actor for %s failed (%s); retrying the batch", key, type(exc).__name__)
-                handle = ray.get(pool.replace.remote(key, handle))
+                handle = _recover(pool, key, handle)
+                if len(batch) > 1:
+                    batch_size = 1  # isolate the task that kills the actor
+                    log.warning("actor for %s died (%s); retrying one task at a time", key,
+                                type(exc).__name__)
+                    continue
+                task_id = batch[0]["task_id"]
+                crashes[task_id] = crashes.get(task_id, 0) + 1
+                if crashes[task_id] >= MAX_TASK_CRASHES:
+                    rows.append(binding.crash_row(
+                        batch[0], f"the actor process died running this task "
+                        f"{crashes[task_id]} times ({type(exc).__name__}: {exc})"))
+                    queue = queue[1:]
                 continue
+            warmup = 0
+            done = len(out["rows"])
             rows.extend(out["rows"])
-            recycle = out["recycle"] or recycle
-            i += len(batch)
-            first = False
+            queue = queue[done:]
+            if out["recycle"]:
+                pool.release.remote(key, out["recycle"])
+                handle = _acquire(pool, key)
+            elif not done:
+                raise RuntimeError(f"actor for {key} ran none of {len(batch)} tasks")
     finally:
-        pool.release.remote(key, recycle)
+        pool.release.remote(key, None)
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    rerun = {s["task_id"] for s in specs}
+    rerun = {s["task_id"] for s in point["specs"]}
     kept = _existing_rows(path, exclude=rerun)
     table = rows_to_table(kept + rows, binding.schema)
     write_table_atomic(table, path)
@@ -77,6 +94,15 @@ def point_trial(config: dict[str, Any], ctx: dict[str, Any],
     t0 = time.perf_counter()
     counts = run_point(points[config["point"]], ctx)
     tune.report({**counts, "point_s": time.perf_counter() - t0})
+
+
+def _recover(pool: Any, key: str, handle: Any) -> Any:
+    """After a failed call: the same actor if Ray restarted it, else a replacement."""
+    try:
+        ray.get(handle.__ray_ready__.remote(), timeout=ACTOR_RESTART_TIMEOUT_S)
+        return handle
+    except (RayActorError, GetTimeoutError):
+        return ray.get(pool.replace.remote(key, handle))
 
 
 def _acquire(pool: Any, key: str) -> Any:

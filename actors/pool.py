@@ -54,7 +54,12 @@ class ActorPool:
     def __init__(self, specs: dict[str, ActorSpec], capacity: dict[str, float]) -> None:
         logging.basicConfig(level=logging.INFO)
         self.specs = specs
-        self.capacity = capacity
+        # never below one actor's demand: an actor that must wait for resources still
+        # freeing up (or held elsewhere) pends in Ray rather than blocking the sweep here
+        self.capacity = dict(capacity)
+        for spec in specs.values():
+            for r, v in spec.demand().items():
+                self.capacity[r] = max(self.capacity.get(r, 0.0), v)
         self.live: dict[str, Any] = {}
         self.in_use: dict[str, int] = {}
         self.last_used: dict[str, float] = {}
@@ -62,7 +67,11 @@ class ActorPool:
         self.stats = {"created": 0, "evicted": 0, "recycled": 0, "replaced": 0}
 
     def acquire(self, key: str) -> Any | None:
-        """The actor for ``key`` (created if needed), or None when no room is free yet."""
+        """The actor for ``key`` (created if needed), or None when the caller must wait:
+        no room is free yet, or the actor waits to be recycled once its users release it.
+        """
+        if key in self.pending_recycle:
+            return None
         if key not in self.live:
             if not self._make_room(self.specs[key].demand()):
                 return None
@@ -84,7 +93,7 @@ class ActorPool:
             self.stats["recycled"] += 1
 
     def replace(self, key: str, dead: Any) -> Any:
-        """Replace ``key``'s actor after it died for good (killed or out of restarts)."""
+        """A new actor for ``key`` after ``dead`` died for good (killed, out of restarts)."""
         current = self.live.get(key)
         if current is not None and current._actor_id != dead._actor_id:
             return current  # another trial already replaced it
@@ -132,7 +141,7 @@ class ActorPool:
         spec = self.specs[key]
         module, _, attr = spec.cls.partition(":")
         cls = getattr(importlib.import_module(module), attr)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 10
         while True:
             try:
                 handle = cls.options(name=spec.name, namespace=NAMESPACE,
@@ -141,6 +150,6 @@ class ActorPool:
             except ValueError as exc:  # the name of a just-killed actor is not freed yet
                 if "already taken" not in str(exc) or time.monotonic() > deadline:
                     raise
-                time.sleep(0.2)
+                time.sleep(0.1)
         self.stats["created"] += 1
         return handle

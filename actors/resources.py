@@ -55,10 +55,7 @@ def validate_requests(requests: Mapping[str, ResourceSpec],
         )
 
 
-def cluster_capacity() -> dict[str, float]:
-    """Sum of the alive nodes' resources."""
-    totals: dict[str, float] = {}
-    for node in alive_node_resources():
-        for r, v in node.items():
-            totals[r] = totals.get(r, 0.0) + v
-    return totals
+def free_capacity() -> dict[str, float]:
+    """Resources free in the cluster now (other jobs' reservations left out): what the
+    sweep's actors may hold together."""
+    return {r: float(v) for r, v in ray.available_resources().items()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
@@ -36,6 +36,9 @@ class WorkloadBinding:
                    only: set[str] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
 
+    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
+        raise NotImplementedError
+
 
 class SimulatorsBinding(WorkloadBinding):
     """The simulator benchmark: one ``SimulatorActor`` per backend."""
@@ -49,12 +52,7 @@ class SimulatorsBinding(WorkloadBinding):
         return str(point.params["backend"])
 
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
-        from qray.simulators.registry import BACKENDS
-
-        spec = cfg.resources_for(key)
-        if BACKENDS[key].gpu and spec.num_gpus == 0 and key not in cfg.resources:
-            spec = replace(spec, num_gpus=0.25)
-        return spec
+        return cfg.resources_for(key)
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         res = self.resources(cfg, key)
@@ -88,6 +86,11 @@ class SimulatorsBinding(WorkloadBinding):
         from qray.simulators.workload import task_specs
 
         return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
+
+    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
+        from qray.simulators.worker import crash_row
+
+        return crash_row(spec, message)
 
 
 def get_binding(workload: str) -> WorkloadBinding:

@@ -7,8 +7,8 @@
 #
 # Settings (environment): QRAY_CLUSTER_DIR (state, default ~/.qray/local-cluster),
 # QRAY_RAY_PORT (6379), QRAY_DASHBOARD_PORT (8265), QRAY_METRICS_PORT (8080),
-# QRAY_AGENT_PORT (52365), QRAY_NUM_CPUS (all cores), RAY_AUTH_TOKEN_PATH (default
-# <state dir>/auth_token).
+# QRAY_AGENT_PORT (52365), QRAY_NUM_CPUS (all cores), QRAY_RAY_TEMP_DIR (Ray's session
+# files, default /tmp/qray-ray-<uid>), RAY_AUTH_TOKEN_PATH (default <state dir>/auth_token).
 set -euo pipefail
 
 STATE_DIR=${QRAY_CLUSTER_DIR:-$HOME/.qray/local-cluster}
@@ -37,18 +37,19 @@ export RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0
 export RAY_USAGE_STATS_ENABLED=0
 
 # setsid: the head's daemons share one new process group, which local-down.sh stops.
+RAY_TMP=${QRAY_RAY_TEMP_DIR:-/tmp/qray-ray-$(id -u)}  # short: Ray's socket paths must fit 107 bytes
 setsid "$RAY" start --head \
   --node-ip-address=127.0.0.1 --port="$PORT" \
   --dashboard-host=127.0.0.1 --dashboard-port="$DASH_PORT" \
   --metrics-export-port="$METRICS_PORT" \
   --dashboard-agent-listen-port="$AGENT_PORT" \
-  --num-cpus="$NUM_CPUS" --temp-dir="$STATE_DIR/tmp" \
+  --num-cpus="$NUM_CPUS" --temp-dir="$RAY_TMP" \
   --disable-usage-stats >"$STATE_DIR/start.log" 2>&1 &
-wait $! || { cat "$STATE_DIR/start.log" >&2; exit 1; }
-
-pgid=$(ps -eo pgid=,args= | awk -v d="$STATE_DIR/tmp" 'index($0, d) && /gcs_server/ {print $1; exit}')
-if [[ -z "$pgid" ]]; then
-  echo "ray start returned but no gcs_server of $STATE_DIR is running; see $STATE_DIR/start.log" >&2
+# setsid (not a group leader here) execs `ray start` in place: its pid is the new group id
+pgid=$!
+wait "$pgid" || { cat "$STATE_DIR/start.log" >&2; exit 1; }
+if ! ps -eo pgid=,args= | awk -v g="$pgid" '$1 == g && /gcs_server/ {f=1} END {exit !f}'; then
+  echo "ray start returned but no gcs_server runs in process group $pgid; see $STATE_DIR/start.log" >&2
   exit 1
 fi
 echo "$pgid" >"$STATE_DIR/pgid"
@@ -61,7 +62,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 if [[ $ready != 1 ]]; then
-  echo "the dashboard agent did not come up on 127.0.0.1:$AGENT_PORT within 60 s; see $STATE_DIR/tmp/session_latest/logs" >&2
+  echo "the dashboard agent did not come up on 127.0.0.1:$AGENT_PORT within 60 s; see $RAY_TMP/session_latest/logs" >&2
   exit 1
 fi
 cat >"$STATE_DIR/env.sh" <<ENV

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import re
 import types
 import typing
@@ -28,6 +29,8 @@ WORKLOADS: dict[str, str] = {
     "simulators": "qray.simulators.config:SimulatorsConfig",
 }
 
+#: names of entries of the output folder that are not sweeps
+RESERVED_IDS = frozenset({"latest"})
 _SWEEP_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
 
@@ -167,10 +170,10 @@ class SweepConfig:
         )
         if self.sweep_id is not None:
             _require(
-                bool(_SWEEP_ID_RE.match(self.sweep_id)),
+                bool(_SWEEP_ID_RE.match(self.sweep_id)) and self.sweep_id not in RESERVED_IDS,
                 "sweep_id",
                 self.sweep_id,
-                "letters, digits, '.', '_' and '-' (at most 128)",
+                "letters, digits, '.', '_' and '-' (at most 128), not 'latest'",
             )
         _require(bool(self.output_dir), "output_dir", self.output_dir, "a non-empty path")
 
@@ -303,8 +306,11 @@ def build(cls: type[T], data: Any, *, prefix: str) -> T:
         return cls(**kwargs)
     except ConfigError as exc:
         if prefix and not exc.key.startswith(prefix):
-            leaf = exc.key.split(".")[-1]
-            raise ConfigError(f"{prefix}{leaf}", exc.value, exc.allowed) from None
+            # a nested dataclass names its keys under its usual section ("resources.x");
+            # put them under the path it actually has ("resources.qsim.x")
+            tail = exc.key.split(".", 1)[1] if "." in exc.key else exc.key
+            raise ConfigError(f"{prefix}{tail}", exc.value, exc.allowed,
+                              problem=exc.problem, hint=exc.hint) from None
         raise
 
 
@@ -346,10 +352,14 @@ def coerce(tp: Any, value: Any, key: str) -> Any:
             return value
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+            if math.isfinite(value):
+                return float(value)
+            raise ConfigError(key, value, "a finite number")
     elif tp is str:
         if isinstance(value, str):
             return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)  # name=123 arrives from YAML as a number
     else:  # pragma: no cover - a config field with an unsupported annotation
         raise TypeError(f"unsupported config type {tp!r} for {key}")
     raise ConfigError(key, value, _type_name(tp), problem=f"expected {_type_name(tp)}, got")

@@ -35,6 +35,8 @@ class ConfigError(QrayError):
     ) -> None:
         self.key = key
         self.value = value
+        self.problem = problem
+        self.hint = hint
         if isinstance(allowed, str):
             allowed_text = allowed
             suggestion = None
@@ -60,6 +62,8 @@ class UnknownKeyError(ConfigError):
         name = key.rsplit(".", 1)[-1]
         self.key = key
         self.value = name
+        self.problem = "unknown key"
+        self.hint = None
         self.allowed = ", ".join(known)
         suggestion = closest(name, known)
         where = f" in '{section}'" if section else ""

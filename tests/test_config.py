@@ -87,3 +87,34 @@ def test_resources_validated() -> None:
         load_config(DEFAULT, ["resources.cirq.num_gpus=-1"])
     with pytest.raises(ConfigError, match=r"unknown backend 'cirk'"):
         load_config(DEFAULT, ["resources.cirk.num_cpus=1"])
+
+
+def test_reserved_and_numeric_ids() -> None:
+    with pytest.raises(ConfigError, match=r"config key 'sweep_id': invalid value 'latest'"):
+        load_config(DEFAULT, ["sweep_id=latest"])
+    assert load_config(DEFAULT, ["sweep_id=2024"]).resolved_sweep_id == "2024"
+    assert load_config(DEFAULT, ["name=123"]).name == "123"
+
+
+def test_infinite_and_duplicate_values() -> None:
+    with pytest.raises(ConfigError, match=r"config key 'timeout_s': invalid value inf; allowed: a finite number"):
+        load_config(DEFAULT, ["timeout_s=.inf"])
+    with pytest.raises(ConfigError, match=r"config key 'n_qubits\[1\]': duplicate value 3; allowed: each value once"):
+        load_config(DEFAULT, ["n_qubits=[3,3]"])
+    with pytest.raises(ConfigError, match=r"config key 'circuits\[1\]': duplicate value 'ghz'"):
+        load_config(DEFAULT, ["circuits=[ghz,ghz]"])
+
+
+def test_nested_keys_are_named_in_full() -> None:
+    with pytest.raises(ConfigError, match=r"config key 'resources.qsim.resources.x': invalid value -1.0"):
+        load_config(DEFAULT, ["resources.qsim.resources.x=-1"])
+    with pytest.raises(ConfigError, match=r"config key 'actor.batch_size': invalid value 0; allowed: an integer >= 1"):
+        load_config(DEFAULT, ["actor.batch_size=0"])
+
+
+def test_gpu_backend_needs_a_gpu_share() -> None:
+    cfg = load_config(DEFAULT, ["backends=[qiskit-aer-gpu]"])
+    assert cfg.resources_for("qiskit-aer-gpu").num_gpus == 0.25
+    assert cfg.resources_for("qiskit-aer").num_gpus == 0
+    with pytest.raises(ConfigError, match=r"config key 'resources.qiskit-aer-gpu.num_gpus': invalid value 0.0; allowed: a GPU fraction > 0"):
+        load_config(DEFAULT, ["resources.qiskit-aer-gpu.num_cpus=1"])

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from qray.circuits.families import FAMILIES
-from qray.config import SweepConfig, as_list, int_range
+from qray.config import ResourceSpec, SweepConfig, as_list, int_range
 from qray.errors import ConfigError, UnknownNameError
 
 #: ``backends: installed`` means every CPU backend available on the driver's machine.
 INSTALLED = "installed"
+#: GPU share of a GPU backend's actor unless configured (four actors per GPU)
+GPU_FRACTION = 0.25
 
 
 @dataclass(frozen=True)
@@ -60,11 +62,13 @@ class SimulatorsConfig(SweepConfig):
         for i, name in enumerate(self.backends):
             if name != INSTALLED and name not in BACKENDS:
                 raise UnknownNameError(f"backends[{i}]", name, "backend", [*BACKENDS, INSTALLED])
+        _unique(self.backends, "backends")
         if not self.circuits:
             raise ConfigError("circuits", self.circuits, "a non-empty list of circuit families")
         for i, fam in enumerate(self.circuits):
             if fam not in FAMILIES:
                 raise UnknownNameError(f"circuits[{i}]", fam, "circuit family", FAMILIES)
+        _unique(self.circuits, "circuits")
         _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= 64, "integers in 1..64")
         _each(self.depth, "depth", lambda v: v >= 1, "integers >= 1")
         _each(self.noise, "noise", lambda v: 0.0 <= v <= 1.0, "probabilities in [0, 1]")
@@ -83,10 +87,22 @@ class SimulatorsConfig(SweepConfig):
             raise ConfigError("timeout_s", self.timeout_s, "a number of seconds > 0")
         if not 0 <= self.exact_max_qubits <= 20:
             raise ConfigError("exact_max_qubits", self.exact_max_qubits, "an integer in 0..20")
-        for key in self.resources:
+        for key, spec in self.resources.items():
             if key != "default" and key not in BACKENDS:
                 raise UnknownNameError(f"resources.{key}", key, "backend",
                                        [*BACKENDS, "default"])
+            if key in BACKENDS and BACKENDS[key].gpu and spec.num_gpus <= 0:
+                raise ConfigError(f"resources.{key}.num_gpus", spec.num_gpus,
+                                  "a GPU fraction > 0 (e.g. 0.25) for a GPU backend")
+
+    def resources_for(self, backend: str) -> ResourceSpec:
+        """A backend's actor resources; GPU backends default to a quarter of a GPU."""
+        from qray.simulators.registry import BACKENDS
+
+        spec = super().resources_for(backend)
+        if backend in BACKENDS and BACKENDS[backend].gpu and backend not in self.resources:
+            spec = replace(spec, num_gpus=GPU_FRACTION)
+        return spec
 
     def result_keys(self) -> tuple[str, ...]:
         return (*super().result_keys(), "backends", "circuits", "n_qubits", "depth", "noise",
@@ -99,3 +115,12 @@ def _each(values: list, key: str, ok, allowed: str) -> None:  # noqa: ANN001
     for i, v in enumerate(values):
         if not ok(v):
             raise ConfigError(f"{key}[{i}]", v, allowed)
+    _unique(values, key)
+
+
+def _unique(values: list, key: str) -> None:
+    seen = set()
+    for i, v in enumerate(values):
+        if v in seen:
+            raise ConfigError(f"{key}[{i}]", v, "each value once", problem="duplicate value")
+        seen.add(v)

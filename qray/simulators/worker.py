@@ -106,7 +106,6 @@ class SimulatorWorker:
         self.stuck = False
         self._pending: cf.Future | None = None
         self._executor = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-run")
-        self._host = socket.gethostname()
         self._version = self.backend.version()
 
     def warmup(self) -> float:
@@ -131,19 +130,31 @@ class SimulatorWorker:
         return None
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
-        """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded."""
+        """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded.
+
+        Stops early while a timed-out run's thread is still busy (from this batch or an
+        earlier one): the rows returned cover a prefix of ``specs``, possibly empty, and
+        the caller recycles this process before sending the rest.
+        """
         if specs and warmup:
             first = dict(specs[0])
             for _ in range(warmup):
                 self.run_task(first, record=False)
-        return [self.run_task(spec) for spec in specs]
+        rows = []
+        for spec in specs:
+            if self.stuck and not (self._pending is not None and self._pending.done()):
+                break  # leave the rest to a fresh process
+            self.stuck = False
+            rows.append(self.run_task(spec))
+        return rows
 
     def run_task(self, spec: Mapping[str, Any], *, record: bool = True) -> dict:
         """Run one task spec and return its result row (never raises for a bad run)."""
         params = spec["params"]
         timeout_s = float(spec.get("timeout_s", 300.0))
         started = time.perf_counter()
-        row = self._base_row(spec)
+        row = base_row(spec, backend=self.backend.name, version=self._version,
+                       actor=self.actor_name, threads=self.backend.threads)
         try:
             circuit = circuit_of(params)
             noise = noise_of(params)
@@ -216,28 +227,42 @@ class SimulatorWorker:
             if not noise_of(params).has_gate_noise and params.get("repetition", 0) == 0:
                 row["probs"] = self.backend.probabilities(circuit).tolist()
 
-    def _base_row(self, spec: Mapping[str, Any]) -> dict:
-        params = spec["params"]
-        return {
-            "sweep_id": spec.get("sweep_id", ""),
-            "workload": WORKLOAD,
-            "task_id": spec["task_id"],
-            "point_id": spec.get("point_id", ""),
-            "status": "error",
-            "seed": spec["seed"],
-            "actor": self.actor_name,
-            "pid": os.getpid(),
-            "host": self._host,
-            "params_json": json.dumps(dict(params), sort_keys=True),
-            "backend": self.backend.name,
-            "backend_version": self._version,
-            "circuit": params["circuit"],
-            "n_qubits": params["n_qubits"],
-            "depth": params["depth"],
-            "noise": params["noise"],
-            "noise_2q": params.get("noise_2q"),
-            "readout_error": params.get("readout_error", 0.0),
-            "shots": params["shots"],
-            "repetition": params.get("repetition", 0),
-            "threads": self.backend.threads,
-        }
+
+def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
+             threads: int | None) -> dict:
+    """The identifying columns of a task's row (status ``error`` until it runs)."""
+    params = spec["params"]
+    return {
+        "sweep_id": spec.get("sweep_id", ""),
+        "workload": WORKLOAD,
+        "task_id": spec["task_id"],
+        "point_id": spec.get("point_id", ""),
+        "status": "error",
+        "seed": spec["seed"],
+        "actor": actor,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "params_json": json.dumps(dict(params), sort_keys=True),
+        "backend": backend,
+        "backend_version": version,
+        "circuit": params["circuit"],
+        "n_qubits": params["n_qubits"],
+        "depth": params["depth"],
+        "noise": params["noise"],
+        "noise_2q": params.get("noise_2q"),
+        "readout_error": params.get("readout_error", 0.0),
+        "shots": params["shots"],
+        "repetition": params.get("repetition", 0),
+        "threads": threads,
+    }
+
+
+def crash_row(spec: Mapping[str, Any], message: str) -> dict:
+    """An ``error`` row for a task whose run killed the actor process every time."""
+    from qray.simulators.registry import get_backend
+
+    backend = spec["params"]["backend"]
+    row = base_row(spec, backend=backend, version=get_backend(backend).version(),
+                   actor=f"qray/simulators/{backend}", threads=None)
+    row.update(error=message[:2000], created_at=datetime.now(UTC))
+    return row

@@ -113,3 +113,33 @@ def test_interleave_keeps_actor_groups_together() -> None:
     points = [{"key": k, "i": i} for k in "abc" for i in range(2)]
     order = [(p["key"], p["i"]) for p in interleave(points, 2)]
     assert order == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)]
+
+
+def test_refused_points_run_once_the_budget_allows(ray_session, tmp_path: Path,
+                                                   quiet_cfg) -> None:
+    over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[ghz]",
+            "n_qubits=[3,14]", "repetitions=1", "sweep_id=budget"]
+    first = actors.sweep(CONF, [*over, "actor.memory_budget_mb=0.01"], summarize=False)
+    df = _rows(first.sweep_dir)
+    assert sorted(df["status"]) == ["ok", "refused"]
+    assert "needs 256.0 KiB" in df[df["status"] == "refused"]["error"].iloc[0]
+    second = actors.sweep(CONF, over, summarize=False)
+    assert second.run_tasks == 1
+    df = _rows(second.sweep_dir)
+    assert len(df) == 2 and (df["status"] == "ok").all()
+
+
+def test_timed_out_runs_recycle_the_actor_and_spare_the_rest(ray_session, tmp_path: Path,
+                                                             quiet_cfg) -> None:
+    """A run that cannot be interrupted gets a timeout row; the actor is recycled before
+    the next task, so no other task is charged for it."""
+    over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[ghz]",
+            "n_qubits=[3,11]", "noise=[0.01]", "repetitions=2", "timeout_s=1.5",
+            "exact_max_qubits=0", "actor.batch_size=4"]
+    report = actors.sweep(CONF, over, summarize=False)
+    assert report.complete and report.pool_stats["recycled"] >= 2
+    df = _rows(report.sweep_dir)
+    assert len(df) == 4 and df["task_id"].is_unique
+    assert set(df[df["n_qubits"] == 3]["status"]) == {"ok"}
+    assert set(df[df["n_qubits"] == 11]["status"]) == {"timeout"}
+    assert df[df["n_qubits"] == 11]["pid"].nunique() == 2  # each ran in a fresh process

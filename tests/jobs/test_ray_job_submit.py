@@ -31,7 +31,7 @@ def head():
     dash = _free_port()
     env = user_env(QRAY_CLUSTER_DIR=str(state), QRAY_RAY_PORT=str(_free_port()),
                    QRAY_DASHBOARD_PORT=str(dash), QRAY_METRICS_PORT=str(_free_port()),
-                   QRAY_AGENT_PORT=str(_free_port()),
+                   QRAY_AGENT_PORT=str(_free_port()), QRAY_RAY_TEMP_DIR=str(state / "ray"),
                    QRAY_NUM_CPUS="2")
     env.pop("RAY_AUTH_MODE", None)
     env.pop("RAY_ADDRESS", None)
