@@ -87,13 +87,16 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
         return None
     palette = plt.get_cmap("tab10" if times["backend"].nunique() <= 10 else "tab20")
     colors = {b: palette(i) for i, b in enumerate(sorted(times["backend"].unique()))}
-    fig, axes = plt.subplots(1, len(circuits), figsize=(5 * len(circuits), 4), squeeze=False)
+    width = 5 * len(circuits) + 2.5  # room on the right for the legend
+    fig, axes = plt.subplots(1, len(circuits), figsize=(width, 4), squeeze=False)
     for ax, circuit in zip(axes[0], circuits, strict=True):
         sub = times[times["circuit"] == circuit]
-        # fix the other axes of the grid at their first value so each line is one sweep
+        # fix the other axes of the grid (largest size and depth, weakest noise) so that
+        # each line is one sweep
         for col in POINT_COLS[1:]:
             if col != x and not sub.empty:
-                sub = sub[sub[col] == sub[col].min()]
+                pick = sub[col].min() if col == "noise" else sub[col].max()
+                sub = sub[sub[col] == pick]
         for backend, line in sub.groupby("backend"):
             line = line.sort_values(x)
             ax.plot(line[x], line["median_total_s"], marker="o", label=backend,
@@ -106,7 +109,7 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
     handles = [plt.Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
     fig.legend(handles=handles, loc="center right", fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0, 0.85, 1))
+    fig.tight_layout(rect=(0, 0, 1 - 2.4 / width, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
