@@ -91,11 +91,3 @@ class MemoryGuardError(QrayError):
 
 class ResourceError(QrayError):
     """The cluster cannot satisfy a resource request (a GPU asked for where there is none)."""
-
-
-class BackendUnavailableError(QrayError):
-    """A backend's library is not installed or failed to import."""
-
-
-class RunTimeoutError(QrayError):
-    """A run exceeded its per-run timeout."""

@@ -8,7 +8,6 @@ outcome, as in cirq; adapters of little-endian libraries (qiskit) convert.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 #: gate name -> (number of qubits, number of parameters, Clifford?)
@@ -85,9 +84,3 @@ class Circuit:
     def count(self, arity: int) -> int:
         """Number of gates acting on ``arity`` qubits."""
         return sum(1 for g in self.gates if len(g.qubits) == arity)
-
-
-def is_clifford_angle(theta: float) -> bool:
-    """True when ``theta`` is a multiple of pi/2 (a Clifford rotation)."""
-    k = theta / (math.pi / 2)
-    return abs(k - round(k)) < 1e-12
