@@ -27,7 +27,8 @@ class WorkloadBinding:
         raise NotImplementedError
 
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
-        raise NotImplementedError
+        """Resources of the actor serving ``key`` (the config decides)."""
+        return cfg.resources_for(key)
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         raise NotImplementedError
@@ -50,9 +51,6 @@ class SimulatorsBinding(WorkloadBinding):
 
     def actor_key(self, point: Point) -> str:
         return str(point.params["backend"])
-
-    def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
-        return cfg.resources_for(key)
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         res = self.resources(cfg, key)
