@@ -95,7 +95,7 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
-    keys = sorted({binding.actor_key(p) for p in plan.points})
+    keys = sorted({binding.actor_key(p, plan) for p in plan.points})
     requests = {k: binding.resources(cfg, k) for k in keys}
     started = connect(cfg)
     try:
@@ -144,7 +144,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
             else:
                 skipped += 1
         if todo:
-            key = binding.actor_key(point)
+            key = binding.actor_key(point, plan)
             pending_points.append({
                 "point_id": point.point_id,
                 "key": key,

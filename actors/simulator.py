@@ -9,7 +9,8 @@ from typing import Any
 
 import ray
 
-from qray.simulators.worker import SimulatorWorker, rss_mb
+from qray.lifecycle import rss_mb
+from qray.simulators.worker import SimulatorWorker
 
 log = logging.getLogger(__name__)
 

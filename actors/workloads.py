@@ -23,7 +23,8 @@ class WorkloadBinding:
     def plan(self, cfg: SweepConfig) -> Any:
         raise NotImplementedError
 
-    def actor_key(self, point: Point) -> str:
+    def actor_key(self, point: Point, plan: Any) -> str:
+        """Key (in the actor pool) of the actor that runs ``point``'s tasks."""
         raise NotImplementedError
 
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
@@ -49,7 +50,7 @@ class SimulatorsBinding(WorkloadBinding):
 
         return plan(cfg)  # type: ignore[arg-type]
 
-    def actor_key(self, point: Point) -> str:
+    def actor_key(self, point: Point, plan: Any) -> str:
         return str(point.params["backend"])
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
@@ -91,10 +92,57 @@ class SimulatorsBinding(WorkloadBinding):
         return crash_row(spec, message)
 
 
+class NetsimBinding(WorkloadBinding):
+    """The routing testbeds: ``replicas`` AllocatorActors per physics model."""
+
+    def plan(self, cfg: SweepConfig) -> Any:
+        from qray.netsim.workload import plan
+
+        return plan(cfg)  # type: ignore[arg-type]
+
+    def actor_key(self, point: Point, plan: Any) -> str:
+        return plan.actors[point.point_id]
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        res = self.resources(cfg, key)
+        options: dict[str, Any] = {
+            "num_cpus": res.num_cpus,
+            "num_gpus": res.num_gpus,
+            "max_restarts": cfg.actor.max_restarts,
+            "max_task_retries": 2,
+            "runtime_env": {"env_vars": thread_env(res.threads)},
+        }
+        if res.resources:
+            options["resources"] = dict(res.resources)
+        name = f"qray/netsim/{key}"
+        kwargs = {
+            "physics": key.rsplit("-", 1)[0],
+            "actor_name": name,
+            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb},
+        }
+        return ActorSpec(name=name, cls="actors.allocator:AllocatorActor", kwargs=kwargs,
+                         options=options)
+
+    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
+                   only: set[str] | None = None) -> list[dict[str, Any]]:
+        from qray.netsim.workload import task_specs
+
+        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
+
+    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
+        from qray.netsim.worker import crash_row
+
+        return crash_row(spec, message)
+
+
 def get_binding(workload: str) -> WorkloadBinding:
     """The binding of ``workload``."""
     if workload == "simulators":
         from qray.simulators.rows import SCHEMA
 
         return SimulatorsBinding("simulators", SCHEMA)
+    if workload == "netsim":
+        from qray.netsim.rows import SCHEMA as NETSIM_SCHEMA
+
+        return NetsimBinding("netsim", NETSIM_SCHEMA)
     raise KeyError(f"no actor binding for workload {workload!r}")

@@ -27,6 +27,7 @@ T = TypeVar("T")
 #: workload name -> "module:Class" of its config dataclass (imported lazily).
 WORKLOADS: dict[str, str] = {
     "simulators": "qray.simulators.config:SimulatorsConfig",
+    "netsim": "qray.netsim.config:NetsimConfig",
 }
 
 #: names of entries of the output folder that are not sweeps

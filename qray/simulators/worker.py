@@ -11,7 +11,6 @@ import contextlib
 import json
 import logging
 import os
-import resource
 import socket
 import time
 from collections.abc import Mapping, Sequence
@@ -19,28 +18,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-import psutil
 
 from qray.circuits.families import make_circuit
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError, UnsupportedError
+from qray.lifecycle import RecyclePolicy, peak_rss_mb
 from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD
 
 log = logging.getLogger(__name__)
-
-
-def rss_mb() -> float:
-    """Current resident memory of this process, MiB."""
-    return psutil.Process().memory_info().rss / 2**20
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def noise_of(params: Mapping[str, Any]) -> NoiseSpec:
@@ -122,12 +111,7 @@ class SimulatorWorker:
         """Why the owning process should be replaced now, or None."""
         if self.stuck:
             return "a timed-out run could not be interrupted"
-        if self.max_tasks and self.tasks_done >= self.max_tasks:
-            return f"ran {self.tasks_done} tasks (actor.max_tasks={self.max_tasks})"
-        current = rss_mb()
-        if current > self.max_rss_mb:
-            return f"RSS {current:.0f} MiB > actor.max_rss_mb={self.max_rss_mb:g}"
-        return None
+        return RecyclePolicy(self.max_tasks, self.max_rss_mb).reason(self.tasks_done)
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
         """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded.

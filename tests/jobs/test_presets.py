@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from qray.config import load_config
-from qray.simulators.workload import plan
+from actors.workloads import get_binding
+from qray.config import WORKLOADS, load_config
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 
@@ -15,6 +15,6 @@ CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 @pytest.mark.parametrize("path", sorted(CONF.glob("*.yaml")), ids=lambda p: p.stem)
 def test_config_loads_and_plans(path: Path) -> None:
     cfg = load_config(path)
-    assert cfg.workload == "simulators"
-    p = plan(cfg)
+    assert cfg.workload in WORKLOADS
+    p = get_binding(cfg.workload).plan(cfg)
     assert p.n_tasks > 0

@@ -1,0 +1,35 @@
+"""When a long-lived worker process should be replaced (shared by every workload's worker)."""
+
+from __future__ import annotations
+
+import resource
+from dataclasses import dataclass
+
+import psutil
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process, MiB."""
+    return psutil.Process().memory_info().rss / 2**20
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass(frozen=True)
+class RecyclePolicy:
+    """Recycle after ``max_tasks`` tasks (0: never) or above ``max_rss_mb`` of RSS."""
+
+    max_tasks: int = 0
+    max_rss_mb: float = float("inf")
+
+    def reason(self, tasks_done: int) -> str | None:
+        """Why the process should be replaced now, or None."""
+        if self.max_tasks and tasks_done >= self.max_tasks:
+            return f"ran {tasks_done} tasks (actor.max_tasks={self.max_tasks})"
+        current = rss_mb()
+        if current > self.max_rss_mb:
+            return f"RSS {current:.0f} MiB > actor.max_rss_mb={self.max_rss_mb:g}"
+        return None

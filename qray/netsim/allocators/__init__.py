@@ -1,0 +1,1 @@
+"""Qubit allocators: per-path capacities, re-decided every ``epoch`` frames."""

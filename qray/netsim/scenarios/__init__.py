@@ -1,0 +1,1 @@
+"""Attack scenarios: which paths deliver in each frame (True) and which are denied."""

@@ -1,0 +1,133 @@
+"""The netsim worker: builds each testbed once and runs experiments on it.
+
+Plain Python (no Ray): ``actors.allocator.AllocatorActor`` is a thin shell around it. The
+seed's runner needed gc passes, closing file descriptors, sleeps in destructors and one OS
+process per physics model to keep its memory in check; here an experiment allocates only
+its own traces and returns one row, the testbeds are cached per (model, parameters,
+topology seed), and the owning actor is recycled by task count or RSS like every actor.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.netsim.physics.base import Testbed
+from qray.netsim.registry import load, make_params
+from qray.netsim.rows import WORKLOAD
+from qray.netsim.runner import experiment_from_params, run
+from qray.tasks import canonical_json
+
+log = logging.getLogger(__name__)
+
+#: testbeds kept per worker (a worker serves one physics model; a few parameter sets)
+MAX_TESTBEDS = 4
+
+
+def build_testbed(physics: str, raw_params: Mapping[str, Any], topology_seed: int) -> Testbed:
+    """Validate a model's parameters and build its testbed."""
+    params = make_params("physics", physics, raw_params, key=f"models.{physics}")
+    return load("physics", physics)(params, topology_seed)
+
+
+class NetsimWorker:
+    """Runs netsim experiments; one per AllocatorActor.
+
+    Args:
+        physics: the physics model this worker serves (others are refused).
+        max_tasks, max_rss_mb: recycling thresholds (``should_recycle``).
+        actor_name: recorded in every row.
+    """
+
+    def __init__(self, physics: str, *, max_tasks: int = 0, max_rss_mb: float = float("inf"),
+                 actor_name: str = "") -> None:
+        load("physics", physics)
+        self.physics = physics
+        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
+        self.actor_name = actor_name or f"inprocess/netsim/{physics}"
+        self.tasks_done = 0
+        self.testbeds: dict[str, Testbed] = {}
+
+    def testbed(self, params: Mapping[str, Any]) -> Testbed:
+        """The (cached) testbed of a task's physics parameters."""
+        key = canonical_json([params["model_params"], params["topology_seed"]])
+        if key not in self.testbeds:
+            if len(self.testbeds) >= MAX_TESTBEDS:
+                self.testbeds.pop(next(iter(self.testbeds)))
+            t0 = time.perf_counter()
+            self.testbeds[key] = build_testbed(self.physics, params["model_params"],
+                                               params["topology_seed"])
+            log.info("built %s testbed in %.2fs", self.physics, time.perf_counter() - t0)
+        return self.testbeds[key]
+
+    def should_recycle(self) -> str | None:
+        """Why the owning process should be replaced now, or None."""
+        return self.policy.reason(self.tasks_done)
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
+        """Run ``specs`` in order (``warmup`` is accepted for the executor and ignored)."""
+        return [self.run_task(spec) for spec in specs]
+
+    def run_task(self, spec: Mapping[str, Any]) -> dict:
+        """Run one experiment and return its row (never raises for a bad run)."""
+        started = time.perf_counter()
+        params = spec["params"]
+        row = base_row(spec, actor=self.actor_name)
+        try:
+            if params["physics"] != self.physics:
+                raise ValueError(f"this worker serves {self.physics}, not {params['physics']}")
+            testbed = self.testbed(params)
+            exp = experiment_from_params(params, int(spec["seed"]))
+            result = run(testbed, exp)
+            row.update(result.metrics())
+            row.update(status="ok", n_paths=testbed.n_paths, run_s=result.seconds,
+                       distance_path=min(range(testbed.n_paths),
+                                         key=lambda p: testbed.paths[p].distance))
+        except Exception as exc:
+            log.warning("task %s failed: %s", spec.get("task_id"), exc)
+            row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:2000])
+        self.tasks_done += 1
+        row["wall_s"] = time.perf_counter() - started
+        row["peak_rss_mb"] = peak_rss_mb()
+        row["created_at"] = datetime.now(UTC)
+        return row
+
+
+def base_row(spec: Mapping[str, Any], *, actor: str) -> dict:
+    """The identifying columns of an experiment's row (status ``error`` until it runs)."""
+    params = spec["params"]
+    return {
+        "sweep_id": spec.get("sweep_id", ""),
+        "workload": WORKLOAD,
+        "task_id": spec["task_id"],
+        "point_id": spec.get("point_id", ""),
+        "status": "error",
+        "seed": spec["seed"],
+        "actor": actor,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "params_json": json.dumps(dict(params), sort_keys=True),
+        "physics": params["physics"],
+        "allocator": params["allocator"],
+        "scenario": params["scenario"],
+        "learner": params["learner"],
+        "horizon": params["horizon"],
+        "replicate": params.get("replicate", 0),
+        "epoch": params["epoch"],
+        "scale": params.get("scale", 1.0),
+        "topology_seed": params["topology_seed"],
+    }
+
+
+def crash_row(spec: Mapping[str, Any], message: str) -> dict:
+    """An ``error`` row for an experiment whose run killed the actor process every time."""
+    row = base_row(spec, actor=f"qray/netsim/{spec['params']['physics']}")
+    row.update(error=message[:2000], created_at=datetime.now(UTC))
+    return row
