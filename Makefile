@@ -1,5 +1,6 @@
 # qray: every target creates (once) and reuses the virtual environment in .venv.
 #   make sweep   run the default simulator sweep on an embedded local Ray
+#   make netsim  run the paper2 routing-testbed matrix (jobs/conf/netsim_paper2.yaml)
 #   make test    run the test suite (the command CI runs)
 PYTHON ?= python3
 VENV ?= .venv
@@ -9,7 +10,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep test test-all lint bench clean-venv
+.PHONY: install sweep netsim test test-all lint bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +27,9 @@ install: $(STAMP)
 sweep: $(STAMP)
 	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/sweep.py $(ARGS)
 
+netsim: $(STAMP)
+	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/sweep.py --config jobs/conf/netsim_paper2.yaml $(ARGS)
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
@@ -35,6 +39,7 @@ test-all: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python jobs/bench_runtime.py $(ARGS)
+	$(BIN)/python jobs/bench_netsim.py
 
 clean-venv:
 	rm -rf $(VENV)

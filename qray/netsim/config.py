@@ -7,7 +7,7 @@ from typing import Any
 
 from qray.config import SweepConfig, as_list, int_range
 from qray.errors import ConfigError, UnknownNameError
-from qray.netsim.registry import ALLOCATORS, LEARNERS, PHYSICS, SCENARIOS, make_params
+from qray.netsim.registry import ALLOCATORS, KINDS, LEARNERS, PHYSICS, SCENARIOS, make_params
 
 #: config section -> (registry kind, names)
 PARAM_SECTIONS = {
@@ -101,7 +101,7 @@ class NetsimConfig(SweepConfig):
         for section, (kind, table) in PARAM_SECTIONS.items():
             for name, raw in getattr(self, section).items():
                 if name not in table:
-                    raise UnknownNameError(f"{section}.{name}", name, kind.rstrip("s"), table)
+                    raise UnknownNameError(f"{section}.{name}", name, KINDS[kind][0], table)
                 make_params(kind, name, raw, key=f"{section}.{name}")
         for key in self.resources:
             if key != "default" and key not in PHYSICS:

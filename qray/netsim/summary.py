@@ -136,6 +136,9 @@ def plot_allocation(ok: pd.DataFrame, physics: str, path: Path) -> Path | None:
         frames = np.asarray(cell["alloc_frames"].iloc[0])
         caps = np.mean([np.asarray(list(c), dtype=float) for c in cell["alloc_capacities"]], axis=0)
         share = caps / caps.sum(axis=1, keepdims=True)
+        # each allocation holds until the next one; the last until the horizon
+        frames = np.append(frames, int(cell["horizon"].iloc[0]))
+        share = np.vstack([share, share[-1:]])
         ax.stackplot(frames, share.T, labels=[f"path {p}" for p in range(share.shape[1])],
                      step="post")
         ax.set_title(f"{allocator} (best path {int(cell['best_path'].iloc[0])})")

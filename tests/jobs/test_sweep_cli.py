@@ -84,3 +84,16 @@ def test_python_m_qray_backends() -> None:
     res = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=user_env(),
                          capture_output=True, text=True, timeout=120)
     assert res.stdout.strip() == "[]"  # listing imports no simulator library
+
+
+def test_netsim_sweep_cli_prints_the_efficiency_table(tmp_path: Path) -> None:
+    res = run_job("sweep.py", "--config", "jobs/conf/netsim_paper2.yaml", *SMALL,
+                  f"output_dir={tmp_path}", "horizons=[400,600]", "runs=2",
+                  "learners=[Oracle,UCB1,GNeuralUCB]", "scenarios=[none,markov]")
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "### paper2, Default allocator" in res.stdout
+    assert "| learner | none | markov |" in res.stdout and "| Oracle | 100.0 ± 0.0 |" in res.stdout
+    assert "paper2 against the studied code's log" in res.stdout
+    sweep_dir = (tmp_path / "latest").resolve()
+    table, problems = read_dataset(sweep_dir / "netsim")
+    assert table.num_rows == 3 * 2 * 2 * 2 and not problems

@@ -1,0 +1,68 @@
+"""netsim config validation and grid expansion (no Ray)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qray.config import load_config
+from qray.errors import ConfigError
+from qray.netsim.workload import plan, task_specs
+from tests.netsim.test_physics import ROOT
+
+CONF = ROOT / "jobs" / "conf" / "netsim_paper2.yaml"
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("learners=[UCB]", r"'learners\[0\]'.*unknown learner.*did you mean 'UCB1'"),
+    ("learners=[UCB1,UCB1]", r"'learners\[1\]'.*duplicate"),
+    ("physics=[paper3]", r"'physics\[0\]'.*unknown physics model"),
+    ("scenarios=[]", r"'scenarios'.*non-empty"),
+    ("allocators=[Greedy]", r"'allocators\[0\]'.*unknown allocator"),
+    ("horizons=[0]", r"'horizons\[0\]'.*>= 1"),
+    ("runs=0", r"'runs'.*>= 1"),
+    ("epoch=-5", r"'epoch'.*>= 1"),
+    ("scale=0", r"'scale'.*> 0"),
+    ("replicas=0", r"'replicas'"),
+    ("models.paper2.reward=fid", r"'models.paper2.reward'.*fidelity or piecewise"),
+    ("models.paper2.n_pathz=3", r"'models.paper2.n_pathz'.*did you mean 'n_paths'"),
+    ("models.paper2.total_qubits=4", r"'models.paper2.total_qubits'.*at least"),
+    ("models.paper9.x=1", r"'models.paper9'.*unknown physics"),
+    ("models.default.attempts=0", r"'models.default.attempts'"),
+    ("learner_params.UCB1.c=-1", r"'learner_params.UCB1.c'"),
+    ("learner_params.EXPNeuralUCB.sigma=half", r"'learner_params.EXPNeuralUCB.sigma'"),
+    ("learner_params.EXPNeuralUCB.width=0", r"'learner_params.EXPNeuralUCB.width'"),
+    ("scenario_params.stochastic.rate=1.5", r"'scenario_params.stochastic.rate'.*\[0, 1\]"),
+    ("scenario_params.adaptive.window=0", r"'scenario_params.adaptive.window'"),
+    ("allocator_params.Dynamic.c=-2", r"'allocator_params.Dynamic.c'"),
+    ("models.paper7.edge_list=/no/such/file", r"'models.paper7.edge_list'.*no such file"),
+    ("resources.paper99.num_cpus=1", r"'resources.paper99'"),
+    ("horizons=abc", r"'horizons"),
+])
+def test_bad_netsim_input_names_the_key(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        cfg = load_config(CONF, [override])
+        plan(cfg)
+
+
+def test_paper2_preset_matrix_shape() -> None:
+    cfg = load_config(CONF)
+    p = plan(cfg)
+    assert cfg.horizons == [4000, 6000, 8000, 10000, 12000]
+    assert len(p.points) == 10 * 5 * 5 and p.n_tasks == 10 * 5 * 5 * 3
+    keys = list(p.actors.values())
+    assert set(keys) == {"paper2-0", "paper2-1"} and abs(keys.count("paper2-0") - 125) <= 1
+    ids = {t.strong_id for pt in p.points for t in pt.tasks}
+    assert len(ids) == p.n_tasks
+
+
+def test_replicate_seeds_are_shared_across_learners_only() -> None:
+    cfg = load_config(CONF, ["learners=[UCB1,EXP3]", "scenarios=[none]", "horizons=[100]",
+                             "runs=2"])
+    p = plan(cfg)
+    seeds = {(pt.params["learner"], s["params"]["replicate"]): s["seed"]
+             for pt in p.points for s in task_specs(pt, cfg, "x")}
+    assert seeds[("UCB1", 0)] == seeds[("EXP3", 0)] != seeds[("UCB1", 1)]
+    other = load_config(CONF, ["learners=[UCB1]", "scenarios=[none]", "horizons=[100]",
+                               "runs=2", "seed=7"])
+    pt = plan(other).points[0]
+    assert task_specs(pt, other, "x")[0]["seed"] != seeds[("UCB1", 0)]
