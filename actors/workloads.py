@@ -34,6 +34,21 @@ class WorkloadBinding:
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         raise NotImplementedError
 
+    def actor_options(self, cfg: SweepConfig, key: str) -> dict[str, Any]:
+        """Ray options of the actor serving ``key``: its resources, restarts and a thread
+        environment capped at its CPUs."""
+        res = self.resources(cfg, key)
+        options: dict[str, Any] = {
+            "num_cpus": res.num_cpus,
+            "num_gpus": res.num_gpus,
+            "max_restarts": cfg.actor.max_restarts,
+            "max_task_retries": 2,
+            "runtime_env": {"env_vars": thread_env(res.threads)},
+        }
+        if res.resources:
+            options["resources"] = dict(res.resources)
+        return options
+
     def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
                    only: set[str] | None = None) -> list[dict[str, Any]]:
         raise NotImplementedError
@@ -54,17 +69,8 @@ class SimulatorsBinding(WorkloadBinding):
         return str(point.params["backend"])
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
-        res = self.resources(cfg, key)
-        threads = res.threads
-        options: dict[str, Any] = {
-            "num_cpus": res.num_cpus,
-            "num_gpus": res.num_gpus,
-            "max_restarts": cfg.actor.max_restarts,
-            "max_task_retries": 2,
-            "runtime_env": {"env_vars": thread_env(threads)},
-        }
-        if res.resources:
-            options["resources"] = dict(res.resources)
+        threads = self.resources(cfg, key).threads
+        options = self.actor_options(cfg, key)
         name = f"qray/simulators/{key}"
         kwargs = {
             "backend": key,
@@ -104,16 +110,7 @@ class NetsimBinding(WorkloadBinding):
         return plan.actors[point.point_id]
 
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
-        res = self.resources(cfg, key)
-        options: dict[str, Any] = {
-            "num_cpus": res.num_cpus,
-            "num_gpus": res.num_gpus,
-            "max_restarts": cfg.actor.max_restarts,
-            "max_task_retries": 2,
-            "runtime_env": {"env_vars": thread_env(res.threads)},
-        }
-        if res.resources:
-            options["resources"] = dict(res.resources)
+        options = self.actor_options(cfg, key)
         name = f"qray/netsim/{key}"
         kwargs = {
             "physics": key.rsplit("-", 1)[0],

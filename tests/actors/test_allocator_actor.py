@@ -33,7 +33,7 @@ def test_allocator_actor_soak_keeps_rss_flat(ray_session) -> None:
     learners = list(LEARNERS)
     rss = []
     n = 0
-    for batch in range(12):
+    for _ in range(12):
         specs = [_spec(n + i, learners[(n + i) % len(learners)]) for i in range(20)]
         n += len(specs)
         out = ray.get(actor.run_batch.remote(specs))

@@ -51,7 +51,7 @@ def test_loss_gradient_and_adam_match_torch() -> None:
     net.w2[:] = rng.normal(size=8)
     model = torch_twin(net)
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    for step in range(5):
+    for _ in range(5):
         x, y = rng.normal(size=(7, 4)), rng.normal(size=7)
         loss, grad = net.loss_grads(x, y)
         opt.zero_grad()
