@@ -7,7 +7,7 @@ import time
 import numpy as np
 import pytest
 
-from qray.simulators import worker as worker_mod
+from qray import lifecycle
 from qray.simulators.worker import SimulatorWorker, apply_readout
 
 
@@ -61,7 +61,7 @@ def test_recycle_after_max_tasks_and_rss(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "max_tasks=2" in w.should_recycle()
     w2 = SimulatorWorker("numpy", max_rss_mb=1)
     assert "max_rss_mb=1" in w2.should_recycle()
-    monkeypatch.setattr(worker_mod, "rss_mb", lambda: 0.5)
+    monkeypatch.setattr(lifecycle, "rss_mb", lambda: 0.5)
     assert w2.should_recycle() is None
 
 
