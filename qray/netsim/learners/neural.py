@@ -40,7 +40,7 @@ class NeuralParams:
     width: int = 128
     beta: float = 1.0
     lam: float = 1.0
-    lr: float = 1e-3
+    lr: float = 1e-4
     batch: int = 32
     train_every: int = 2
     steps: int = 1
