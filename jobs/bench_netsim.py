@@ -48,7 +48,7 @@ class TorchNeuralUCB:
                                        torch.nn.Linear(width, 1)).double()
         torch.nn.init.zeros_(self.net[2].weight)
         torch.nn.init.zeros_(self.net[2].bias)
-        self.opt = torch.optim.Adam(self.net.parameters(), lr=1e-3)
+        self.opt = torch.optim.Adam(self.net.parameters(), lr=1e-4)
         self.zinv = torch.eye(width + 1, dtype=torch.float64)
         self.xs: list = []
         self.ys: list = []
