@@ -96,6 +96,8 @@ class NetsimConfig(SweepConfig):
             raise ConfigError("epoch", self.epoch, "an integer >= 1 (frames)")
         if self.scale <= 0:
             raise ConfigError("scale", self.scale, "a number > 0")
+        if self.topology_seed < 0:
+            raise ConfigError("topology_seed", self.topology_seed, "an integer >= 0")
         if self.replicas < 1:
             raise ConfigError("replicas", self.replicas, "an integer >= 1")
         for section, (kind, table) in PARAM_SECTIONS.items():

@@ -3,8 +3,8 @@ an allocator re-decides the paths' qubit capacities every ``epoch`` frames.
 
 Metrics are computed on expected rewards (pseudo-reward), so the Oracle's efficiency is
 exactly 100 % and no learner can exceed it: each frame the learner earns the expected
-reward of the arm it played (0 on a denied path) and the oracle the best such value over
-all paths. The learner itself only ever sees the realized reward of its own choice. For
+reward of the arm it played (the testbed's ``fail_reward``, 0 for most models, on a
+denied path) and the oracle the best such value over all paths. The learner itself only ever sees the realized reward of its own choice. For
 rewards that can be negative (paper2's piecewise reward), efficiency is computed on the
 rewards rescaled to [0, 1] by the testbed's reward range.
 """
@@ -118,6 +118,7 @@ def run(testbed: Testbed, exp: Experiment) -> Result:
     horizon, n_paths = exp.horizon, testbed.n_paths
     lo, hi = testbed.reward_range
     span = hi - lo
+    fail = testbed.fail_reward
     paths = np.zeros(horizon, dtype=np.int64)
     arms = np.zeros(horizon, dtype=np.int64)
     masks = np.ones((horizon, n_paths), dtype=bool)
@@ -152,13 +153,14 @@ def run(testbed: Testbed, exp: Experiment) -> Result:
                 r = testbed.draw(path, splits[path][arm], rng)
                 chosen[t] = expected[path][arm]
             else:
-                r = 0.0
+                r = fail
+                chosen[t] = fail
             learner.update(path, arm, (r - lo) / span)
             scenario.observe(t, path)
-            stats.record(path, r != 0.0, r)
+            stats.record(path, r > fail, r)
             paths[t], arms[t], realized[t] = path, arm, r
         seg = masks[t0:end]
-        oracle[t0:end] = np.where(seg, best, 0.0).max(axis=1)
+        oracle[t0:end] = np.where(seg, best, fail).max(axis=1)
     result.seconds = time.perf_counter() - t_start
     return result
 

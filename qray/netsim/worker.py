@@ -34,7 +34,9 @@ MAX_TESTBEDS = 4
 def build_testbed(physics: str, raw_params: Mapping[str, Any], topology_seed: int) -> Testbed:
     """Validate a model's parameters and build its testbed."""
     params = make_params("physics", physics, raw_params, key=f"models.{physics}")
-    return load("physics", physics)(params, topology_seed)
+    testbed = load("physics", physics)(params, topology_seed)
+    testbed.check_arm_counts(f"models.{physics}.total_qubits")
+    return testbed
 
 
 class NetsimWorker:

@@ -37,6 +37,11 @@ CONF = ROOT / "jobs" / "conf" / "netsim_paper2.yaml"
     ("models.paper7.edge_list=/no/such/file", r"'models.paper7.edge_list'.*no such file"),
     ("resources.paper99.num_cpus=1", r"'resources.paper99'"),
     ("horizons=abc", r"'horizons"),
+    ("topology_seed=-1", r"'topology_seed'.*>= 0"),
+    ("models.paper12.alpha=0", r"'models.paper12.alpha'"),
+    ("models.paper12.attenuation=-5", r"'models.paper12.attenuation'"),
+    ("models.paper2.dephasing_rate=1e9", r"'models.paper2'.*fidelity 0"),
+    ("models.paper2.total_qubits=1000", r"'models.paper2.total_qubits'.*too many qubits"),
 ])
 def test_bad_netsim_input_names_the_key(override: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -78,6 +78,20 @@ def test_paper2_piecewise_reward() -> None:
     f = np.array([0.1, 0.3, 0.55, 0.65, 0.75, 0.85, 0.95, 1.0])
     want = [-0.8, -0.2, 0.55, 1.3, 2.25, 3.4, 4.75, 5.0]
     assert piecewise_reward(f) == pytest.approx(want)
+    # the breakpoints belong to the interval above them
+    edges = np.array([0.0, 0.25, 0.5, 0.6, 0.7, 0.8, 0.9])
+    assert piecewise_reward(edges) == pytest.approx([-1.0, -0.25, 0.5, 1.2, 2.1, 3.2, 4.5])
+
+
+def test_paper2_piecewise_failure_is_the_worst_outcome() -> None:
+    tb = make_testbed("paper2", reward="piecewise")
+    assert tb.fail_reward == -1.0 and tb.reward_range[0] == -1.0
+    for p, cap in enumerate(tb.baseline):
+        arms = tb.arms(p, cap)
+        deliver = (1 - 0.3**arms).prod(axis=1)
+        # delivering more often never lowers the expected reward
+        order = np.argsort(deliver)
+        assert np.all(np.diff(tb.expected(p, arms)[order]) >= -1e-12)
 
 
 def test_paper2_async_swapping_adds_memory_decay() -> None:

@@ -1,6 +1,6 @@
 """``Oracle``: knows the expected rewards and the frame's attack mask; plays the best arm
-of the path with the highest value this frame (a denied path is worth 0). No frame cap,
-no retry loop."""
+of the best undenied path (any path when all are denied: they are all worth the fail
+reward then). No frame cap, no retry loop."""
 
 from __future__ import annotations
 
@@ -20,6 +20,6 @@ class Oracle(Learner):
         self.best = np.array([float(np.max(a.expected)) for a in arms])
 
     def select(self, t: int, mask: np.ndarray | None = None) -> tuple[int, int]:
-        value = self.best if mask is None else np.where(mask, self.best, 0.0)
+        value = self.best if mask is None else np.where(mask, self.best, -np.inf)
         path = int(np.argmax(value))
         return path, int(self.best_arm[path])

@@ -8,14 +8,17 @@ each). A model gives each arm's expected reward and draws a frame's realized rew
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-#: more arms than this on one path keeps the most balanced splits (stated in the row)
+#: more arms than this on one path keeps the most balanced splits
 MAX_ARMS = 512
+#: a testbed whose paths could have more splits than this to enumerate is refused
+MAX_SPLITS = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Testbed:
         min_per_link: fewest qubits an arm puts on a link (0: arms may leave a link empty).
         reward_range: (low, high) bounds of a frame's reward; learners see rewards
             rescaled to [0, 1] with it.
+        fail_reward: the reward of a frame that delivers nothing (0, or paper2's
+            piecewise reward of fidelity 0).
         info: description of the built topology (for rows and tests).
     """
 
@@ -81,6 +86,8 @@ class Testbed:
     min_per_link: int = 1
     reward_range: tuple[float, float] = (0.0, 1.0)
     info: dict[str, Any] = field(default_factory=dict)
+    #: reward of a frame that delivers nothing (a denied path, failed links)
+    fail_reward: float = 0.0
 
     @property
     def n_paths(self) -> int:
@@ -110,20 +117,23 @@ class Testbed:
 
     def context(self, path: int, arms: np.ndarray) -> np.ndarray:
         """Features of each arm for the contextual learners: path one-hot, the model's
-        path features, each link's share of the capacity and its square root, the smallest
-        share, and the path's length in links."""
+        path features, each link's share of the capacity and its square root, each link's
+        qubits over the testbed's total (so a re-allocation changes the features), the
+        smallest share, and the path's length in links."""
         max_links = max(p.links for p in self.paths)
         n = len(arms)
         onehot = np.zeros((n, self.n_paths))
         onehot[:, path] = 1.0
         share = np.zeros((n, max_links))
+        absolute = np.zeros((n, max_links))
         if n:
             share[:, : arms.shape[1]] = arms / max(1, arms.sum(axis=1).max())
+            absolute[:, : arms.shape[1]] = arms / max(1, self.total_qubits)
         root = np.sqrt(share)
         low = share[:, : max(1, arms.shape[1])].min(axis=1, keepdims=True) if n else np.zeros((0, 1))
         feats = np.tile(self._path_features(path), (n, 1))
         size = np.full((n, 1), self.paths[path].links / max_links)
-        return np.hstack([onehot, feats, share, root, low, size])
+        return np.hstack([onehot, feats, share, root, absolute, low, size])
 
     def _path_features(self, path: int) -> np.ndarray:
         feats = np.array([p.features for p in self.paths], dtype=float)
@@ -132,6 +142,21 @@ class Testbed:
         scale = np.abs(feats).max(axis=0)
         scale[scale == 0] = 1.0
         return feats[path] / scale
+
+    def check_arm_counts(self, key: str) -> None:
+        """ConfigError (naming ``key``) when a path could get so many qubits that its
+        splits are too many to enumerate."""
+        from qray.errors import ConfigError
+
+        for i, path in enumerate(self.paths):
+            most = self.total_qubits - sum(self.min_capacity) + self.min_capacity[i]
+            free = most - self.min_per_link * path.links
+            count = math.comb(free + path.links - 1, path.links - 1) if free >= 0 else 0
+            if count > MAX_SPLITS:
+                raise ConfigError(key, self.total_qubits,
+                                  f"fewer qubits: path {i} could get {most} qubits over "
+                                  f"{path.links} links = {count:,} splits (at most {MAX_SPLITS:,})",
+                                  problem="too many qubits")
 
     def best_path(self, capacities: tuple[int, ...]) -> int:
         """The path whose best arm has the highest expected reward at ``capacities``."""

@@ -59,6 +59,11 @@ class Paper12Params:
             raise ConfigError(k + "n_paths", self.n_paths, "an integer >= 1")
         if self.distance_scale <= 0:
             raise ConfigError(k + "distance_scale", self.distance_scale, "a number > 0")
+        for name in ("alpha", "beta"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ConfigError(k + name, getattr(self, name), "a number in (0, 1]")
+        if self.attenuation < 0:
+            raise ConfigError(k + "attenuation", self.attenuation, "a number >= 0")
 
 
 def chain_components(graph) -> int:  # noqa: ANN001

@@ -8,7 +8,8 @@ Optional memory decay exp(-hops * swap_delay / T2) models asynchronous swapping.
 
 Qubits: an arm puts q >= 1 qubits on each link; a link delivers in a frame with
 probability 1 - (1 - link_success)^q. A delivered path earns F (``reward: fidelity``) or
-the paper's piecewise reward of F (``reward: piecewise``); an undelivered one earns 0.
+the paper's piecewise reward of F (``reward: piecewise``); an undelivered (or denied)
+one earns the reward of F = 0 (0, or -1 for the piecewise reward).
 """
 
 from __future__ import annotations
@@ -89,13 +90,16 @@ class Paper2Params:
         for name in ("side_km", "max_edge_km", "t2_s"):
             if getattr(self, name) <= 0:
                 raise ConfigError(k + name, getattr(self, name), "a number > 0")
+        for name in ("attenuation_db_per_km", "dephasing_rate", "t_bsm_s", "t_d_s", "swap_delay_s"):
+            if getattr(self, name) < 0:
+                raise ConfigError(k + name, getattr(self, name), "a number >= 0")
 
 
 def piecewise_reward(f: np.ndarray | float) -> np.ndarray:
     """The paper's reward of fidelity F: -2(0.5-F) below 0.25, -(0.5-F) below 0.5, then
     F, 2F, 3F, 4F, 5F on [0.5, 0.6), [0.6, 0.7), [0.7, 0.8), [0.8, 0.9), [0.9, 1]."""
     f = np.asarray(f, dtype=float)
-    factor = np.clip(np.floor((f - 0.5) * 10).astype(int) + 1, 1, 5)
+    factor = 1 + np.searchsorted([0.6, 0.7, 0.8, 0.9], f, side="right")
     return np.where(f < 0.25, -2 * (0.5 - f), np.where(f < 0.5, -(0.5 - f), factor * f))
 
 
@@ -131,14 +135,17 @@ class Paper2Testbed(Testbed):
         self.decay = [self._decay(len(x)) for x in links]
         self.mean_fidelity = np.array([self._mean_fidelity(i) for i in range(self.n_paths)])
         self.mean_value = np.array([self._mean_value(i) for i in range(self.n_paths)])
-        # rewards lie between 0 (nothing delivered) and the best path's fidelity without
-        # random errors; learners see them rescaled from this range
-        f_max = max(float(np.clip(1 - b, 0, 1).prod()) * d for b, d in zip(self.base_error, self.decay, strict=True))
-        if params.reward == "fidelity":
-            self.reward_range = (0.0, f_max)
-        else:
-            self.reward_range = (min(0.0, float(piecewise_reward(0.0))),
-                                 max(0.0, float(piecewise_reward(f_max))))
+        # rewards lie between that of nothing delivered (fidelity 0) and that of the best
+        # path's fidelity without random errors; learners see them rescaled from this range
+        f_max = max(float(np.clip(1 - b, 0, 1).prod()) * d
+                    for b, d in zip(self.base_error, self.decay, strict=True))
+        if f_max <= 1e-9:
+            raise ConfigError("models.paper2", {"dephasing_rate": params.dephasing_rate,
+                                                "attenuation_db_per_km": params.attenuation_db_per_km},
+                              "error rates that leave some path a fidelity > 0",
+                              problem="every path has fidelity 0 with")
+        self.fail_reward = float(self._g(0.0))
+        self.reward_range = (self.fail_reward, float(self._g(f_max)))
 
     # -- topology ---------------------------------------------------------------------------
     @staticmethod
@@ -192,6 +199,10 @@ class Paper2Testbed(Testbed):
             return float(np.prod(1 - self.base_error[path] - mean_extra) * self.decay[path])
         return float(self._value_distribution(path, lambda f: f))
 
+    def _g(self, f: float | np.ndarray) -> np.ndarray:
+        """The configured reward of fidelity ``f``."""
+        return np.asarray(f, dtype=float) if self.params.reward == "fidelity" else piecewise_reward(f)
+
     def _mean_value(self, path: int) -> float:
         if self.params.reward == "fidelity":
             return self.mean_fidelity[path]
@@ -220,13 +231,12 @@ class Paper2Testbed(Testbed):
     # -- rewards -----------------------------------------------------------------------------
     def expected(self, path: int, arms: np.ndarray) -> np.ndarray:
         deliver = multiplexed(self.params.link_success, arms).prod(axis=1)
-        return deliver * self.mean_value[path]
+        return deliver * self.mean_value[path] + (1 - deliver) * self.fail_reward
 
     def draw(self, path: int, arm: np.ndarray, rng: np.random.Generator) -> float:
         if not (rng.random(arm.size) < multiplexed(self.params.link_success, arm)).all():
-            return 0.0
-        f = self.fidelity_samples(path, rng)[0]
-        return float(f if self.params.reward == "fidelity" else piecewise_reward(f))
+            return self.fail_reward
+        return float(self._g(self.fidelity_samples(path, rng)[0]))
 
     def distance_path(self) -> int:
         """The shortest path by distance (the baseline the paper's learner beats)."""

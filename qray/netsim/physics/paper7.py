@@ -60,6 +60,8 @@ class Paper7Params:
         if self.edge_list is not None and not Path(self.edge_list).expanduser().is_file():
             raise ConfigError(k + "edge_list", self.edge_list, "an existing edge-list file",
                               problem="no such file")
+        if self.edge_list is None and self.n_nodes < 2:
+            raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
         if self.n_isps < 2:
             raise ConfigError(k + "n_isps", self.n_isps, "an integer >= 2")
         if self.k < 1:
