@@ -61,31 +61,34 @@ class Learner:
 
 
 class FlatLearner(Learner):
-    """A learner over the flat list of every (path, arm); keeps each arm's pull count and
-    reward sum across re-allocations (an arm is its path and its qubit split)."""
+    """A learner over the flat list of every (path, arm). Its per-arm arrays (``ARRAYS``:
+    pull count ``n`` and reward sum ``s``, plus a subclass's own) are kept across
+    re-allocations: an arm is its path and its qubit split, so an arm that reappears after
+    the capacities change gets its statistics back."""
+
+    #: per-arm arrays and their initial values
+    ARRAYS: dict[str, float] = {"n": 0.0, "s": 0.0}
 
     def __init__(self, params: object, n_paths: int, horizon: int, rng: np.random.Generator,
                  scale: float = 1.0) -> None:
         super().__init__(params, n_paths, horizon, rng, scale)
-        self._memory: dict[tuple, tuple[float, float]] = {}
+        self._memory: dict[tuple, tuple[float, ...]] = {}
         self.keys: list[tuple] = []
-        self.n = np.zeros(0)
-        self.s = np.zeros(0)
+        for name in self.ARRAYS:
+            setattr(self, name, np.zeros(0))
 
     def set_arms(self, arms: list[ArmSet]) -> None:
-        for key, n, s in zip(self.keys, self.n, self.s, strict=True):
-            self._memory[key] = (n, s)
+        names = list(self.ARRAYS)
+        for i, key in enumerate(self.keys):
+            self._memory[key] = tuple(float(getattr(self, n)[i]) for n in names)
         super().set_arms(arms)
         self.keys = [(p, tuple(int(q) for q in row)) for p, a in enumerate(arms) for row in a.splits]
         self.offset = np.cumsum([0] + [len(a) for a in arms])
         self.path_of = np.repeat(np.arange(len(arms)), [len(a) for a in arms])
-        stored = [self._memory.get(k, (0.0, 0.0)) for k in self.keys]
-        self.n = np.array([n for n, _ in stored], dtype=float)
-        self.s = np.array([s for _, s in stored], dtype=float)
-        self.on_arms()
-
-    def on_arms(self) -> None:
-        """Hook: derived state after the arm sets changed."""
+        default = tuple(self.ARRAYS.values())
+        stored = np.array([self._memory.get(k, default) for k in self.keys], dtype=float)
+        for j, name in enumerate(names):
+            setattr(self, name, stored[:, j].copy() if len(stored) else np.zeros(0))
 
     def unflatten(self, index: int) -> tuple[int, int]:
         path = int(self.path_of[index])

@@ -29,16 +29,7 @@ class EXP3(FlatLearner):
 
     Params = EXP3Params
 
-    def on_arms(self) -> None:
-        if not hasattr(self, "_logw"):
-            self._logw: dict[tuple, float] = {}
-        self.logw = np.array([self._logw.get(k, 0.0) for k in self.keys])
-        self.p = np.full(len(self.keys), 1.0 / len(self.keys))
-
-    def set_arms(self, arms) -> None:  # noqa: ANN001
-        for key, w in zip(self.keys, getattr(self, "logw", []), strict=False):
-            self._logw[key] = w
-        super().set_arms(arms)
+    ARRAYS = {**FlatLearner.ARRAYS, "logw": 0.0}  # log weight per arm
 
     def select(self, t: int, mask: np.ndarray | None = None) -> tuple[int, int]:
         k = len(self.logw)

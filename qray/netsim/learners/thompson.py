@@ -11,16 +11,7 @@ from qray.netsim.learners.base import FlatLearner
 class ThompsonSampling(FlatLearner):
     """Beta-Bernoulli Thompson sampling over every (path, arm)."""
 
-    def on_arms(self) -> None:
-        # successes are kept separately from the reward sum (Bernoulli trick)
-        if not hasattr(self, "_wins"):
-            self._wins: dict[tuple, float] = {}
-        self.wins = np.array([self._wins.get(k, 0.0) for k in self.keys])
-
-    def set_arms(self, arms) -> None:  # noqa: ANN001
-        for key, w in zip(self.keys, getattr(self, "wins", []), strict=False):
-            self._wins[key] = w
-        super().set_arms(arms)
+    ARRAYS = {**FlatLearner.ARRAYS, "wins": 0.0}  # Bernoulli successes per arm
 
     def select(self, t: int, mask: np.ndarray | None = None) -> tuple[int, int]:
         theta = self.rng.beta(1 + self.wins, 1 + self.n - self.wins)

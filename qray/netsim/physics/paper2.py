@@ -110,13 +110,7 @@ class Paper2Testbed(Testbed):
 
     def __init__(self, params: Paper2Params, seed: int = 0) -> None:
         self.params = params
-        graph, tries = self._graph(params, seed)
-        node_paths = k_shortest_paths(graph, params.source, params.target, params.n_paths,
-                                      weight="distance")
-        if len(node_paths) < params.n_paths:
-            raise ConfigError("models.paper2.n_paths", params.n_paths,
-                              f"at most {len(node_paths)} for this topology (seed {seed})",
-                              problem="not enough simple paths for")
+        graph, node_paths, tries = self._graph(params, seed)
         paths = [PathInfo(tuple(p), path_length(graph, p, "distance")) for p in node_paths]
         links = [[graph.edges[a, b]["distance"] for a, b in itertools.pairwise(p)]
                  for p in node_paths]
@@ -150,6 +144,8 @@ class Paper2Testbed(Testbed):
     # -- topology ---------------------------------------------------------------------------
     @staticmethod
     def _graph(params: Paper2Params, seed: int):  # noqa: ANN205
+        """The first seeded geometric graph with ``n_paths`` simple S-D paths, those paths
+        (shortest by distance) and the number of graphs drawn."""
         import networkx as nx
 
         for tries in range(1, 1001):
@@ -162,11 +158,11 @@ class Paper2Testbed(Testbed):
                 if d <= params.max_edge_km:
                     graph.add_edge(a, b, distance=d)
             if nx.has_path(graph, params.source, params.target):
-                simple = itertools.islice(nx.shortest_simple_paths(
-                    graph, params.source, params.target), params.n_paths)
-                if sum(1 for _ in simple) >= params.n_paths:
+                paths = k_shortest_paths(graph, params.source, params.target, params.n_paths,
+                                         weight="distance")
+                if len(paths) == params.n_paths:
                     nx.set_node_attributes(graph, {i: tuple(xy[i]) for i in graph}, "pos")
-                    return graph, tries
+                    return graph, paths, tries
         raise ConfigError("models.paper2.n_paths", params.n_paths,
                           "fewer paths or a denser topology", problem="no topology with")
 

@@ -120,10 +120,10 @@ class Paper8Testbed(Testbed):
         return f * ok
 
     def draw(self, path: int, arm: np.ndarray, rng: np.random.Generator) -> float:
-        f, _ = purify(self.edge_f[path], rounds_for(arm))
+        rounds = rounds_for(arm)
         p = self.edge_f[path].copy()
-        for r in range(int(rounds_for(arm).max(initial=0))):
-            active = rounds_for(arm) > r
+        for r in range(int(rounds.max(initial=0))):
+            active = rounds > r
             prob = p**2 + (1 - p) ** 2
             if (rng.random(arm.size)[active] >= prob[active]).any():
                 return 0.0
