@@ -9,10 +9,7 @@ topology seed), and the owning actor is recycled by task count or RSS like every
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import socket
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -23,6 +20,7 @@ from qray.netsim.physics.base import Testbed
 from qray.netsim.registry import load, make_params
 from qray.netsim.rows import WORKLOAD
 from qray.netsim.runner import experiment_from_params, run
+from qray.results.schema import common_row
 from qray.tasks import canonical_json
 
 log = logging.getLogger(__name__)
@@ -106,16 +104,7 @@ def base_row(spec: Mapping[str, Any], *, actor: str) -> dict:
     """The identifying columns of an experiment's row (status ``error`` until it runs)."""
     params = spec["params"]
     return {
-        "sweep_id": spec.get("sweep_id", ""),
-        "workload": WORKLOAD,
-        "task_id": spec["task_id"],
-        "point_id": spec.get("point_id", ""),
-        "status": "error",
-        "seed": spec["seed"],
-        "actor": actor,
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "params_json": json.dumps(dict(params), sort_keys=True),
+        **common_row(spec, workload=WORKLOAD, actor=actor),
         "physics": params["physics"],
         "allocator": params["allocator"],
         "scenario": params["scenario"],

@@ -7,6 +7,9 @@ explicit schema, so a missing or mistyped column fails loudly at write time.
 
 from __future__ import annotations
 
+import json
+import os
+import socket
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -50,3 +53,20 @@ def rows_to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Ta
             raise ValueError(f"row status {row.get('status')!r} not in {STATUSES}")
     columns = {name: [row.get(name) for row in rows] for name in schema.names}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def common_row(spec: Mapping[str, Any], *, workload: str, actor: str) -> dict[str, Any]:
+    """The common identifying columns of a task's row, from its wire spec (status
+    ``error`` until the task runs)."""
+    return {
+        "sweep_id": spec.get("sweep_id", ""),
+        "workload": workload,
+        "task_id": spec["task_id"],
+        "point_id": spec.get("point_id", ""),
+        "status": "error",
+        "seed": spec["seed"],
+        "actor": actor,
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "params_json": json.dumps(dict(spec["params"]), sort_keys=True),
+    }

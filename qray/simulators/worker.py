@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import json
 import logging
-import os
-import socket
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -24,6 +21,7 @@ from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError, UnsupportedError
 from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.results.schema import common_row
 from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
 from qray.simulators.registry import new_backend
@@ -87,8 +85,7 @@ class SimulatorWorker:
         self.backend = new_backend(backend)
         self.thread_settings = self.backend.set_threads(threads)
         self.memory_budget_mb = memory_budget_mb
-        self.max_tasks = max_tasks
-        self.max_rss_mb = max_rss_mb
+        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
         self.exact_max_qubits = exact_max_qubits
         self.actor_name = actor_name or f"inprocess/{backend}"
         self.tasks_done = 0
@@ -111,7 +108,7 @@ class SimulatorWorker:
         """Why the owning process should be replaced now, or None."""
         if self.stuck:
             return "a timed-out run could not be interrupted"
-        return RecyclePolicy(self.max_tasks, self.max_rss_mb).reason(self.tasks_done)
+        return self.policy.reason(self.tasks_done)
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
         """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded.
@@ -217,16 +214,7 @@ def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
     """The identifying columns of a task's row (status ``error`` until it runs)."""
     params = spec["params"]
     return {
-        "sweep_id": spec.get("sweep_id", ""),
-        "workload": WORKLOAD,
-        "task_id": spec["task_id"],
-        "point_id": spec.get("point_id", ""),
-        "status": "error",
-        "seed": spec["seed"],
-        "actor": actor,
-        "pid": os.getpid(),
-        "host": socket.gethostname(),
-        "params_json": json.dumps(dict(params), sort_keys=True),
+        **common_row(spec, workload=WORKLOAD, actor=actor),
         "backend": backend,
         "backend_version": version,
         "circuit": params["circuit"],
