@@ -95,11 +95,12 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
-    keys = sorted({binding.actor_key(p, plan) for p in plan.points})
+    keys = binding.actor_keys(cfg, plan)
     requests = {k: binding.resources(cfg, k) for k in keys}
     started = connect(cfg)
     try:
         validate_requests(requests)
+        binding.validate_cluster(cfg, keys)
         report = _execute(cfg, binding, plan, keys, rerun_failed=rerun_failed)
     finally:
         if started:

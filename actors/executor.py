@@ -91,8 +91,10 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
 def point_trial(config: dict[str, Any], ctx: dict[str, Any],
                 points: dict[str, dict[str, Any]]) -> None:
     """Tune function trainable: one grid point (named by ``config["point"]``) per trial."""
+    from actors.workloads import get_binding
+
     t0 = time.perf_counter()
-    counts = run_point(points[config["point"]], ctx)
+    counts = get_binding(ctx["workload"]).run_point(points[config["point"]], ctx)
     tune.report({**counts, "point_s": time.perf_counter() - t0})
 
 

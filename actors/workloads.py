@@ -27,6 +27,20 @@ class WorkloadBinding:
         """Key (in the actor pool) of the actor that runs ``point``'s tasks."""
         raise NotImplementedError
 
+    def actor_keys(self, cfg: SweepConfig, plan: Any) -> list[str]:
+        """Every actor key the sweep's pool may create."""
+        return sorted({self.actor_key(p, plan) for p in plan.points})
+
+    def validate_cluster(self, cfg: SweepConfig, keys: list[str]) -> None:
+        """Checks against the live cluster beyond one actor's fit (after Ray is up)."""
+        return None
+
+    def run_point(self, point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
+        """Run a pending point's tasks and write its rows (inside a Tune trial)."""
+        from actors.executor import run_point
+
+        return run_point(point, ctx)
+
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
         """Resources of the actor serving ``key`` (the config decides)."""
         return cfg.resources_for(key)
@@ -132,6 +146,76 @@ class NetsimBinding(WorkloadBinding):
         return crash_row(spec, message)
 
 
+class QKernelsBinding(WorkloadBinding):
+    """Quantum kernels: ``workers`` KernelWorkers per backend share each point's tiles."""
+
+    def plan(self, cfg: SweepConfig) -> Any:
+        from qray.qkernels.workload import plan
+
+        return plan(cfg)  # type: ignore[arg-type]
+
+    def actor_key(self, point: Point, plan: Any) -> str:
+        return f"{point.params['backend']}-0"
+
+    def actor_keys(self, cfg: SweepConfig, plan: Any) -> list[str]:
+        from actors.qkernel_trial import worker_keys
+
+        return [k for b in cfg.backends for k in worker_keys(b, cfg.workers)]  # type: ignore[attr-defined]
+
+    def validate_cluster(self, cfg: SweepConfig, keys: list[str]) -> None:
+        """A point holds all of its backend's workers at once: together they must fit."""
+        from actors.resources import alive_node_resources, spec_demand
+        from qray.errors import ResourceError
+
+        totals: dict[str, float] = {}
+        for node in alive_node_resources():
+            for r, v in node.items():
+                totals[r] = totals.get(r, 0.0) + v
+        workers = cfg.workers  # type: ignore[attr-defined]
+        for backend in cfg.backends:  # type: ignore[attr-defined]
+            need = spec_demand(self.resources(cfg, backend))
+            for r, v in need.items():
+                if v * workers > totals.get(r, 0.0) + 1e-9:
+                    field_of = {"CPU": "num_cpus", "GPU": "num_gpus"}.get(r, f"resources.{r}")
+                    raise ResourceError(
+                        f"config key 'workers': value {workers} cannot be satisfied for "
+                        f"backend {backend}: {workers} workers x {v:g} {r} "
+                        f"(resources.{backend}.{field_of}) > the cluster's {totals.get(r, 0.0):g} "
+                        f"{r}; allowed: at most {int(totals.get(r, 0.0) // v)} workers, or a "
+                        f"smaller reservation per worker")
+
+    def run_point(self, point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
+        from actors.qkernel_trial import run_point
+
+        return run_point(point, ctx)
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        backend = key.rsplit("-", 1)[0]
+        res = self.resources(cfg, key)
+        options = self.actor_options(cfg, key)
+        name = f"qray/qkernels/{key}"
+        kwargs = {
+            "backend": backend,
+            "precision": cfg.precision,  # type: ignore[attr-defined]
+            "threads": res.threads,
+            "actor_name": name,
+            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb},
+        }
+        return ActorSpec(name=name, cls="actors.kernel_worker:KernelWorker", kwargs=kwargs,
+                         options=options)
+
+    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
+                   only: set[str] | None = None) -> list[dict[str, Any]]:
+        from qray.qkernels.workload import task_specs
+
+        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
+
+    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
+        from qray.qkernels.pipeline import crash_row
+
+        return crash_row(spec, message)
+
+
 def get_binding(workload: str) -> WorkloadBinding:
     """The binding of ``workload``."""
     if workload == "simulators":
@@ -142,4 +226,8 @@ def get_binding(workload: str) -> WorkloadBinding:
         from qray.netsim.rows import SCHEMA as NETSIM_SCHEMA
 
         return NetsimBinding("netsim", NETSIM_SCHEMA)
+    if workload == "qkernels":
+        from qray.qkernels.rows import SCHEMA as QKERNELS_SCHEMA
+
+        return QKernelsBinding("qkernels", QKERNELS_SCHEMA)
     raise KeyError(f"no actor binding for workload {workload!r}")

@@ -34,6 +34,8 @@ class TorchBackend(ArrayBackend):
         return arr.detach().cpu().numpy()
 
     def from_numpy(self, arr: np.ndarray) -> Any:
+        if not arr.flags.writeable:  # e.g. a zero-copy block from Ray's object store
+            arr = arr.copy()
         return self.xp.from_numpy(np.ascontiguousarray(arr)).to(self._device)
 
     def from_numpy_int(self, arr: np.ndarray) -> Any:

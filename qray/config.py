@@ -28,6 +28,7 @@ T = TypeVar("T")
 WORKLOADS: dict[str, str] = {
     "simulators": "qray.simulators.config:SimulatorsConfig",
     "netsim": "qray.netsim.config:NetsimConfig",
+    "qkernels": "qray.qkernels.config:QKernelsConfig",
 }
 
 #: names of entries of the output folder that are not sweeps

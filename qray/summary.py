@@ -10,7 +10,8 @@ from pathlib import Path
 from qray.errors import ConfigError
 
 #: workload -> module with ``summarize(sweep_dir) -> Summary``
-SUMMARIES = {"simulators": "qray.simulators.summary", "netsim": "qray.netsim.summary"}
+SUMMARIES = {"simulators": "qray.simulators.summary", "netsim": "qray.netsim.summary",
+             "qkernels": "qray.qkernels.summary"}
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The ``qkernels`` workload: quantum-kernel SVMs on kernel workers (see specs/qkernels.md)."""

@@ -1,0 +1,104 @@
+"""The ``qkernels`` workload: grid expansion and pre-flight validation.
+
+A grid point is (n_qubits, layers, backend, tile); its one task is the k-fold evaluation
+of that point. The dataset is loaded here once so that a bad dataset setting fails before
+Ray starts. CPU backends that cannot be imported on the driver are refused here; GPU
+backends are checked against the cluster's GPUs when Ray is up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from kernels.registry import GPU_BACKENDS, unavailable_reason
+from qray.errors import ConfigError
+from qray.qkernels.config import QKernelsConfig
+from qray.qkernels.rows import WORKLOAD
+from qray.tasks import Point, Task
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The expanded grid (qkernels has no refused points)."""
+
+    points: list[Point]
+    problems: dict[str, tuple[str, str]]
+
+    @property
+    def n_tasks(self) -> int:
+        return sum(len(p.tasks) for p in self.points)
+
+
+def plan(cfg: QKernelsConfig) -> Plan:
+    """Expand the config into points (checking the dataset and the CPU backends first)."""
+    from qray.qkernels.data import load_dataset
+
+    for i, name in enumerate(cfg.backends):
+        reason = None if name in GPU_BACKENDS else unavailable_reason(name)
+        if reason:
+            raise ConfigError(f"backends[{i}]", name, "a backend that can run here",
+                              problem=f"unavailable ({reason}):")
+    x, y = load_dataset(cfg.dataset, n_samples=cfg.n_samples, n_classes=cfg.n_classes,
+                        classes=cfg.classes, seed=cfg.seed)
+    smallest = int(min((y == c).sum() for c in set(y.tolist())))
+    if smallest < cfg.folds:
+        raise ConfigError("folds", cfg.folds, f"at most {smallest} (the rarest class's "
+                          f"sample count with n_samples={cfg.n_samples})")
+    for i, q in enumerate(cfg.n_qubits):
+        if q > x.shape[1]:
+            raise ConfigError(f"n_qubits[{i}]", q, f"at most {x.shape[1]} (the dataset's "
+                              f"features)")
+    points = []
+    for n_qubits in cfg.n_qubits:
+        for layers in cfg.layers:
+            for backend in cfg.backends:
+                for tile in cfg.tiles:
+                    params = point_params(cfg, backend, n_qubits, layers, tile)
+                    points.append(Point(WORKLOAD, params, (Task(WORKLOAD, params),)))
+    return Plan(points, {})
+
+
+def point_params(cfg: QKernelsConfig, backend: str, n_qubits: int, layers: int,
+                 tile: int) -> dict[str, Any]:
+    """Everything that determines a point's results and timings."""
+    return {
+        "dataset": cfg.dataset,
+        "n_samples": cfg.n_samples,
+        "n_classes": cfg.n_classes,
+        "classes": cfg.classes,
+        "backend": backend,
+        "precision": cfg.precision,
+        "n_qubits": n_qubits,
+        "layers": layers,
+        "tile": tile,
+        "workers": cfg.workers,
+        "scale": cfg.scale,
+        "entangler": cfg.entangler,
+        "folds": cfg.folds,
+        "svm_c": cfg.svm_c,
+        "qcnn": {
+            "enabled": cfg.qcnn.enabled, "epochs": cfg.qcnn.epochs,
+            "batch_size": cfg.qcnn.batch_size, "lr": cfg.qcnn.lr,
+            "max_train": cfg.qcnn.max_train,
+        },
+        "base_seed": cfg.seed,
+    }
+
+
+def task_specs(point: Point, cfg: QKernelsConfig, sweep_id: str,
+               only: set[str] | None = None) -> list[dict[str, Any]]:
+    """The wire form of a point's task."""
+    return [
+        {
+            "task_id": t.strong_id,
+            "point_id": point.point_id,
+            "sweep_id": sweep_id,
+            # data split, PCA and QCNN depend on the seed, not on the backend or the tile:
+            # every backend of a sweep sees the same folds and features
+            "seed": cfg.seed,
+            "params": dict(t.params),
+        }
+        for t in point.tasks
+        if only is None or t.strong_id in only
+    ]
