@@ -1,6 +1,7 @@
 # qray: every target creates (once) and reuses the virtual environment in .venv.
 #   make sweep   run the default simulator sweep on an embedded local Ray
 #   make netsim  run the paper2 routing-testbed matrix (jobs/conf/netsim_paper2.yaml)
+#   make qkernel run the quantum-kernel SVM pipeline on digits (jobs/conf/qkernels.yaml)
 #   make test    run the test suite (the command CI runs)
 PYTHON ?= python3
 VENV ?= .venv
@@ -10,7 +11,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep netsim test test-all lint bench clean-venv
+.PHONY: install sweep netsim qkernel test test-all lint bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,9 @@ sweep: $(STAMP)
 netsim: $(STAMP)
 	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/sweep.py --config jobs/conf/netsim_paper2.yaml $(ARGS)
 
+qkernel: $(STAMP)
+	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/qkernel.py $(ARGS)
+
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
@@ -40,6 +44,7 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python jobs/bench_runtime.py $(ARGS)
 	$(BIN)/python jobs/bench_netsim.py
+	$(BIN)/python jobs/bench_qkernels.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -44,7 +44,7 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     key = point["key"]
     queue = list(point["specs"])
     rows: list[dict] = []
-    handle = _acquire(pool, key)
+    handle = acquire(pool, key)
     batch_size = ctx["batch_size"]
     crashes: dict[str, int] = {}
     warmup = ctx["warmup"]
@@ -54,7 +54,7 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
             try:
                 out = ray.get(handle.run_batch.remote(batch, warmup))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
-                handle = _recover(pool, key, handle)
+                handle = recover(pool, key, handle)
                 if len(batch) > 1:
                     batch_size = 1  # isolate the task that kills the actor
                     log.warning("actor for %s died (%s); retrying one task at a time", key,
@@ -74,14 +74,14 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
             queue = queue[done:]
             if out["recycle"]:
                 pool.release.remote(key, out["recycle"])
-                handle = _acquire(pool, key)
+                handle = acquire(pool, key)
             elif not done:
                 raise RuntimeError(f"actor for {key} ran none of {len(batch)} tasks")
     finally:
         pool.release.remote(key, None)
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
     rerun = {s["task_id"] for s in point["specs"]}
-    kept = _existing_rows(path, exclude=rerun)
+    kept = existing_rows(path, exclude=rerun)
     table = rows_to_table(kept + rows, binding.schema)
     write_table_atomic(table, path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
@@ -98,7 +98,7 @@ def point_trial(config: dict[str, Any], ctx: dict[str, Any],
     tune.report({**counts, "point_s": time.perf_counter() - t0})
 
 
-def _recover(pool: Any, key: str, handle: Any) -> Any:
+def recover(pool: Any, key: str, handle: Any) -> Any:
     """After a failed call: the same actor if Ray restarted it, else a replacement."""
     try:
         ray.get(handle.__ray_ready__.remote(), timeout=ACTOR_RESTART_TIMEOUT_S)
@@ -107,7 +107,8 @@ def _recover(pool: Any, key: str, handle: Any) -> Any:
         return ray.get(pool.replace.remote(key, handle))
 
 
-def _acquire(pool: Any, key: str) -> Any:
+def acquire(pool: Any, key: str) -> Any:
+    """The pool's actor for ``key``, waiting (with backoff) until the pool has room."""
     delay = 0.05
     while True:
         handle = ray.get(pool.acquire.remote(key))
@@ -117,7 +118,8 @@ def _acquire(pool: Any, key: str) -> Any:
         delay = min(delay * 2, 1.0)
 
 
-def _existing_rows(path: Path, *, exclude: set[str]) -> list[dict]:
+def existing_rows(path: Path, *, exclude: set[str]) -> list[dict]:
+    """Rows already in a point's file, minus the tasks in ``exclude`` (being rerun)."""
     if not path.exists():
         return []
     try:

@@ -15,7 +15,7 @@ from typing import Any
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-from actors.executor import _acquire, _existing_rows, _recover, point_path
+from actors.executor import acquire, existing_rows, point_path, recover
 from actors.kernel_driver import TiledGram
 from actors.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
@@ -39,7 +39,7 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     for spec in point["specs"]:
         rows.append(_run_spec(pool, spec))
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    kept = _existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
+    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
     write_table_atomic(rows_to_table(kept + rows, SCHEMA), path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
     return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok}
@@ -48,7 +48,7 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
 def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
     p = spec["params"]
     keys = worker_keys(p["backend"], int(p["workers"]))
-    handles = [_acquire(pool, k) for k in keys]
+    handles = [acquire(pool, k) for k in keys]
     # workers just created are still warming up (imports, numba compilation): wait, so
     # that start-up is not timed as kernel work
     ray.get([h.__ray_ready__.remote() for h in handles])
@@ -65,7 +65,7 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
                 crashes += 1
                 log.warning("a %s worker died during point %s (%s)", p["backend"],
                             spec["point_id"], type(exc).__name__)
-                handles = [_recover(pool, k, h) for k, h in zip(keys, handles, strict=True)]
+                handles = [recover(pool, k, h) for k, h in zip(keys, handles, strict=True)]
                 if crashes >= MAX_POINT_CRASHES:
                     return crash_row(spec, f"kernel workers died running this point {crashes} "
                                      f"times ({type(exc).__name__}: {exc})")

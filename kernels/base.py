@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,9 @@ import numpy as np
 from kernels.feature_map import FeatureMap
 
 PRECISIONS = ("float32", "float64")
+
+#: registers up to this statevector length apply each entangling layer as a dense GEMM
+DENSE_MAX_DIM = 1024
 
 
 class KernelBackend(ABC):
@@ -117,8 +121,14 @@ class ArrayBackend(KernelBackend):
         n, n_samples = fmap.n_qubits, len(x)
         half = self.from_numpy((fmap.scale * x / 2.0).astype(self.real_dtype))
         cos, sin = self.xp.cos(half), self.xp.sin(half)
-        theta = fmap.angles()
-        perm = self.index_array(cnot_permutation(fmap))
+        # the entangler (CNOTs + constant RX layer) is one fixed unitary per layer: for
+        # small registers apply it as a GEMM on all states at once, else gate by gate
+        dense = fmap.dim <= DENSE_MAX_DIM
+        if dense:
+            ent_t = self._entanglers(fmap)
+        else:
+            theta = fmap.angles()
+            perm = self.index_array(cnot_permutation(fmap))
         # layer 0's encoding acts on |0...0>: a product state, built directly
         psi = self.from_numpy(np.ones((n_samples, 1), dtype=self.complex_dtype))
         for q in range(n):
@@ -129,6 +139,9 @@ class ArrayBackend(KernelBackend):
                 for q in range(n):
                     psi = self.rotate(psi, n, q, cos[:, q].reshape(-1, 1, 1),
                                       sin[:, q].reshape(-1, 1, 1), imaginary=False)
+            if dense:
+                psi = psi @ ent_t[layer]
+                continue
             if perm is not None:
                 psi = psi[:, perm]
             for q in range(n):
@@ -136,17 +149,30 @@ class ArrayBackend(KernelBackend):
                 psi = self.rotate(psi, n, q, c, s, imaginary=True)
         return psi
 
+    def _entanglers(self, fmap: FeatureMap) -> list[Any]:
+        """The map's transposed entangler unitaries on this backend (kept per map)."""
+        cache = self.__dict__.setdefault("_entangler_cache", {})
+        if fmap not in cache:
+            if len(cache) >= 8:
+                cache.pop(next(iter(cache)))
+            cache[fmap] = [self.from_numpy(np.ascontiguousarray(m.T).astype(self.complex_dtype))
+                           for m in entangler_unitaries(fmap)]
+        return cache[fmap]
+
     def rotate(self, psi: Any, n: int, q: int, c: Any, s: Any, *, imaginary: bool) -> Any:
         """Apply RY (``imaginary=False``) or RX with half-angle cos ``c`` and sin ``s``
         (scalars or per-sample ``(N, 1, 1)`` arrays) to qubit ``q``."""
         n_samples = psi.shape[0]
         p = psi.reshape(n_samples, 1 << q, 2, 1 << (n - q - 1))
         a0, a1 = p[:, :, 0, :], p[:, :, 1, :]
+        out = self.xp.empty_like(p)
         if imaginary:  # RX = [[c, -i s], [-i s, c]]
-            new0, new1 = c * a0 - 1j * s * a1, c * a1 - 1j * s * a0
+            out[:, :, 0, :] = c * a0 - 1j * s * a1
+            out[:, :, 1, :] = c * a1 - 1j * s * a0
         else:  # RY = [[c, -s], [s, c]]
-            new0, new1 = c * a0 - s * a1, s * a0 + c * a1
-        return self.stack([new0, new1], 2).reshape(n_samples, -1)
+            out[:, :, 0, :] = c * a0 - s * a1
+            out[:, :, 1, :] = s * a0 + c * a1
+        return out.reshape(n_samples, -1)
 
     def index_array(self, perm: np.ndarray | None) -> Any:
         return None if perm is None else self.from_numpy_int(perm)
@@ -174,3 +200,25 @@ def cnot_permutation(fmap: FeatureMap) -> np.ndarray | None:
         perm = np.where(idx & cbit, idx ^ tbit, idx)
         src = src[perm]
     return src
+
+
+@lru_cache(maxsize=16)
+def entangler_unitaries(fmap: FeatureMap) -> tuple[np.ndarray, ...]:
+    """The unitary of each layer's entangler (its CNOTs, then RX(theta[l, q]) on every
+    qubit) as a dense complex128 matrix, built gate by gate on the identity's columns."""
+    perm = cnot_permutation(fmap)
+    n, dim = fmap.n_qubits, fmap.dim
+    theta = fmap.angles()
+    out = []
+    for layer in range(fmap.layers):
+        cols = np.eye(dim, dtype=np.complex128)  # row k = basis state k, as a batch
+        if perm is not None:
+            cols = cols[:, perm]
+        for q in range(n):
+            c, s = np.cos(theta[layer, q] / 2), np.sin(theta[layer, q] / 2)
+            p = cols.reshape(dim, 1 << q, 2, 1 << (n - q - 1))
+            a0, a1 = p[:, :, 0, :].copy(), p[:, :, 1, :].copy()
+            p[:, :, 0, :] = c * a0 - 1j * s * a1
+            p[:, :, 1, :] = c * a1 - 1j * s * a0
+        out.append(cols.T)  # column k = U |k>
+    return tuple(out)

@@ -59,6 +59,8 @@ class FeatureMap:
             if w.shape != (self.layers, self.n_qubits):
                 raise ValueError(f"weights has shape {w.shape}: allowed "
                                  f"({self.layers}, {self.n_qubits}) (layers, n_qubits)")
+            # hashable (maps key the backends' caches) whatever sequence type was given
+            object.__setattr__(self, "weights", tuple(tuple(float(v) for v in r) for r in w))
 
     @property
     def dim(self) -> int:

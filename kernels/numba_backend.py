@@ -54,18 +54,17 @@ def _compile() -> dict[str, Any]:
                         psi[i] = c * a0 - 1j * sn * a1
                         psi[i | bit] = c * a1 - 1j * sn * a0
 
-    @numba.njit(parallel=True, cache=True)
-    def gram(a, b, out):  # pragma: no cover - compiled
-        for i in numba.prange(a.shape[0]):
-            ai = np.conj(a[i])
-            for j in range(b.shape[0]):
-                bj = b[j]
-                re = 0.0
-                im = 0.0
-                for k in range(a.shape[1]):
-                    z = ai[k] * bj[k]
-                    re += z.real
-                    im += z.imag
+    @numba.njit(parallel=True, fastmath=True, cache=True)
+    def gram(ar, ai, br, bi, out):  # pragma: no cover - compiled
+        # real and imaginary parts in separate contiguous arrays: the inner loop is four
+        # fused multiply-adds that the compiler vectorizes
+        for i in numba.prange(ar.shape[0]):
+            for j in range(br.shape[0]):
+                re = ar[i, 0] * 0
+                im = ar[i, 0] * 0
+                for k in range(ar.shape[1]):
+                    re += ar[i, k] * br[j, k] + ai[i, k] * bi[j, k]
+                    im += ar[i, k] * bi[j, k] - ai[i, k] * br[j, k]
                 out[i, j] = re * re + im * im
 
     _JIT.update(embed=embed, gram=gram)
@@ -94,7 +93,8 @@ class NumbaBackend(KernelBackend):
 
     def gram_block(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = np.empty((len(a), len(b)), dtype=self.real_dtype)
-        _compile()["gram"](np.ascontiguousarray(a), np.ascontiguousarray(b), out)
+        parts = [np.ascontiguousarray(p) for z in (a, b) for p in (z.real, z.imag)]
+        _compile()["gram"](*parts, out)
         return out
 
     def to_numpy(self, arr: Any) -> np.ndarray:
