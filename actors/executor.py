@@ -13,6 +13,7 @@ import ray
 from ray import tune
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
+from actors.metrics import record_rows
 from actors.pool import NAMESPACE
 from qray.results import rows_to_table, write_table_atomic
 
@@ -85,7 +86,12 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     table = rows_to_table(kept + rows, binding.schema)
     write_table_atomic(table, path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
-    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok}
+    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
+            "rows_written": [_metric_fields(r) for r in rows]}
+
+
+def _metric_fields(row: dict) -> dict:
+    return {k: row.get(k) for k in ("backend", "physics", "status", "wall_s")}
 
 
 def point_trial(config: dict[str, Any], ctx: dict[str, Any],
@@ -95,6 +101,7 @@ def point_trial(config: dict[str, Any], ctx: dict[str, Any],
 
     t0 = time.perf_counter()
     counts = get_binding(ctx["workload"]).run_point(points[config["point"]], ctx)
+    record_rows(ctx["workload"], counts.pop("rows_written", []))
     tune.report({**counts, "point_s": time.perf_counter() - t0})
 
 

@@ -68,7 +68,7 @@ class TiledGram:
     def __call__(self, x: np.ndarray, y: np.ndarray | None = None, *,
                  sink: Sink | None = None) -> tuple[np.ndarray | None, dict[str, Any]]:
         t0 = time.perf_counter()
-        sym = y is None
+        sym = y is None or y is x  # K(x, x) is the symmetric matrix
         a_refs = self.embed_blocks(x)
         b_refs = a_refs if sym else self.embed_blocks(y)
         ray.wait(a_refs + (b_refs if not sym else []), num_returns=len(a_refs) +
@@ -79,6 +79,7 @@ class TiledGram:
         tiles = [(i, j) for i in range(len(a_refs))
                  for j in range(i if sym else 0, len(b_refs))]
         pending: dict[Any, int] = {}
+        peak = 0
         load = [0] * len(self.workers)
         queue = list(reversed(tiles))
         while queue or pending:
@@ -90,6 +91,7 @@ class TiledGram:
                                                        j * self.tile)
                 pending[ref] = w
                 load[w] += 1
+                peak = max(peak, len(pending))
             done, _ = ray.wait(list(pending), num_returns=1)
             for ref in done:
                 w = pending.pop(ref)
@@ -103,4 +105,5 @@ class TiledGram:
                 if sym and i0 != j0:
                     out[j0:j0 + block.shape[1], i0:i0 + block.shape[0]] = block.T
         t2 = time.perf_counter()
-        return out, {"embed_s": t1 - t0, "gram_s": t2 - t1, "tiles": len(tiles)}
+        return out, {"embed_s": t1 - t0, "gram_s": t2 - t1, "tiles": len(tiles),
+                     "peak_in_flight": peak}

@@ -28,7 +28,7 @@ class KernelWorker:
     """One backend (numpy, numba, torch, torch-cuda, cupy) in one process."""
 
     def __init__(self, backend: str, *, precision: str, threads: int, actor_name: str,
-                 worker_kwargs: Mapping[str, Any] | None = None) -> None:
+                 worker_kwargs: Mapping[str, Any] | None = None, num_gpus: float = 0.0) -> None:
         logging.basicConfig(level=logging.INFO)
         kwargs = dict(worker_kwargs or {})
         self.backend = get_backend(backend, precision)
@@ -36,6 +36,8 @@ class KernelWorker:
             import torch
 
             torch.set_num_threads(threads)
+        if num_gpus:
+            cap_gpu_memory(backend, num_gpus)
         self.actor_name = actor_name
         self.policy = RecyclePolicy(int(kwargs.get("max_tasks", 0)),
                                     float(kwargs.get("max_rss_mb", float("inf"))))
@@ -90,3 +92,17 @@ class KernelWorker:
             "blocks_embedded": self.blocks_embedded,
             "rss_mb": rss_mb(),
         }
+
+
+def cap_gpu_memory(backend: str, fraction: float) -> None:
+    """Limit this process's GPU memory to its reserved fraction of the GPU, so that the
+    caching allocators of workers packed on one GPU cannot starve each other."""
+    fraction = min(1.0, float(fraction))
+    if backend == "torch-cuda":
+        import torch
+
+        torch.cuda.set_per_process_memory_fraction(fraction)
+    elif backend == "cupy":
+        import cupy
+
+        cupy.get_default_memory_pool().set_limit(fraction=fraction)

@@ -17,6 +17,8 @@ from typing import Any
 
 import ray
 
+from actors.metrics import record_actor_event
+
 log = logging.getLogger(__name__)
 
 POOL_NAME = "qray/pool"
@@ -80,6 +82,32 @@ class ActorPool:
         self.last_used[key] = time.monotonic()
         return self.live[key]
 
+    def acquire_many(self, keys: list[str], *, exclusive: bool = True) -> list[Any] | None:
+        """All of ``keys``' actors at once, or none of them (None: wait and ask again).
+
+        With ``exclusive`` no other trial may be using any of them (a qkernels point times
+        its workers and must not share them). All-or-nothing, so two trials never hold
+        part of each other's set.
+        """
+        if any(k in self.pending_recycle for k in keys):
+            return None
+        if exclusive and any(self.in_use.get(k, 0) for k in keys):
+            return None
+        missing = [k for k in keys if k not in self.live]
+        demand: dict[str, float] = {}
+        for k in missing:
+            for r, v in self.specs[k].demand().items():
+                demand[r] = demand.get(r, 0.0) + v
+        if missing and not self._make_room(demand, protect=set(keys)):
+            return None
+        for k in missing:
+            self.live[k] = self._create(k)
+        now = time.monotonic()
+        for k in keys:
+            self.in_use[k] = self.in_use.get(k, 0) + 1
+            self.last_used[k] = now
+        return [self.live[k] for k in keys]
+
     def release(self, key: str, recycle_reason: str | None = None) -> None:
         """A trial is done with ``key``'s actor; restart it if it asked to be recycled."""
         self.in_use[key] = max(0, self.in_use.get(key, 0) - 1)
@@ -91,6 +119,7 @@ class ActorPool:
             log.info("recycling %s: %s", self.specs[key].name, reason)
             ray.kill(self.live[key], no_restart=False)
             self.stats["recycled"] += 1
+            record_actor_event(self.specs[key].name, "recycled")
 
     def replace(self, key: str, dead: Any) -> Any:
         """A new actor for ``key`` after ``dead`` died for good (killed, out of restarts)."""
@@ -100,6 +129,7 @@ class ActorPool:
         log.warning("replacing dead actor %s", self.specs[key].name)
         self.live[key] = self._create(key)
         self.stats["replaced"] += 1
+        record_actor_event(self.specs[key].name, "replaced")
         return self.live[key]
 
     def get_stats(self) -> dict[str, Any]:
@@ -125,9 +155,9 @@ class ActorPool:
         return all(held.get(r, 0.0) + v <= self.capacity.get(r, 0.0) + 1e-9
                    for r, v in demand.items())
 
-    def _make_room(self, demand: dict[str, float]) -> bool:
+    def _make_room(self, demand: dict[str, float], protect: set[str] = frozenset()) -> bool:
         while not self._fits(demand):
-            idle = [k for k in self.live if self.in_use.get(k, 0) == 0]
+            idle = [k for k in self.live if self.in_use.get(k, 0) == 0 and k not in protect]
             if not idle:
                 return False
             victim = min(idle, key=lambda k: self.last_used.get(k, 0.0))
@@ -135,6 +165,7 @@ class ActorPool:
             ray.kill(self.live.pop(victim), no_restart=True)
             self.pending_recycle.pop(victim, None)
             self.stats["evicted"] += 1
+            record_actor_event(self.specs[victim].name, "evicted")
         return True
 
     def _create(self, key: str) -> Any:
@@ -152,4 +183,5 @@ class ActorPool:
                     raise
                 time.sleep(0.1)
         self.stats["created"] += 1
+        record_actor_event(spec.name, "created")
         return handle

@@ -1,21 +1,23 @@
 """The Tune trial of a ``qkernels`` grid point: the point's KernelWorkers share its Gram
 tiles while the trial runs the k-fold pipeline, then the row is written atomically.
 
-A point holds all ``workers`` workers of its backend (acquired in index order, so two
-trials never hold each other's workers). A worker that dies mid-point is replaced and the
-point is run again; a point that kills its workers ``MAX_POINT_CRASHES`` times gets an
-``error`` row.
+A point holds all ``workers`` workers of its backend, exclusively and all at once (the
+pool's ``acquire_many``: two trials never hold part of each other's set, and no point's
+timing includes another point's tiles). A worker that dies mid-point is replaced and the
+point is run again; a point that kills its workers ``MAX_POINT_CRASHES`` times, or fails
+inside (a bad fold, an exception in a worker), gets an ``error`` row.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-from actors.executor import acquire, existing_rows, point_path, recover
+from actors.executor import existing_rows, point_path, recover
 from actors.kernel_driver import TiledGram
 from actors.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
@@ -42,21 +44,25 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
     write_table_atomic(rows_to_table(kept + rows, SCHEMA), path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
-    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok}
+    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
+            "rows_written": [{"backend": r["backend"], "status": r["status"],
+                              "wall_s": r.get("wall_s")} for r in rows]}
 
 
 def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
+    """A point's row: ``ok``, or ``error`` with the reason (a point that failed is
+    recorded, not retried forever; ``--rerun-failed`` runs it again)."""
     p = spec["params"]
     keys = worker_keys(p["backend"], int(p["workers"]))
-    handles = [acquire(pool, k) for k in keys]
-    # workers just created are still warming up (imports, numba compilation): wait, so
-    # that start-up is not timed as kernel work
-    ray.get([h.__ray_ready__.remote() for h in handles])
+    handles = acquire_all(pool, keys)
     reasons: dict[str, str | None] = dict.fromkeys(keys)
     crashes = 0
     try:
         while True:
             try:
+                # workers just created are still warming up (imports, numba compilation):
+                # wait, so that start-up is not timed as kernel work
+                ray.get([h.__ray_ready__.remote() for h in handles])
                 row = _evaluate(spec, handles)
                 reasons = dict(zip(keys, ray.get([h.point_done.remote() for h in handles]),
                                    strict=True))
@@ -65,13 +71,28 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
                 crashes += 1
                 log.warning("a %s worker died during point %s (%s)", p["backend"],
                             spec["point_id"], type(exc).__name__)
-                handles = [recover(pool, k, h) for k, h in zip(keys, handles, strict=True)]
                 if crashes >= MAX_POINT_CRASHES:
                     return crash_row(spec, f"kernel workers died running this point {crashes} "
                                      f"times ({type(exc).__name__}: {exc})")
+                handles = [recover(pool, k, h) for k, h in zip(keys, handles, strict=True)]
+            except Exception as exc:  # a failure inside the point: record it
+                log.warning("point %s failed: %s", spec["point_id"], exc)
+                return crash_row(spec, f"{type(exc).__name__}: {exc}")
     finally:
         for key in keys:
             pool.release.remote(key, reasons[key])
+
+
+def acquire_all(pool: Any, keys: list[str]) -> list[Any]:
+    """All of a point's workers, exclusively, waiting (with backoff) until the pool has
+    room for every one of them."""
+    delay = 0.05
+    while True:
+        handles = ray.get(pool.acquire_many.remote(keys))
+        if handles is not None:
+            return handles
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
 
 
 def _evaluate(spec: dict[str, Any], handles: list[Any]) -> dict[str, Any]:
@@ -86,3 +107,42 @@ def _evaluate(spec: dict[str, Any], handles: list[Any]) -> dict[str, Any]:
     infos = ray.get([h.info.remote() for h in handles])
     row["worker_pids"] = [i["pid"] for i in infos]
     return row
+
+
+def _probe(name: str) -> str | None:
+    from kernels.registry import unavailable_reason
+
+    return unavailable_reason(name)
+
+
+def validate_workers(cfg: Any, resources_of: Any) -> None:
+    """Refuse, before any work, worker sets that cannot all be placed at once, and GPU
+    backends that cannot run on the cluster's GPU nodes."""
+    from actors.resources import spec_demand
+    from kernels.registry import GPU_BACKENDS
+    from qray.errors import ConfigError, ResourceError
+
+    free = {r: float(v) for r, v in ray.available_resources().items()}
+    workers = cfg.workers
+    for i, backend in enumerate(cfg.backends):
+        spec = resources_of(cfg, backend)
+        for r, v in spec_demand(spec).items():
+            if v * workers > free.get(r, 0.0) + 1e-9:
+                field_of = {"CPU": "num_cpus", "GPU": "num_gpus"}.get(r, f"resources.{r}")
+                raise ResourceError(
+                    f"config key 'workers': value {workers} cannot be satisfied for backend "
+                    f"{backend}: {workers} workers x {v:g} {r} (resources.{backend}."
+                    f"{field_of}) > the {free.get(r, 0.0):g} {r} the cluster has free; "
+                    f"allowed: at most {int(free.get(r, 0.0) // v)} workers, or a smaller "
+                    f"reservation per worker")
+        if backend in GPU_BACKENDS:
+            probe = ray.remote(_probe).options(num_cpus=0, num_gpus=spec.num_gpus,
+                                               resources=dict(spec.resources) or None)
+            try:
+                reason = ray.get(probe.remote(backend), timeout=300)
+            except ray.exceptions.GetTimeoutError:
+                reason = "a probe task with this GPU reservation was not scheduled in 300 s"
+            if reason:
+                raise ConfigError(f"backends[{i}]", backend,
+                                  "a backend that can run on the cluster's GPU nodes",
+                                  problem=f"unusable there ({reason}):")

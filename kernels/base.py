@@ -19,8 +19,10 @@ from kernels.feature_map import FeatureMap
 
 PRECISIONS = ("float32", "float64")
 
-#: registers up to this statevector length apply each entangling layer as a dense GEMM
+#: registers up to this statevector length apply each entangling layer as a dense GEMM ...
 DENSE_MAX_DIM = 1024
+#: ... when the map's dense entanglers (complex128, one 2^n x 2^n matrix per layer) fit here
+DENSE_MAX_BYTES = 64 * 2**20
 
 
 class KernelBackend(ABC):
@@ -80,7 +82,9 @@ class KernelBackend(ABC):
         sym = b is None
         b = a if sym else b
         n_a, n_b = len(a), len(b)
-        t = max(n_a, n_b, 1) if not tile else int(tile)
+        if tile is not None and int(tile) < 1:
+            raise ValueError(f"tile={tile!r}: allowed an integer >= 1, or None for one tile")
+        t = max(n_a, n_b, 1) if tile is None else int(tile)
         for i0 in range(0, n_a, t):
             for j0 in range(i0 if sym else 0, n_b, t):
                 block = self.to_numpy(self.gram_block(a[i0:i0 + t], b[j0:j0 + t]))
@@ -112,6 +116,8 @@ class ArrayBackend(KernelBackend):
 
     #: the array module (numpy, cupy or torch)
     xp: Any = np
+    #: largest statevector length whose entanglers are applied as a GEMM (0: gate by gate)
+    dense_max_dim: int = DENSE_MAX_DIM
 
     def stack(self, arrays: list[Any], axis: int) -> Any:
         return self.xp.stack(arrays, axis)
@@ -123,7 +129,7 @@ class ArrayBackend(KernelBackend):
         cos, sin = self.xp.cos(half), self.xp.sin(half)
         # the entangler (CNOTs + constant RX layer) is one fixed unitary per layer: for
         # small registers apply it as a GEMM on all states at once, else gate by gate
-        dense = fmap.dim <= DENSE_MAX_DIM
+        dense = uses_dense_entanglers(fmap, self.dense_max_dim)
         if dense:
             ent_t = self._entanglers(fmap)
         else:
@@ -153,7 +159,7 @@ class ArrayBackend(KernelBackend):
         """The map's transposed entangler unitaries on this backend (kept per map)."""
         cache = self.__dict__.setdefault("_entangler_cache", {})
         if fmap not in cache:
-            if len(cache) >= 8:
+            if len(cache) >= 2:
                 cache.pop(next(iter(cache)))
             cache[fmap] = [self.from_numpy(np.ascontiguousarray(m.T).astype(self.complex_dtype))
                            for m in entangler_unitaries(fmap)]
@@ -202,7 +208,12 @@ def cnot_permutation(fmap: FeatureMap) -> np.ndarray | None:
     return src
 
 
-@lru_cache(maxsize=16)
+def uses_dense_entanglers(fmap: FeatureMap, max_dim: int = DENSE_MAX_DIM) -> bool:
+    """Whether ``fmap``'s entanglers are applied as dense GEMMs (small registers)."""
+    return fmap.dim <= max_dim and fmap.layers * fmap.dim**2 * 16 <= DENSE_MAX_BYTES
+
+
+@lru_cache(maxsize=4)
 def entangler_unitaries(fmap: FeatureMap) -> tuple[np.ndarray, ...]:
     """The unitary of each layer's entangler (its CNOTs, then RX(theta[l, q]) on every
     qubit) as a dense complex128 matrix, built gate by gate on the identity's columns."""

@@ -104,6 +104,8 @@ class FeatureMap:
         if x.ndim != 2 or x.shape[1] != self.n_qubits:
             raise ValueError(f"features have shape {x.shape}: allowed (N, {self.n_qubits}), "
                              f"one feature per qubit")
+        if len(x) == 0:
+            raise ValueError("features have no samples: allowed at least one row")
         if not np.all(np.isfinite(x)):
             raise ValueError("features contain NaN or infinity: allowed finite numbers")
         return x

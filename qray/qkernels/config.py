@@ -53,8 +53,8 @@ class QKernelsConfig(SweepConfig):
             (``make_classification``).
         n_samples: samples used (a stratified subsample of digits; generated for
             ``classification``); null = all of digits.
-        n_classes: classes of ``classification`` (digits has 10).
-        classes: digits classes kept (null = all ten).
+        n_classes: classes of ``classification`` (default 2; digits: use ``classes``).
+        classes: digits classes kept (null = all ten; ``classification`` only).
         backends: kernel backends (numpy, numba, torch, torch-cuda, cupy).
         precision: float32 or float64 states.
         n_qubits: qubits = PCA features per sample (a list is a grid axis).
@@ -73,7 +73,7 @@ class QKernelsConfig(SweepConfig):
     max_parallel: int = 1
     dataset: str = "digits"
     n_samples: int | None = None
-    n_classes: int = 2
+    n_classes: int | None = None
     classes: list[int] | None = None
     backends: list[str] = field(default_factory=lambda: ["numpy", "numba", "torch"],
                                 metadata={"normalize": as_list})
@@ -96,9 +96,20 @@ class QKernelsConfig(SweepConfig):
             raise ConfigError("n_samples", self.n_samples, "an integer >= 20, or null for all")
         if self.dataset == "digits" and self.n_samples is not None and self.n_samples > 1797:
             raise ConfigError("n_samples", self.n_samples, "at most 1797 (digits has 1797)")
-        if not 2 <= self.n_classes <= 10:
-            raise ConfigError("n_classes", self.n_classes, "an integer in 2..10")
+        if self.n_samples is not None and self.n_samples > 200_000:
+            raise ConfigError("n_samples", self.n_samples, "at most 200,000 (the k-fold "
+                              "SVM holds K(train, train) in memory)")
+        if self.n_classes is not None:
+            if self.dataset != "classification":
+                raise ConfigError("n_classes", self.n_classes, "null for digits (choose "
+                                  "digits with 'classes: [0, 1, ...]')",
+                                  problem="only used by dataset=classification:")
+            if not 2 <= self.n_classes <= 10:
+                raise ConfigError("n_classes", self.n_classes, "an integer in 2..10")
         if self.classes is not None:
+            if self.dataset != "digits":
+                raise ConfigError("classes", self.classes, "null for classification (use "
+                                  "n_classes)", problem="only used by dataset=digits:")
             if len(self.classes) < 2 or len(set(self.classes)) != len(self.classes):
                 raise ConfigError("classes", self.classes, "at least two distinct digits")
             for i, c in enumerate(self.classes):
@@ -117,10 +128,6 @@ class QKernelsConfig(SweepConfig):
                     raise ConfigError(f"{key}[{i}]", v, f"an integer in {lo}..{hi}")
             if len(set(values)) != len(values):
                 raise ConfigError(key, values, "each value once")
-        if self.dataset == "digits":
-            for i, q in enumerate(self.n_qubits):
-                if q > 64:
-                    raise ConfigError(f"n_qubits[{i}]", q, "at most 64 (digits has 64 pixels)")
         if not self.scale > 0:
             raise ConfigError("scale", self.scale, "a number > 0")
         if self.entangler not in ENTANGLERS:

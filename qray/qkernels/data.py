@@ -24,7 +24,7 @@ class Fold:
     y_test: np.ndarray
 
 
-def load_dataset(name: str, *, n_samples: int | None, n_classes: int,
+def load_dataset(name: str, *, n_samples: int | None, n_classes: int | None,
                  classes: Sequence[int] | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)`` of ``digits`` (optionally a class subset and a stratified subsample) or
     of ``make_classification`` (``n_samples`` samples, default 1000, 20 features)."""
@@ -45,7 +45,7 @@ def load_dataset(name: str, *, n_samples: int | None, n_classes: int,
         from sklearn.datasets import make_classification
 
         x, y = make_classification(n_samples=n_samples or 1000, n_features=20,
-                                   n_informative=8, n_redundant=4, n_classes=n_classes,
+                                   n_informative=8, n_redundant=4, n_classes=n_classes or 2,
                                    n_clusters_per_class=2, class_sep=1.0, random_state=seed)
         return x, y
     raise ValueError(f"dataset={name!r}: allowed digits or classification")

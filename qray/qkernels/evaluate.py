@@ -7,12 +7,13 @@ import numpy as np
 METRICS = ("accuracy", "f1", "roc_auc", "balanced_accuracy")
 
 
-def scores(y_true: np.ndarray, y_pred: np.ndarray, decision: np.ndarray) -> dict[str, float]:
+def scores(y_true: np.ndarray, y_pred: np.ndarray, decision: np.ndarray,
+           labels: np.ndarray) -> dict[str, float]:
     """Accuracy, macro F1, ROC-AUC (binary; one-vs-rest macro average of the decision
-    values for more classes) and balanced accuracy."""
+    values for more classes; ``labels`` are the classes of the decision columns, the
+    model's ``classes_``) and balanced accuracy."""
     from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score, roc_auc_score
 
-    labels = np.unique(y_true)
     if decision.ndim == 1:
         auc = roc_auc_score(y_true, decision)
     else:
@@ -36,7 +37,8 @@ def svm_precomputed(k_train: np.ndarray, y_train: np.ndarray, k_test: np.ndarray
     model = SVC(kernel="precomputed", C=c, decision_function_shape="ovr")
     model.fit(k_train.astype(np.float64), y_train)
     k_test = k_test.astype(np.float64)
-    return scores(y_test, model.predict(k_test), model.decision_function(k_test))
+    return scores(y_test, model.predict(k_test), model.decision_function(k_test),
+                  model.classes_)
 
 
 def svm_rbf(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
@@ -46,4 +48,5 @@ def svm_rbf(x_train: np.ndarray, y_train: np.ndarray, x_test: np.ndarray,
 
     model = SVC(kernel="rbf", gamma="scale", C=c, decision_function_shape="ovr")
     model.fit(x_train, y_train)
-    return scores(y_test, model.predict(x_test), model.decision_function(x_test))
+    return scores(y_test, model.predict(x_test), model.decision_function(x_test),
+                  model.classes_)

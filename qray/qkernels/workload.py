@@ -45,10 +45,18 @@ def plan(cfg: QKernelsConfig) -> Plan:
     if smallest < cfg.folds:
         raise ConfigError("folds", cfg.folds, f"at most {smallest} (the rarest class's "
                           f"sample count with n_samples={cfg.n_samples})")
+    smallest_train = len(y) - -(-len(y) // cfg.folds)  # the smallest training fold
+    limit = min(x.shape[1], smallest_train)
     for i, q in enumerate(cfg.n_qubits):
-        if q > x.shape[1]:
-            raise ConfigError(f"n_qubits[{i}]", q, f"at most {x.shape[1]} (the dataset's "
-                              f"features)")
+        if q > limit:
+            raise ConfigError(f"n_qubits[{i}]", q, f"at most {limit} (PCA to n_qubits "
+                              f"features needs that many features ({x.shape[1]}) and "
+                              f"training samples per fold ({smallest_train}))")
+        need = state_memory_mb(len(y), q, cfg.precision)
+        if need > cfg.actor.memory_budget_mb:
+            raise ConfigError(f"n_qubits[{i}]", q, f"a register whose {len(y)} states fit "
+                              f"actor.memory_budget_mb={cfg.actor.memory_budget_mb:g}",
+                              problem=f"the states need about {need:,.0f} MiB:")
     points = []
     for n_qubits in cfg.n_qubits:
         for layers in cfg.layers:
@@ -57,6 +65,13 @@ def plan(cfg: QKernelsConfig) -> Plan:
                     params = point_params(cfg, backend, n_qubits, layers, tile)
                     points.append(Point(WORKLOAD, params, (Task(WORKLOAD, params),)))
     return Plan(points, {})
+
+
+def state_memory_mb(n_samples: int, n_qubits: int, precision: str) -> float:
+    """MiB of the statevectors of ``n_samples`` samples (they sit in the object store while
+    a fold's Gram tiles are computed)."""
+    item = 8 if precision == "float32" else 16
+    return n_samples * (1 << n_qubits) * item / 2**20
 
 
 def point_params(cfg: QKernelsConfig, backend: str, n_qubits: int, layers: int,

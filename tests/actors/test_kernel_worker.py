@@ -55,6 +55,9 @@ def test_tiled_gram_equals_reference_and_embeds_blocks_once(ray_session, workers
     embedded = sum(i["blocks_embedded"] for i in infos) - before
     assert embedded == blocks + -(-41 // 16)
     assert all(i["tiles_done"] > 0 for i in infos), "both workers got tiles"
+    # K(x, x) asked as a pair is the symmetric matrix (state blocks not sent twice)
+    k_same, stats_same = gram(x, x)
+    assert np.array_equal(k_same, k) and stats_same["tiles"] == stats["tiles"]
 
 
 def test_backpressure_and_streaming(ray_session, workers) -> None:
@@ -70,6 +73,9 @@ def test_backpressure_and_streaming(ray_session, workers) -> None:
     gram = TiledGram(workers, fmap, tile=20, max_in_flight=1, dtype="float64")
     out, stats = gram(x, sink=sink)
     assert out is None and len(seen) == stats["tiles"] == 10
+    assert stats["peak_in_flight"] == 1  # backpressure: never more than max_in_flight
+    _, wide = TiledGram(workers, fmap, tile=10, max_in_flight=3, dtype="float64")(x)
+    assert wide["peak_in_flight"] == 3
     full = np.zeros((70, 70))
     for (i0, j0), b in seen.items():
         full[i0:i0 + b.shape[0], j0:j0 + b.shape[1]] = b

@@ -81,6 +81,71 @@ def test_states_are_normalized(name: str, precision: str, fresh) -> None:
     assert np.abs(np.linalg.norm(states, axis=1) - 1).max() < 10 * TOL[precision]
 
 
+def _reference_states(fmap: FeatureMap, x: np.ndarray) -> np.ndarray:
+    """An independent statevector simulator: every gate as a full 2^n x 2^n matrix built
+    with Kronecker products (qubit 0 = most significant bit)."""
+    n = fmap.n_qubits
+    eye, proj0, proj1 = np.eye(2), np.diag([1.0, 0.0]), np.diag([0.0, 1.0])
+    xgate = np.array([[0.0, 1.0], [1.0, 0.0]])
+
+    def on(q: int, g: np.ndarray) -> np.ndarray:
+        out = np.ones((1, 1))
+        for k in range(n):
+            out = np.kron(out, g if k == q else eye)
+        return out
+
+    def cnot(c: int, t: int) -> np.ndarray:
+        a, b = np.ones((1, 1)), np.ones((1, 1))
+        for k in range(n):
+            a = np.kron(a, proj0 if k == c else eye)
+            b = np.kron(b, proj1 if k == c else (xgate if k == t else eye))
+        return a + b
+
+    def ry(th: float) -> np.ndarray:
+        c, s = np.cos(th / 2), np.sin(th / 2)
+        return np.array([[c, -s], [s, c]])
+
+    def rx(th: float) -> np.ndarray:
+        c, s = np.cos(th / 2), np.sin(th / 2)
+        return np.array([[c, -1j * s], [-1j * s, c]])
+
+    theta = fmap.angles()
+    out = []
+    for xi in x:
+        psi = np.zeros(1 << n, dtype=complex)
+        psi[0] = 1
+        for layer in range(fmap.layers):
+            for q in range(n):
+                psi = on(q, ry(fmap.scale * xi[q])) @ psi
+            for c, t in fmap.cnot_pairs():
+                psi = cnot(c, t) @ psi
+            for q in range(n):
+                psi = on(q, rx(theta[layer, q])) @ psi
+        out.append(psi)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("dense", [True, False], ids=["dense-entangler", "gate-by-gate"])
+@pytest.mark.parametrize(("name", "precision"), _params())
+def test_states_match_an_independent_simulator(name: str, precision: str, dense: bool,
+                                               fresh) -> None:
+    """Both embedding paths (entanglers as one GEMM, and gate by gate as registers above
+    10 qubits use) against Kronecker-product matrices, not against kernels' own code."""
+    rng, seed = fresh
+    n = int(rng.integers(2, 5))
+    fmap = FeatureMap(n, layers=int(rng.integers(1, 4)), seed=seed,
+                      entangler=str(rng.choice(["ring", "line"])))
+    x = rng.uniform(-np.pi, np.pi, size=(9, n))
+    backend = get_backend(name, precision)
+    if not dense:
+        if not hasattr(backend, "dense_max_dim"):
+            pytest.skip(f"{name} has a single (gate-by-gate) path")
+        backend.dense_max_dim = 0
+    states = backend.to_numpy(backend.embed(x, fmap))
+    err = np.abs(states - _reference_states(fmap, x)).max()
+    assert err < 10 * TOL[precision], f"seed {seed}: max state error {err:.2e}"
+
+
 def test_one_layer_is_the_product_kernel(fresh) -> None:
     """The entangler after a single encoding cancels from every overlap (the seed's trap)."""
     rng, seed = fresh
@@ -122,3 +187,8 @@ def test_bad_features_are_refused() -> None:
         backend.embed(np.full((4, 3), np.nan), FeatureMap(3))
     with pytest.raises(KeyError, match="known"):
         get_backend("opencl")
+    with pytest.raises(ValueError, match="no samples"):
+        backend.embed(np.zeros((0, 3)), FeatureMap(3))
+    states = backend.embed(np.zeros((4, 3)), FeatureMap(3))
+    with pytest.raises(ValueError, match="tile=-1"):
+        backend.gram(states, tile=-1)

@@ -39,6 +39,11 @@ BAD = [
     (["resources.numpy.num_gpus=0.5"], "resources.numpy.num_gpus"),
     (["resources.opencl.num_cpus=1"], "resources.opencl"),
     (["n_qubit=[4]"], "n_qubit"),
+    (["n_classes=3"], "n_classes"),
+    (["dataset=classification", "classes=[0,1]"], "classes"),
+    (["dataset=classification", "n_classes=11"], "n_classes"),
+    (["n_qubits=[20]", "actor.memory_budget_mb=1000"], "n_qubits[0]"),
+    (["n_samples=30", "folds=2", "n_qubits=[16]"], "n_qubits[0]"),
 ]
 
 
@@ -53,8 +58,19 @@ def test_plan_checks_the_data_and_the_backends() -> None:
     # classes [0, 1] with 20 samples: about 10 per class, so 20 folds cannot be stratified
     with pytest.raises(ConfigError, match="folds"):
         plan(load_config(CONF, ["classes=[0,1]", "n_samples=20", "folds=15"]))
-    with pytest.raises(ConfigError, match="n_qubits"):
-        plan(load_config(CONF, ["dataset=classification", "n_qubits=[21]"]))
+    # PCA to n_qubits features needs that many training samples in every fold
+    with pytest.raises(ConfigError, match=r"'n_qubits\[0\]'.*at most 11"):
+        plan(load_config(CONF, ["dataset=classification", "n_samples=22", "folds=2",
+                                "n_qubits=[12]"]))
+
+
+def test_plan_refuses_a_cpu_backend_that_cannot_run_here(monkeypatch) -> None:
+    import qray.qkernels.workload as workload
+
+    monkeypatch.setattr(workload, "unavailable_reason",
+                        lambda name: "numba is not installed" if name == "numba" else None)
+    with pytest.raises(ConfigError, match=r"'backends\[1\]'.*numba is not installed"):
+        plan(load_config(CONF, ["backends=[numpy,numba]"]))
 
 
 def test_plan_is_the_grid_and_ids_are_stable() -> None:
