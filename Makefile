@@ -3,6 +3,7 @@
 #   make netsim  run the paper2 routing-testbed matrix (jobs/conf/netsim_paper2.yaml)
 #   make qkernel run the quantum-kernel SVM pipeline on digits (jobs/conf/qkernels.yaml)
 #   make test    run the test suite (the command CI runs)
+#   make reliability  run only the reliability suite, printing its figures as it goes
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -11,7 +12,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep netsim qkernel test test-all lint bench clean-venv
+.PHONY: install sweep netsim qkernel reliability test test-all lint bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,9 @@ qkernel: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+reliability: $(STAMP)
+	$(BIN)/python -m pytest tests/reliability -s -q $(ARGS)
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)

@@ -96,7 +96,8 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
     keys = binding.actor_keys(cfg, plan)
-    requests = {k: binding.resources(cfg, k) for k in keys}
+    requests = {config_resource_key(cfg, binding.resource_name(k), binding.resources(cfg, k)):
+                binding.resources(cfg, k) for k in keys}
     started = connect(cfg)
     try:
         validate_requests(requests)
@@ -111,6 +112,15 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
         report.summary_md = summarize_sweep(report.sweep_dir).markdown
     report.elapsed_s = time.perf_counter() - t0
     return report
+
+
+def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
+    """The ``resources`` entry that set the reservation ``spec`` of ``name``'s actors: its
+    own entry, or ``default`` when that is where it came from (errors name the key the
+    user would edit)."""
+    if name not in cfg.resources and cfg.resources.get("default") == spec:
+        return "default"
+    return name
 
 
 def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
@@ -173,9 +183,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     }
     points = {p["label"]: p for p in pending_points}
     trainable = tune.with_resources(
-        tune.with_parameters(point_trial, ctx=ctx, points=points),
-        {"cpu": 0, "memory": 64 * 2**20},
-    )
+        tune.with_parameters(point_trial, ctx=ctx, points=points), trial_resources())
     tuner = tune.Tuner(
         trainable,
         param_space={"point": tune.grid_search(list(points))},
@@ -204,6 +212,15 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
     return report
+
+
+def trial_resources() -> dict[str, float]:
+    """What a Tune trial reserves: no CPU (the actors hold the compute), a little memory,
+    and a sliver of this node's ``node:<ip>`` resource. That pins the trials, which write
+    the rows, to the driver's node, so on a multi-node cluster the whole dataset lands on
+    the driver's filesystem."""
+    return {"cpu": 0, "memory": 64 * 2**20,
+            f"node:{ray.util.get_node_ip_address()}": 0.001}
 
 
 def _create_pool(specs: dict[str, Any]) -> Any:

@@ -41,6 +41,10 @@ class WorkloadBinding:
 
         return run_point(point, ctx)
 
+    def resource_name(self, key: str) -> str:
+        """The backend (or model) name under ``resources`` of the actor ``key``."""
+        return key
+
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
         """Resources of the actor serving ``key`` (the config decides)."""
         return cfg.resources_for(key)
@@ -123,6 +127,9 @@ class NetsimBinding(WorkloadBinding):
     def actor_key(self, point: Point, plan: Any) -> str:
         return plan.actors[point.point_id]
 
+    def resource_name(self, key: str) -> str:
+        return key.rsplit("-", 1)[0]
+
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         options = self.actor_options(cfg, key)
         name = f"qray/netsim/{key}"
@@ -157,32 +164,22 @@ class QKernelsBinding(WorkloadBinding):
     def actor_key(self, point: Point, plan: Any) -> str:
         return f"{point.params['backend']}-0"
 
+    def resource_name(self, key: str) -> str:
+        return key.rsplit("-", 1)[0]
+
     def actor_keys(self, cfg: SweepConfig, plan: Any) -> list[str]:
         from actors.qkernel_trial import worker_keys
 
         return [k for b in cfg.backends for k in worker_keys(b, cfg.workers)]  # type: ignore[attr-defined]
 
     def validate_cluster(self, cfg: SweepConfig, keys: list[str]) -> None:
-        """A point holds all of its backend's workers at once: together they must fit."""
-        from actors.resources import alive_node_resources, spec_demand
-        from qray.errors import ResourceError
+        """A point holds all of its backend's workers at once: together they must fit in
+        what the cluster has free. A GPU backend must also be usable where its workers
+        land (torch built with CUDA, cupy installed): a probe task with the workers' GPU
+        reservation asks there, before any work."""
+        from actors.qkernel_trial import validate_workers
 
-        totals: dict[str, float] = {}
-        for node in alive_node_resources():
-            for r, v in node.items():
-                totals[r] = totals.get(r, 0.0) + v
-        workers = cfg.workers  # type: ignore[attr-defined]
-        for backend in cfg.backends:  # type: ignore[attr-defined]
-            need = spec_demand(self.resources(cfg, backend))
-            for r, v in need.items():
-                if v * workers > totals.get(r, 0.0) + 1e-9:
-                    field_of = {"CPU": "num_cpus", "GPU": "num_gpus"}.get(r, f"resources.{r}")
-                    raise ResourceError(
-                        f"config key 'workers': value {workers} cannot be satisfied for "
-                        f"backend {backend}: {workers} workers x {v:g} {r} "
-                        f"(resources.{backend}.{field_of}) > the cluster's {totals.get(r, 0.0):g} "
-                        f"{r}; allowed: at most {int(totals.get(r, 0.0) // v)} workers, or a "
-                        f"smaller reservation per worker")
+        validate_workers(cfg, self.resources)
 
     def run_point(self, point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
         from actors.qkernel_trial import run_point
@@ -200,6 +197,7 @@ class QKernelsBinding(WorkloadBinding):
             "threads": res.threads,
             "actor_name": name,
             "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb},
+            "num_gpus": res.num_gpus,
         }
         return ActorSpec(name=name, cls="actors.kernel_worker:KernelWorker", kwargs=kwargs,
                          options=options)

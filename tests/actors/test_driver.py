@@ -143,3 +143,14 @@ def test_timed_out_runs_recycle_the_actor_and_spare_the_rest(ray_session, tmp_pa
     assert set(df[df["n_qubits"] == 3]["status"]) == {"ok"}
     assert set(df[df["n_qubits"] == 11]["status"]) == {"timeout"}
     assert df[df["n_qubits"] == 11]["pid"].nunique() == 2  # each ran in a fresh process
+
+
+def test_trials_are_pinned_to_the_drivers_node(ray_session) -> None:
+    """Trials write the rows: they reserve a sliver of the driver node's own resource, so
+    on a multi-node cluster every row lands on the driver's filesystem."""
+    from actors.driver import trial_resources
+
+    res = trial_resources()
+    node_keys = [k for k in res if k.startswith("node:")]
+    assert len(node_keys) == 1 and 0 < res[node_keys[0]] < 1
+    assert node_keys[0] in ray_session.cluster_resources()

@@ -1,0 +1,13 @@
+"""Print the reliability suite's figures (runs killed, rows expected vs found, RSS before
+and after, bad inputs tried) at the end of every test run that includes it."""
+
+from __future__ import annotations
+
+from tests.reliability.helpers import FIGURES
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
+    if FIGURES:
+        terminalreporter.section("reliability figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)

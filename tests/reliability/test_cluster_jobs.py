@@ -1,0 +1,144 @@
+"""On a real ``ray start --head`` cluster (cluster/local-up.sh, token auth on): a sweep
+submitted with ``ray job submit``, stopped mid-way with ``ray job stop`` and resubmitted
+ends with the complete dataset; and qray's Prometheus metrics are scraped from the
+metrics port while a sweep runs."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from qray.results import read_dataset
+from tests.jobs.helpers import ROOT, local_head, parquet_files, submit
+from tests.reliability.helpers import figure
+
+pytestmark = pytest.mark.cluster
+
+COMMON = ["repetitions=3", "max_parallel=1", "summarize=false", "actor.batch_size=1"]
+POINTS = 60
+SWEEP = [*COMMON, "backends=[numpy]", "circuits=[random]", "n_qubits=[10]",
+         f"depth={{start: 1, stop: {POINTS}}}"]
+
+
+@pytest.fixture(scope="module")
+def head():
+    # workers report their metrics every 0.5 s instead of 10 s, so a scrape sees them soon
+    with local_head(RAY_metrics_report_interval_ms="500") as env:
+        yield env
+
+
+def _job(env: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["ray", "job", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def _status(env: dict, job_id: str) -> str:
+    """The job's status as ``ray job status`` prints it: "Status for job 'x': RUNNING"
+    while it runs, "Job 'x' succeeded|failed|stopped..." once it ended."""
+    out = _job(env, "status", job_id).stdout
+    running = re.search(r"Status for job '[^']+': (\w+)", out)
+    if running:
+        return running.group(1).upper()
+    ended = re.search(r"Job '[^']+' (?:was )?(succeeded|failed|stopped)", out, re.IGNORECASE)
+    return ended.group(1).upper() if ended else "UNKNOWN"
+
+
+def _wait_finished(env: dict, job_id: str, timeout: float = 600) -> str:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = _status(env, job_id)
+        if status in ("STOPPED", "SUCCEEDED", "FAILED"):
+            return status
+        time.sleep(1)
+    raise AssertionError(f"job {job_id} still running after {timeout}s")
+
+
+def test_job_stop_mid_sweep_then_resubmit(head: dict, tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    args = [*SWEEP, f"output_dir={out}", "sweep_id=stopped"]
+    job_id = f"qray-stop-{int(time.time())}"
+    res = submit(head, *args, no_wait=True, submission_id=job_id)
+    assert res.returncode == 0, res.stdout + res.stderr
+    folder = out / "stopped" / "simulators"
+    deadline = time.time() + 300
+    while time.time() < deadline and len(parquet_files(folder)) < 4:
+        assert _status(head, job_id) in ("PENDING", "RUNNING"), _job(head, "logs", job_id).stdout
+        time.sleep(0.5)
+    stop = _job(head, "stop", job_id)
+    assert stop.returncode == 0, stop.stdout + stop.stderr
+    assert _wait_finished(head, job_id) == "STOPPED"
+    time.sleep(2)
+    before = len(parquet_files(folder))
+    assert 4 <= before < POINTS, before
+    again = submit(head, *args, submission_id=f"{job_id}-again")
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-2000:]
+    done = re.search(r"(\d+) already done, (\d+) run", again.stdout)
+    assert done, again.stdout[-2000:]
+    df = read_dataset(folder)[0].to_pandas()
+    figure("ray job stop mid-sweep, then resubmit", points_before_stop=before,
+           tasks_skipped_on_resubmit=done.group(1), tasks_run_on_resubmit=done.group(2),
+           rows_expected=POINTS * 3, rows_found=len(df),
+           duplicate_task_ids=len(df) - df["task_id"].nunique())
+    assert int(done.group(1)) >= before * 3
+    assert len(df) == POINTS * 3 and df["task_id"].is_unique and (df["status"] == "ok").all()
+
+
+def _scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        return r.read().decode()
+
+
+def _value(text: str, metric: str, **labels: str) -> float:
+    total = 0.0
+    for line in text.splitlines():
+        if not line.startswith(metric + "{"):
+            continue
+        if all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_scraped_from_the_metrics_port_during_a_sweep(head: dict, tmp_path: Path) -> None:
+    port = int(head["QRAY_METRICS_PORT"])
+    out = tmp_path / "results"
+    job_id = f"qray-metrics-{int(time.time())}"
+    # qsim: a backend no other test on this cluster runs, so its series start at zero
+    sweep = [*COMMON, "backends=[qsim]", "circuits=[random]", "n_qubits=[10]",
+             "depth={start: 1, stop: 40}"]
+    total = 40 * 3
+    res = submit(head, *sweep, f"output_dir={out}", "sweep_id=metrics", no_wait=True,
+                 submission_id=job_id)
+    assert res.returncode == 0, res.stdout + res.stderr
+    seen = None
+    deadline = time.time() + 300
+    while time.time() < deadline and seen is None:
+        status = _status(head, job_id)
+        assert status in ("PENDING", "RUNNING"), f"job ended ({status}) before a scrape saw it"
+        text = _scrape(port)
+        runs = _value(text, "ray_qray_runs_total", workload="simulators", backend="qsim",
+                      status="ok")
+        if runs > 0:
+            seen = (runs, text, status)
+        else:
+            time.sleep(0.5)
+    assert seen, "no qray metric appeared on the metrics port"
+    runs, text, status = seen
+    assert status == "RUNNING" and runs < total, "the scrape must see the sweep mid-way"
+    assert _value(text, "ray_qray_run_seconds_count", workload="simulators", backend="qsim") > 0
+    assert _value(text, "ray_qray_actor_events_total", workload="simulators",
+                  event="created") >= 1
+    assert _wait_finished(head, job_id) == "SUCCEEDED"
+    deadline = time.time() + 30
+    final = 0.0
+    while time.time() < deadline and final < total:
+        final = _value(_scrape(port), "ray_qray_runs_total", workload="simulators",
+                       backend="qsim", status="ok")
+        time.sleep(0.5)
+    figure("metrics scraped during a sweep", port=port, runs_seen_while_running=int(runs),
+           runs_after_the_sweep=int(final), rows=total)
+    assert final == total

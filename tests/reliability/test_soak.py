@@ -1,0 +1,75 @@
+"""Soaks: 2,000 simulator runs through one SimulatorActor and 200 netsim experiments
+through one AllocatorActor; the actors' RSS stays bounded (printed)."""
+
+from __future__ import annotations
+
+from actors.allocator import AllocatorActor
+from actors.simulator import SimulatorActor
+from qray.netsim.registry import LEARNERS
+from tests.reliability.helpers import figure
+
+SIM_RUNS = 2000
+NETSIM_RUNS = 200
+
+
+def _sim_spec(i: int) -> dict:
+    circuit = ("ghz", "qft", "random")[i % 3]
+    return {"task_id": f"s{i}", "point_id": "p", "sweep_id": "soak", "seed": i, "timeout_s": 60,
+            "params": {"backend": "numpy", "circuit": circuit, "n_qubits": 4 + i % 5,
+                       "depth": 0 if circuit != "random" else 4, "noise": 0.0,
+                       "noise_2q": None, "readout_error": 0.0, "shots": 100,
+                       "circuit_seed": i % 7, "repetition": i}}
+
+
+def _netsim_spec(i: int) -> dict:
+    learners = list(LEARNERS)
+    params = {"physics": "default", "model_params": {}, "topology_seed": 0,
+              "allocator": "Dynamic", "scenario": ("none", "stochastic", "adaptive")[i % 3],
+              "learner": learners[i % len(learners)], "horizon": 300, "epoch": 100,
+              "scale": 1.0, "allocator_params": {}, "scenario_params": {},
+              "learner_params": {}, "replicate": i}
+    return {"task_id": f"n{i}", "point_id": "p", "sweep_id": "soak", "seed": 5000 + i,
+            "params": params}
+
+
+def test_simulator_soak_rss_bounded(ray_session) -> None:
+    ray = ray_session
+    actor = SimulatorActor.options(num_cpus=1).remote(
+        "numpy", threads=1, actor_name="soak-sim",
+        worker_kwargs={"max_tasks": 0, "exact_max_qubits": 0})
+    rss: list[float] = []
+    done = 0
+    while done < SIM_RUNS:
+        out = ray.get(actor.run_batch.remote([_sim_spec(done + i) for i in range(100)]))
+        assert all(r["status"] == "ok" for r in out["rows"]), out["rows"][0].get("error")
+        done += len(out["rows"])
+        rss.append(ray.get(actor.info.remote())["rss_mb"])
+    info = ray.get(actor.info.remote())
+    ray.kill(actor)
+    growth = rss[-1] - rss[1]
+    figure("SimulatorActor soak", runs=info["tasks_done"], rss_after_200_mb=round(rss[1], 1),
+           rss_end_mb=round(rss[-1], 1), rss_max_mb=round(max(rss), 1),
+           growth_mb=round(growth, 1))
+    assert info["tasks_done"] == SIM_RUNS
+    assert growth < 30, rss
+
+
+def test_netsim_soak_rss_bounded(ray_session) -> None:
+    ray = ray_session
+    actor = AllocatorActor.options(num_cpus=1).remote(
+        "default", actor_name="soak-netsim", worker_kwargs={"max_tasks": 0})
+    rss: list[float] = []
+    done = 0
+    while done < NETSIM_RUNS:
+        out = ray.get(actor.run_batch.remote([_netsim_spec(done + i) for i in range(20)]))
+        assert all(r["status"] == "ok" for r in out["rows"]), out["rows"][0].get("error")
+        done += len(out["rows"])
+        rss.append(ray.get(actor.info.remote())["rss_mb"])
+    info = ray.get(actor.info.remote())
+    ray.kill(actor)
+    growth = rss[-1] - rss[1]
+    figure("AllocatorActor soak", experiments=info["tasks_done"],
+           rss_after_40_mb=round(rss[1], 1), rss_end_mb=round(rss[-1], 1),
+           rss_max_mb=round(max(rss), 1), growth_mb=round(growth, 1))
+    assert info["tasks_done"] == NETSIM_RUNS
+    assert growth < 15, rss
