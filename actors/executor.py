@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -116,11 +117,16 @@ def recover(pool: Any, key: str, handle: Any) -> Any:
 
 def acquire(pool: Any, key: str) -> Any:
     """The pool's actor for ``key``, waiting (with backoff) until the pool has room."""
+    return wait_for(lambda: ray.get(pool.acquire.remote(key)))
+
+
+def wait_for(ask: Callable[[], Any]) -> Any:
+    """Call ``ask`` until it returns something other than None, backing off to 1 s."""
     delay = 0.05
     while True:
-        handle = ray.get(pool.acquire.remote(key))
-        if handle is not None:
-            return handle
+        got = ask()
+        if got is not None:
+            return got
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
 

@@ -11,13 +11,12 @@ inside (a bad fold, an exception in a worker), gets an ``error`` row.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-from actors.executor import existing_rows, point_path, recover
+from actors.executor import existing_rows, point_path, recover, wait_for
 from actors.kernel_driver import TiledGram
 from actors.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
@@ -86,13 +85,7 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
 def acquire_all(pool: Any, keys: list[str]) -> list[Any]:
     """All of a point's workers, exclusively, waiting (with backoff) until the pool has
     room for every one of them."""
-    delay = 0.05
-    while True:
-        handles = ray.get(pool.acquire_many.remote(keys))
-        if handles is not None:
-            return handles
-        time.sleep(delay)
-        delay = min(delay * 2, 1.0)
+    return wait_for(lambda: ray.get(pool.acquire_many.remote(keys)))
 
 
 def _evaluate(spec: dict[str, Any], handles: list[Any]) -> dict[str, Any]:

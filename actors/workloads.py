@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,9 +20,13 @@ class WorkloadBinding:
 
     name: str
     schema: pa.Schema
+    #: module with ``plan(cfg)`` and ``task_specs(point, cfg, sweep_id, only)``
+    workload_module: str = ""
+    #: "module:function" building the ``error`` row of a task that killed its actor
+    crash_row_fn: str = ""
 
     def plan(self, cfg: SweepConfig) -> Any:
-        raise NotImplementedError
+        return importlib.import_module(self.workload_module).plan(cfg)
 
     def actor_key(self, point: Point, plan: Any) -> str:
         """Key (in the actor pool) of the actor that runs ``point``'s tasks."""
@@ -69,19 +74,16 @@ class WorkloadBinding:
 
     def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
                    only: set[str] | None = None) -> list[dict[str, Any]]:
-        raise NotImplementedError
+        return importlib.import_module(self.workload_module).task_specs(point, cfg, sweep_id,
+                                                                        only)
 
     def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
-        raise NotImplementedError
+        module, _, fn = self.crash_row_fn.partition(":")
+        return getattr(importlib.import_module(module), fn)(spec, message)
 
 
 class SimulatorsBinding(WorkloadBinding):
     """The simulator benchmark: one ``SimulatorActor`` per backend."""
-
-    def plan(self, cfg: SweepConfig) -> Any:
-        from qray.simulators.workload import plan
-
-        return plan(cfg)  # type: ignore[arg-type]
 
     def actor_key(self, point: Point, plan: Any) -> str:
         return str(point.params["backend"])
@@ -104,25 +106,9 @@ class SimulatorsBinding(WorkloadBinding):
         return ActorSpec(name=name, cls="actors.simulator:SimulatorActor", kwargs=kwargs,
                          options=options)
 
-    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
-                   only: set[str] | None = None) -> list[dict[str, Any]]:
-        from qray.simulators.workload import task_specs
-
-        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
-
-    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
-        from qray.simulators.worker import crash_row
-
-        return crash_row(spec, message)
-
 
 class NetsimBinding(WorkloadBinding):
     """The routing testbeds: ``replicas`` AllocatorActors per physics model."""
-
-    def plan(self, cfg: SweepConfig) -> Any:
-        from qray.netsim.workload import plan
-
-        return plan(cfg)  # type: ignore[arg-type]
 
     def actor_key(self, point: Point, plan: Any) -> str:
         return plan.actors[point.point_id]
@@ -141,25 +127,9 @@ class NetsimBinding(WorkloadBinding):
         return ActorSpec(name=name, cls="actors.allocator:AllocatorActor", kwargs=kwargs,
                          options=options)
 
-    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
-                   only: set[str] | None = None) -> list[dict[str, Any]]:
-        from qray.netsim.workload import task_specs
-
-        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
-
-    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
-        from qray.netsim.worker import crash_row
-
-        return crash_row(spec, message)
-
 
 class QKernelsBinding(WorkloadBinding):
     """Quantum kernels: ``workers`` KernelWorkers per backend share each point's tiles."""
-
-    def plan(self, cfg: SweepConfig) -> Any:
-        from qray.qkernels.workload import plan
-
-        return plan(cfg)  # type: ignore[arg-type]
 
     def actor_key(self, point: Point, plan: Any) -> str:
         return f"{point.params['backend']}-0"
@@ -202,30 +172,22 @@ class QKernelsBinding(WorkloadBinding):
         return ActorSpec(name=name, cls="actors.kernel_worker:KernelWorker", kwargs=kwargs,
                          options=options)
 
-    def task_specs(self, point: Point, cfg: SweepConfig, sweep_id: str,
-                   only: set[str] | None = None) -> list[dict[str, Any]]:
-        from qray.qkernels.workload import task_specs
-
-        return task_specs(point, cfg, sweep_id, only)  # type: ignore[arg-type]
-
-    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
-        from qray.qkernels.pipeline import crash_row
-
-        return crash_row(spec, message)
-
 
 def get_binding(workload: str) -> WorkloadBinding:
     """The binding of ``workload``."""
     if workload == "simulators":
         from qray.simulators.rows import SCHEMA
 
-        return SimulatorsBinding("simulators", SCHEMA)
+        return SimulatorsBinding("simulators", SCHEMA, "qray.simulators.workload",
+                                 "qray.simulators.worker:crash_row")
     if workload == "netsim":
         from qray.netsim.rows import SCHEMA as NETSIM_SCHEMA
 
-        return NetsimBinding("netsim", NETSIM_SCHEMA)
+        return NetsimBinding("netsim", NETSIM_SCHEMA, "qray.netsim.workload",
+                             "qray.netsim.worker:crash_row")
     if workload == "qkernels":
         from qray.qkernels.rows import SCHEMA as QKERNELS_SCHEMA
 
-        return QKernelsBinding("qkernels", QKERNELS_SCHEMA)
+        return QKernelsBinding("qkernels", QKERNELS_SCHEMA, "qray.qkernels.workload",
+                               "qray.qkernels.pipeline:crash_row")
     raise KeyError(f"no actor binding for workload {workload!r}")

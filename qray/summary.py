@@ -23,6 +23,16 @@ class Summary:
     files: list[Path] = field(default_factory=list)
 
 
+def header_lines(sweep_dir: Path, workload: str, problems: list) -> list[str]:
+    """The title of a sweep's summary and the list of result files it had to skip."""
+    lines = [f"# Sweep `{sweep_dir.name}` ({workload})", ""]
+    if problems:
+        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
+                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
+        lines.append("")
+    return lines
+
+
 def workload_of(sweep_dir: Path) -> str:
     """The workload of a sweep folder (from its manifest, else its subfolders)."""
     manifest = sweep_dir / "sweep.json"

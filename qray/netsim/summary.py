@@ -17,7 +17,7 @@ from qray.netsim.rows import SCHEMA, WORKLOAD
 from qray.results import read_dataset
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
-from qray.summary import Summary
+from qray.summary import Summary, header_lines
 
 log = logging.getLogger(__name__)
 
@@ -158,11 +158,7 @@ def summarize(sweep_dir: Path) -> Summary:
     table, problems = read_dataset(sweep_dir / WORKLOAD, schema=SCHEMA)
     df = table.to_pandas()
     files: list[Path] = []
-    lines = [f"# Sweep `{sweep_dir.name}` (netsim)", ""]
-    if problems:
-        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
-                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
-        lines.append("")
+    lines = header_lines(sweep_dir, WORKLOAD, problems)
     if df.empty:
         lines.append("No rows yet.")
         md = "\n".join(lines) + "\n"

@@ -13,7 +13,7 @@ from qray.qkernels.rows import SCHEMA, WORKLOAD
 from qray.results import read_dataset
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
-from qray.summary import Summary
+from qray.summary import Summary, header_lines
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +80,7 @@ def summarize(sweep_dir: Path) -> Summary:
     table, problems = read_dataset(sweep_dir / WORKLOAD, schema=SCHEMA)
     df = table.to_pandas()
     files: list[Path] = []
-    lines = [f"# Sweep `{sweep_dir.name}` (qkernels)", ""]
-    if problems:
-        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
-                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
-        lines.append("")
+    lines = header_lines(sweep_dir, WORKLOAD, problems)
     ok = df[df["status"] == "ok"] if not df.empty else df
     if ok.empty:
         lines.append("No successful rows yet." if df.empty or ok.empty else "")

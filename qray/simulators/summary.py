@@ -14,7 +14,7 @@ from qray.results import read_dataset
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
 from qray.simulators.rows import SCHEMA, WORKLOAD
-from qray.summary import Summary
+from qray.summary import Summary, header_lines
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +119,7 @@ def summarize(sweep_dir: Path) -> Summary:
     """Write summary.md, times.csv, agreement.csv, failures.csv and the plots."""
     df, problems = load(sweep_dir)
     files: list[Path] = []
-    lines = [f"# Sweep `{sweep_dir.name}` (simulators)", ""]
-    if problems:
-        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
-                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
-        lines.append("")
+    lines = header_lines(sweep_dir, "simulators", problems)
     if df.empty:
         lines.append("No rows yet.")
         md = "\n".join(lines) + "\n"

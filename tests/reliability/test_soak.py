@@ -32,44 +32,41 @@ def _netsim_spec(i: int) -> dict:
             "params": params}
 
 
-def test_simulator_soak_rss_bounded(ray_session) -> None:
-    ray = ray_session
-    actor = SimulatorActor.options(num_cpus=1).remote(
-        "numpy", threads=1, actor_name="soak-sim",
-        worker_kwargs={"max_tasks": 0, "exact_max_qubits": 0})
+def _soak(ray, actor, make_spec, total: int, batch: int) -> tuple[list[float], int]:  # noqa: ANN001
+    """Run ``total`` tasks through ``actor`` in batches; the RSS after each batch and the
+    actor's task count."""
     rss: list[float] = []
     done = 0
-    while done < SIM_RUNS:
-        out = ray.get(actor.run_batch.remote([_sim_spec(done + i) for i in range(100)]))
+    while done < total:
+        out = ray.get(actor.run_batch.remote([make_spec(done + i) for i in range(batch)]))
         assert all(r["status"] == "ok" for r in out["rows"]), out["rows"][0].get("error")
         done += len(out["rows"])
         rss.append(ray.get(actor.info.remote())["rss_mb"])
-    info = ray.get(actor.info.remote())
+    tasks = ray.get(actor.info.remote())["tasks_done"]
     ray.kill(actor)
+    return rss, tasks
+
+
+def test_simulator_soak_rss_bounded(ray_session) -> None:
+    actor = SimulatorActor.options(num_cpus=1).remote(
+        "numpy", threads=1, actor_name="soak-sim",
+        worker_kwargs={"max_tasks": 0, "exact_max_qubits": 0})
+    rss, tasks = _soak(ray_session, actor, _sim_spec, SIM_RUNS, 100)
     growth = rss[-1] - rss[1]
-    figure("SimulatorActor soak", runs=info["tasks_done"], rss_after_200_mb=round(rss[1], 1),
+    figure("SimulatorActor soak", runs=tasks, rss_after_200_mb=round(rss[1], 1),
            rss_end_mb=round(rss[-1], 1), rss_max_mb=round(max(rss), 1),
            growth_mb=round(growth, 1))
-    assert info["tasks_done"] == SIM_RUNS
+    assert tasks == SIM_RUNS
     assert growth < 30, rss
 
 
 def test_netsim_soak_rss_bounded(ray_session) -> None:
-    ray = ray_session
     actor = AllocatorActor.options(num_cpus=1).remote(
         "default", actor_name="soak-netsim", worker_kwargs={"max_tasks": 0})
-    rss: list[float] = []
-    done = 0
-    while done < NETSIM_RUNS:
-        out = ray.get(actor.run_batch.remote([_netsim_spec(done + i) for i in range(20)]))
-        assert all(r["status"] == "ok" for r in out["rows"]), out["rows"][0].get("error")
-        done += len(out["rows"])
-        rss.append(ray.get(actor.info.remote())["rss_mb"])
-    info = ray.get(actor.info.remote())
-    ray.kill(actor)
+    rss, tasks = _soak(ray_session, actor, _netsim_spec, NETSIM_RUNS, 20)
     growth = rss[-1] - rss[1]
-    figure("AllocatorActor soak", experiments=info["tasks_done"],
-           rss_after_40_mb=round(rss[1], 1), rss_end_mb=round(rss[-1], 1),
-           rss_max_mb=round(max(rss), 1), growth_mb=round(growth, 1))
-    assert info["tasks_done"] == NETSIM_RUNS
+    figure("AllocatorActor soak", experiments=tasks, rss_after_40_mb=round(rss[1], 1),
+           rss_end_mb=round(rss[-1], 1), rss_max_mb=round(max(rss), 1),
+           growth_mb=round(growth, 1))
+    assert tasks == NETSIM_RUNS
     assert growth < 15, rss
