@@ -133,8 +133,10 @@ class ActorPool:
         return self.live[key]
 
     def get_stats(self) -> dict[str, Any]:
-        """Counters (created, evicted, recycled, replaced) and the live actor names."""
-        return {**self.stats, "live": sorted(self.specs[k].name for k in self.live)}
+        """Counters (created, evicted, recycled, replaced), the live actor names and the
+        keys in use."""
+        return {**self.stats, "live": sorted(self.specs[k].name for k in self.live),
+                "busy": sorted(k for k, n in self.in_use.items() if n)}
 
     def shutdown(self) -> None:
         """Kill every live actor."""

@@ -152,3 +152,37 @@ def test_impossible_worker_reservations_are_refused_before_work(ray_session,
         actors.sweep(CONF, [*QUIET, f"output_dir={tmp_path}", "backends=[numpy]",
                             "workers=3", "resources.default.num_cpus=1"])
     assert not any(tmp_path.iterdir()), "nothing written"
+
+
+def test_a_failing_point_gets_an_error_row_and_releases_its_workers(ray_session,
+                                                                   tmp_path: Path) -> None:
+    """A point that fails inside (here PCA asked for more components than a fold has)
+    is recorded as an ``error`` row instead of being retried forever, and its workers go
+    back to the pool."""
+    from actors.pool import ActorPool
+    from actors.qkernel_trial import run_point
+    from actors.workloads import get_binding
+    from qray.config import load_config
+
+    ray = ray_session
+    cfg = load_config(CONF, ["n_samples=200", "folds=2", "n_qubits=[4]", "layers=[2]",
+                             "backends=[numpy]", "workers=2", "resources.default.num_cpus=0.5"])
+    binding = get_binding("qkernels")
+    plan = binding.plan(cfg)
+    keys = binding.actor_keys(cfg, plan)
+    pool = ActorPool.options(name="test-qk-pool", namespace="qray").remote(
+        {k: binding.actor_spec(cfg, k) for k in keys}, {"CPU": 2.0})
+    point = plan.points[0]
+    spec = binding.task_specs(point, cfg, "s")[0]
+    # 15 training samples per fold cannot give 16 PCA components (the plan would refuse
+    # this; the spec is edited past it)
+    spec["params"] = {**spec["params"], "n_samples": 30, "n_qubits": 16}
+    ctx = {"workload": "qkernels", "sweep_dir": str(tmp_path), "pool_name": "test-qk-pool"}
+    counts = run_point({"point_id": point.point_id, "specs": [spec]}, ctx)
+    assert counts["failed"] == 1 and counts["ok"] == 0
+    table, _ = read_dataset(tmp_path / "qkernels")
+    row = table.to_pylist()[0]
+    assert row["status"] == "error" and "n_components" in row["error"]
+    assert ray.get(pool.get_stats.remote())["busy"] == []
+    ray.get(pool.shutdown.remote())
+    ray.kill(pool)
