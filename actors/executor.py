@@ -14,7 +14,7 @@ import ray
 from ray import tune
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
-from actors.metrics import record_rows
+from actors.metrics import metric_fields, record_rows
 from actors.pool import NAMESPACE
 from qray.results import rows_to_table, write_table_atomic
 
@@ -81,18 +81,20 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
                 raise RuntimeError(f"actor for {key} ran none of {len(batch)} tasks")
     finally:
         pool.release.remote(key, None)
+    return write_point_rows(point, rows, ctx, binding.schema)
+
+
+def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any],
+                     schema: Any) -> dict[str, Any]:
+    """Write a point's file atomically: the rows just run plus the rows already there for
+    tasks that were not rerun (each task once). Returns the counts the trial reports and
+    the fields its metrics need."""
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    rerun = {s["task_id"] for s in point["specs"]}
-    kept = existing_rows(path, exclude=rerun)
-    table = rows_to_table(kept + rows, binding.schema)
-    write_table_atomic(table, path)
+    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
+    write_table_atomic(rows_to_table(kept + rows, schema), path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
     return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
-            "rows_written": [_metric_fields(r) for r in rows]}
-
-
-def _metric_fields(row: dict) -> dict:
-    return {k: row.get(k) for k in ("backend", "physics", "status", "wall_s")}
+            "rows_written": [metric_fields(r) for r in rows]}
 
 
 def point_trial(config: dict[str, Any], ctx: dict[str, Any],

@@ -44,6 +44,11 @@ def backend_of(row: Mapping[str, Any]) -> str:
     return str(row.get("backend") or row.get("physics") or "")
 
 
+def metric_fields(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a row that its metrics use (what the trial hands to the recorder)."""
+    return {k: row.get(k) for k in ("backend", "physics", "status", "wall_s")}
+
+
 def record_rows(workload: str, rows: Iterable[Mapping[str, Any]]) -> None:
     """Count written rows and observe their wall seconds (never raises)."""
     try:

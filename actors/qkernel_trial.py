@@ -16,12 +16,11 @@ from typing import Any
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-from actors.executor import existing_rows, point_path, recover, wait_for
+from actors.executor import recover, wait_for, write_point_rows
 from actors.kernel_driver import TiledGram
 from actors.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
 from qray.qkernels.rows import SCHEMA
-from qray.results import rows_to_table, write_table_atomic
 
 log = logging.getLogger(__name__)
 
@@ -36,16 +35,8 @@ def worker_keys(backend: str, workers: int) -> list[str]:
 def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     """Run a qkernels point (one task) on its backend's workers and write its row."""
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
-    rows = []
-    for spec in point["specs"]:
-        rows.append(_run_spec(pool, spec))
-    path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
-    write_table_atomic(rows_to_table(kept + rows, SCHEMA), path)
-    n_ok = sum(1 for r in rows if r["status"] == "ok")
-    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
-            "rows_written": [{"backend": r["backend"], "status": r["status"],
-                              "wall_s": r.get("wall_s")} for r in rows]}
+    rows = [_run_spec(pool, spec) for spec in point["specs"]]
+    return write_point_rows(point, rows, ctx, SCHEMA)
 
 
 def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
