@@ -20,6 +20,7 @@ import numpy as np
 import ray
 
 from kernels import FeatureMap
+from kernels.base import place_tile
 
 log = logging.getLogger(__name__)
 
@@ -101,9 +102,7 @@ class TiledGram:
                 if sink is not None:
                     sink(i0, j0, block)
                     continue
-                out[i0:i0 + block.shape[0], j0:j0 + block.shape[1]] = block
-                if sym and i0 != j0:
-                    out[j0:j0 + block.shape[1], i0:i0 + block.shape[0]] = block.T
+                place_tile(out, i0, j0, block, symmetric=sym)
         t2 = time.perf_counter()
         return out, {"embed_s": t1 - t0, "gram_s": t2 - t1, "tiles": len(tiles),
                      "peak_in_flight": peak}

@@ -58,11 +58,8 @@ class KernelWorker:
     def gram_tile(self, a: np.ndarray, b: np.ndarray | None, i0: int, j0: int
                   ) -> tuple[int, int, np.ndarray]:
         """``(i0, j0, |a b^H|^2)``; ``b=None`` means a symmetric diagonal tile of ``a``."""
-        dev_a = self.backend.from_numpy(a)
-        dev_b = dev_a if b is None else self.backend.from_numpy(b)
-        block = self.backend.to_numpy(self.backend.gram_block(dev_a, dev_b))
-        if b is None:
-            block = (block + block.T) / 2
+        block = self.backend.host_tile(self.backend.from_numpy(a),
+                                       None if b is None else self.backend.from_numpy(b))
         self.tiles_done += 1
         return i0, j0, block
 

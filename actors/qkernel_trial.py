@@ -93,17 +93,11 @@ def _evaluate(spec: dict[str, Any], handles: list[Any]) -> dict[str, Any]:
     return row
 
 
-def _probe(name: str) -> str | None:
-    from kernels.registry import unavailable_reason
-
-    return unavailable_reason(name)
-
-
 def validate_workers(cfg: Any, resources_of: Any) -> None:
     """Refuse, before any work, worker sets that cannot all be placed at once, and GPU
     backends that cannot run on the cluster's GPU nodes."""
     from actors.resources import spec_demand
-    from kernels.registry import GPU_BACKENDS
+    from kernels.registry import GPU_BACKENDS, unavailable_reason
     from qray.errors import ConfigError, ResourceError
 
     free = {r: float(v) for r, v in ray.available_resources().items()}
@@ -120,7 +114,7 @@ def validate_workers(cfg: Any, resources_of: Any) -> None:
                     f"allowed: at most {int(free.get(r, 0.0) // v)} workers, or a smaller "
                     f"reservation per worker")
         if backend in GPU_BACKENDS:
-            probe = ray.remote(_probe).options(num_cpus=0, num_gpus=spec.num_gpus,
+            probe = ray.remote(unavailable_reason).options(num_cpus=0, num_gpus=spec.num_gpus,
                                                resources=dict(spec.resources) or None)
             try:
                 reason = ray.get(probe.remote(backend), timeout=300)

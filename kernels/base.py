@@ -87,10 +87,14 @@ class KernelBackend(ABC):
         t = max(n_a, n_b, 1) if tile is None else int(tile)
         for i0 in range(0, n_a, t):
             for j0 in range(i0 if sym else 0, n_b, t):
-                block = self.to_numpy(self.gram_block(a[i0:i0 + t], b[j0:j0 + t]))
-                if sym and i0 == j0:
-                    block = (block + block.T) / 2
-                yield i0, j0, block
+                diagonal = sym and i0 == j0
+                yield i0, j0, self.host_tile(a[i0:i0 + t], None if diagonal else b[j0:j0 + t])
+
+    def host_tile(self, a: Any, b: Any | None) -> np.ndarray:
+        """``|a b^H|^2`` on the host; ``b=None`` is a diagonal tile of a symmetric matrix,
+        symmetrized exactly."""
+        block = self.to_numpy(self.gram_block(a, a if b is None else b))
+        return (block + block.T) / 2 if b is None else block
 
     def gram(self, a: Any, b: Any | None = None, *, tile: int | None = None) -> np.ndarray:
         """The Gram matrix as a host array (symmetric when ``b`` is omitted), computed
@@ -99,9 +103,7 @@ class KernelBackend(ABC):
         n_b = len(a) if sym else len(b)
         out = np.empty((len(a), n_b), dtype=self.real_dtype)
         for i0, j0, block in self.gram_tiles(a, b, tile=tile):
-            out[i0:i0 + block.shape[0], j0:j0 + block.shape[1]] = block
-            if sym and j0 != i0:
-                out[j0:j0 + block.shape[1], i0:i0 + block.shape[0]] = block.T
+            place_tile(out, i0, j0, block, symmetric=sym)
         return out
 
     def kernel(self, x: np.ndarray, y: np.ndarray | None, fmap: FeatureMap, *,
@@ -189,6 +191,14 @@ class ArrayBackend(KernelBackend):
     def gram_block(self, a: Any, b: Any) -> Any:
         g = a @ b.conj().T
         return g.real * g.real + g.imag * g.imag
+
+
+def place_tile(out: np.ndarray, i0: int, j0: int, block: np.ndarray, *,
+               symmetric: bool) -> None:
+    """Write tile ``(i0, j0)`` into ``out``; in a symmetric matrix also its mirror."""
+    out[i0:i0 + block.shape[0], j0:j0 + block.shape[1]] = block
+    if symmetric and i0 != j0:
+        out[j0:j0 + block.shape[1], i0:i0 + block.shape[0]] = block.T
 
 
 def cnot_permutation(fmap: FeatureMap) -> np.ndarray | None:
