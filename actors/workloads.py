@@ -173,6 +173,29 @@ class QKernelsBinding(WorkloadBinding):
                          options=options)
 
 
+class CloudBinding(WorkloadBinding):
+    """Scheduler evaluation: one SchedulerActor per scheduler (heuristic or policy)."""
+
+    def actor_key(self, point: Point, plan: Any) -> str:
+        return str(point.params["scheduler"])
+
+    def resource_name(self, key: str) -> str:
+        return key
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        options = self.actor_options(cfg, key)
+        name = f"qray/cloud/{key}"
+        kwargs = {
+            "scheduler": cfg.schedulers()[key],  # type: ignore[attr-defined]
+            "env_config": cfg.env_dict(),  # type: ignore[attr-defined]
+            "name": key,
+            "actor_name": name,
+            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb},
+        }
+        return ActorSpec(name=name, cls="actors.scheduler:SchedulerActor", kwargs=kwargs,
+                         options=options)
+
+
 def get_binding(workload: str) -> WorkloadBinding:
     """The binding of ``workload``."""
     if workload == "simulators":
@@ -190,4 +213,15 @@ def get_binding(workload: str) -> WorkloadBinding:
 
         return QKernelsBinding("qkernels", QKERNELS_SCHEMA, "qray.qkernels.workload",
                                "qray.qkernels.pipeline:crash_row")
+    if workload == "cloud":
+        from qray.cloud.rows import SCHEMA as CLOUD_SCHEMA
+
+        return CloudBinding("cloud", CLOUD_SCHEMA, "qray.cloud.workload",
+                            "qray.cloud.worker:crash_row")
+    if workload == "cloud_train":
+        from qray.errors import ConfigError
+
+        raise ConfigError("workload", workload, "a sweep workload (simulators, netsim, "
+                          "qkernels, cloud)", problem="not a sweep:",
+                          hint="train schedulers with python jobs/train_scheduler.py")
     raise KeyError(f"no actor binding for workload {workload!r}")

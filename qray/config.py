@@ -29,6 +29,8 @@ WORKLOADS: dict[str, str] = {
     "simulators": "qray.simulators.config:SimulatorsConfig",
     "netsim": "qray.netsim.config:NetsimConfig",
     "qkernels": "qray.qkernels.config:QKernelsConfig",
+    "cloud": "qray.cloud.eval_config:CloudConfig",
+    "cloud_train": "qray.cloud.train_config:CloudTrainConfig",
 }
 
 #: names of entries of the output folder that are not sweeps

@@ -38,6 +38,10 @@ CASES = {
                       "layers=[2,3,4,5]", "tiles=[32]", "workers=2",
                       "resources.default.num_cpus=0.5"],
                      "qkernels", 4, 1),
+    "SchedulerActor": ("qray/cloud/Random", "cloud_eval.yaml",
+                       ["heuristics=[Random]", "episodes=24", "episodes_per_point=4",
+                        "actor.batch_size=1", "max_parallel=1"],
+                       "cloud", 24, 2),
 }
 
 

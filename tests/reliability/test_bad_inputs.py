@@ -13,6 +13,7 @@ from tests.reliability.helpers import figure
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 SIM, NET, QK = CONF / "simulators.yaml", CONF / "netsim_default.yaml", CONF / "qkernels.yaml"
+CLOUD = CONF / "cloud_eval.yaml"
 
 # (config, overrides, the key the message must name, a fragment of the value/problem)
 CASES = [
@@ -50,6 +51,12 @@ CASES = [
     (QK, ["dataset=mnist"], "dataset", "mnist"),
     (QK, ["backends=[torch-cuda]"], "resources.torch-cuda.num_gpus", "0.25"),
     (QK, ["backends=[numpy]", "workers=3", "resources.default.num_cpus=1"], "workers", "3"),
+    # cloud
+    (CLOUD, ["heuristics=[Greedyy]"], "heuristics[0]", "Greedyy"),
+    (CLOUD, ["env.nodes=[FakeKolkataV2,FakeNowhere]"], "env.nodes[1]", "FakeNowhere"),
+    (CLOUD, ["env.tasks.rate=0"], "env.tasks.rate", "0"),
+    (CLOUD, ["policies.DQN=/nonexistent/policy"], "policies.DQN", "/nonexistent/policy"),
+    (CLOUD, ["seed_base=5"], "seed_base", "5"),
 ]
 
 

@@ -1,0 +1,138 @@
+"""The scheduler worker: one scheduler (heuristic or exported policy) and its env.
+
+Plain Python; ``actors.scheduler.SchedulerActor`` is a thin shell around it. It serves
+single decisions (``choose``/``actions``, for deployment clients) and runs evaluation
+episodes (``run_batch``, for the ``cloud`` sweep), one row per episode.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from qray.cloud.rows import WORKLOAD
+from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.results.schema import common_row
+
+log = logging.getLogger(__name__)
+
+POLICY_PREFIX = "policy:"
+
+
+def make_scheduler(spec: str, key: str = "schedulers") -> Any:
+    """A heuristic by name, or an exported policy as ``policy:<folder>``."""
+    if spec.startswith(POLICY_PREFIX):
+        from qray.cloud.policy import load
+
+        try:
+            return load(spec[len(POLICY_PREFIX):])
+        except (OSError, ValueError) as exc:
+            from qray.errors import ConfigError
+
+            raise ConfigError(key, spec, "an exported policy folder (jobs/export_policy.py)",
+                              problem=f"cannot load ({exc}):") from None
+    from qray.cloud.heuristics import make_heuristic
+
+    return make_heuristic(spec, key)
+
+
+def scheduler_kind(scheduler: Any) -> str:
+    meta = getattr(scheduler, "meta", None)
+    return str(meta["algorithm"]) if meta else "heuristic"
+
+
+class SchedulerWorker:
+    """Holds one scheduler and a cloud env built from ``env_config``."""
+
+    def __init__(self, scheduler: str, env_config: Mapping[str, Any] | None = None, *,
+                 name: str = "", actor_name: str = "", max_tasks: int = 0,
+                 max_rss_mb: float = float("inf")) -> None:
+        from qray.cloud.env import QuantumCloudEnv
+
+        self.spec = scheduler
+        self.scheduler = make_scheduler(scheduler)
+        self.name = name or getattr(self.scheduler, "name", scheduler)
+        self.env = QuantumCloudEnv(dict(env_config or {}))
+        self.actor_name = actor_name or f"inprocess/cloud/{self.name}"
+        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
+        self.tasks_done = 0
+        self.decisions = 0
+
+    # -- serving -----------------------------------------------------------------------
+    def actions(self, obs: Any) -> list[int]:
+        """Greedy node index for each observation of a batch (learned policies)."""
+        if not hasattr(self.scheduler, "actions"):
+            raise TypeError(f"{self.name} is a heuristic: it decides from a state, use choose()")
+        out = self.scheduler.actions(np.asarray(obs, dtype=np.float32))
+        self.decisions += len(out)
+        return [int(a) for a in out]
+
+    def choose(self, state: Mapping[str, Any]) -> int:
+        """Node index for one task given the nodes' state (see ``LoadedPolicy.choose``)."""
+        self.decisions += 1
+        if hasattr(self.scheduler, "choose"):
+            return self.scheduler.choose(state)
+        from qray.cloud.env import CloudView
+
+        n = len(self.env.qubits)
+        width = int(state["width"])
+        wait = np.asarray(state["wait"], dtype=np.float64)
+        view = CloudView(width, self.env.qubits, width <= self.env.qubits, wait,
+                         np.asarray(state.get("available", wait), dtype=np.float64),
+                         np.asarray(state["exec_time"], dtype=np.float64),
+                         self.env.readout, self.env.gate2q)
+        if len(wait) != n:
+            raise ValueError(f"state has {len(wait)} nodes; the env has {n}")
+        return int(self.scheduler.act(None, view))
+
+    # -- evaluation --------------------------------------------------------------------
+    def should_recycle(self) -> str | None:
+        return self.policy.reason(self.tasks_done)
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
+        return [self.run_task(spec) for spec in specs]
+
+    def run_task(self, spec: Mapping[str, Any]) -> dict:
+        """One evaluation episode (``spec['params']['episode_key']``) and its row."""
+        from qray.cloud.evaluate import run_episode
+
+        started = time.perf_counter()
+        row = common_row(spec, workload=WORKLOAD, actor=self.actor_name)
+        params = spec["params"]
+        row.update(scheduler=params["scheduler"], kind=scheduler_kind(self.scheduler),
+                   episode_key=int(params["episode_key"]), nodes=list(self.env.cfg.nodes))
+        try:
+            t0 = time.perf_counter()
+            m = run_episode(self.env, self.scheduler, int(params["episode_key"]))
+            decide = time.perf_counter() - t0
+            row.update(
+                status="ok", tasks=m["tasks"], total_completion=m["total_completion"],
+                total_completion_excl_delay=m["total_completion_excl_delay"],
+                total_wait=m["total_wait"], reschedules=m["reschedules"],
+                makespan=m["makespan"], mean_utilization=float(np.mean(m["utilization"])),
+                utilization=list(m["utilization"]), truncated=m["truncated"],
+                steps=m["steps"], decide_s=decide)
+        except Exception as exc:  # a failed episode is a row, not a crashed actor
+            log.exception("episode %s failed", params.get("episode_key"))
+            row.update(status="error", error=f"{type(exc).__name__}: {exc}")
+        self.tasks_done += 1
+        row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
+                   created_at=datetime.now(UTC))
+        return row
+
+    def info(self) -> dict[str, Any]:
+        return {"scheduler": self.name, "tasks_done": self.tasks_done,
+                "decisions": self.decisions}
+
+
+def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
+    """The ``error`` row of an episode whose actor died."""
+    row = common_row(spec, workload=WORKLOAD, actor="")
+    row.update(scheduler=spec["params"]["scheduler"], episode_key=spec["params"]["episode_key"],
+               error=message, created_at=datetime.now(UTC))
+    return row

@@ -1,0 +1,74 @@
+"""The ``cloud`` sweep: every scheduler on the same held-out seeded episodes.
+
+A grid point is a scheduler and a run of ``episodes_per_point`` episodes; its tasks are the
+episodes. Every exported policy is loaded
+here, before Ray starts, so a missing or broken policy folder, or one trained on other
+nodes, is a config error naming its key. The task id covers the policy file's content, so
+re-exporting a policy re-runs its episodes and nothing else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from qray.cloud.eval_config import CloudConfig
+from qray.cloud.rows import WORKLOAD
+from qray.errors import ConfigError
+from qray.tasks import Point, Task, stable_seed
+
+
+@dataclass(frozen=True)
+class Plan:
+    points: list[Point]
+    problems: dict[str, tuple[str, str]]
+
+    @property
+    def n_tasks(self) -> int:
+        return sum(len(p.tasks) for p in self.points)
+
+
+def _policy_digest(name: str, folder: str, nodes: list[str]) -> str:
+    from qray.cloud.policy import MODEL_FILE
+    from qray.cloud.worker import make_scheduler
+
+    policy = make_scheduler(f"policy:{folder}", f"policies.{name}")
+    if policy.params["nodes"] != nodes:
+        raise ConfigError(f"policies.{name}", folder,
+                          f"a policy trained on env.nodes {nodes}",
+                          problem=f"trained on nodes {policy.params['nodes']}:")
+    return hashlib.sha256((Path(folder) / MODEL_FILE).read_bytes()).hexdigest()[:16]
+
+
+def plan(cfg: CloudConfig) -> Plan:
+    env = cfg.env_dict()
+    points = []
+    for name, spec in cfg.schedulers().items():
+        params: dict[str, Any] = {"scheduler": name, "spec": spec, "env": env}
+        if spec.startswith("policy:"):
+            folder = str(Path(spec[len("policy:"):]).expanduser().resolve())
+            params["spec"] = f"policy:{folder}"
+            params["policy_sha"] = _policy_digest(name, folder, list(cfg.env.nodes))
+        keys = [cfg.seed_base + i for i in range(cfg.episodes)]
+        for start in range(0, len(keys), cfg.episodes_per_point):
+            chunk = keys[start:start + cfg.episodes_per_point]
+            tasks = tuple(Task(WORKLOAD, {**params, "episode_key": k}) for k in chunk)
+            points.append(Point(WORKLOAD, {**params, "first_episode": chunk[0]}, tasks))
+    return Plan(points, {})
+
+
+def task_specs(point: Point, cfg: CloudConfig, sweep_id: str,
+               only: set[str] | None = None) -> list[dict[str, Any]]:
+    return [
+        {
+            "task_id": t.strong_id,
+            "point_id": point.point_id,
+            "sweep_id": sweep_id,
+            "seed": stable_seed("cloud", cfg.seed, t.params["episode_key"]),
+            "params": {k: v for k, v in t.params.items() if k != "env"},
+        }
+        for t in point.tasks
+        if only is None or t.strong_id in only
+    ]
