@@ -1,0 +1,177 @@
+"""``jobs/train_scheduler.py``'s pipeline: train (Tune + RLlib), pick, export, evaluate.
+
+Each algorithm's Tune grid trains; every trial is exported and scored on validation
+episodes (disjoint from training and from evaluation); the best is exported to
+``policies/<ALGO>``. Then the ``cloud`` sweep evaluates the exported policies and every
+heuristic on the held-out episodes, on SchedulerActors, as rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from qray.cloud.evaluate import eval_seeds, evaluate
+from qray.cloud.train_config import CloudTrainConfig
+from qray.errors import ResourceError
+from qray.results.writer import write_table_atomic, write_text_atomic
+
+log = logging.getLogger(__name__)
+
+#: validation episode keys (>= train_seed_limit, disjoint from evaluation's)
+VALIDATION_SEED_BASE = 30_000_000
+DONE_FILE = "trained.json"
+
+
+@dataclass
+class TrainingReport:
+    sweep_dir: Path
+    markdown: str
+    complete: bool
+    trained: dict[str, Any] = field(default_factory=dict)
+
+
+def check_cpus(cfg: CloudTrainConfig) -> None:
+    """A trial needs 1 + num_env_runners CPUs; RLlib would wait forever otherwise."""
+    import ray
+
+    total = ray.cluster_resources().get("CPU", 0.0)
+    need = 1 + cfg.num_env_runners
+    if need > total:
+        raise ResourceError(f"config key 'num_env_runners': {cfg.num_env_runners} env runners "
+                            f"+ 1 trial process need {need} CPUs; the cluster has {total:g}. "
+                            f"Allowed: num_env_runners <= {max(int(total) - 1, 0)}")
+
+
+def validation_score(policy_dir: Path, cfg: CloudTrainConfig) -> float:
+    """Mean total completion time of an exported policy on the validation episodes."""
+    from qray.cloud.env import QuantumCloudEnv
+    from qray.cloud.policy import load
+
+    df = evaluate(QuantumCloudEnv(cfg.env), [load(policy_dir)],
+                  eval_seeds(cfg.validation_episodes, VALIDATION_SEED_BASE))
+    return float(df["total_completion"].mean())
+
+
+def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> dict[str, Any]:
+    """Train the grid, export each trial, keep the best on validation episodes."""
+    from actors.cloud_training import train
+    from actors.policy_export import export
+
+    final = sweep_dir / "policies" / algorithm
+    done = final / DONE_FILE
+    if done.is_file():
+        log.info("%s already trained and exported in %s: skipped", algorithm, final)
+        return json.loads(done.read_text())
+    storage = sweep_dir / "tune"
+    shutil.rmtree(storage / algorithm, ignore_errors=True)  # an interrupted run starts over
+    t0 = time.perf_counter()
+    trials = train(algorithm, cfg, storage)
+    wall = time.perf_counter() - t0
+    candidates = []
+    for t in trials:
+        out = sweep_dir / "policies" / "trials" / f"{algorithm}-{t.trial_id}"
+        export(t.checkpoint, out, cfg.env, name=algorithm)
+        score = validation_score(out, cfg)
+        candidates.append((score, t, out))
+        log.info("%s trial %s (lr %g): validation total completion %.1f s", algorithm,
+                 t.trial_id, t.lr, score)
+    score, best, _ = min(candidates, key=lambda c: c[0])
+    curves = []
+    for _, t, _ in candidates:
+        c = t.curve.copy()
+        c.insert(0, "algorithm", algorithm)
+        c.insert(1, "trial_id", t.trial_id)
+        c.insert(2, "lr", t.lr)
+        curves.append(c)
+    curve_path = sweep_dir / "training" / f"{algorithm}.parquet"
+    write_table_atomic(pa.Table.from_pandas(pd.concat(curves), preserve_index=False), curve_path)
+    shutil.rmtree(final, ignore_errors=True)
+    meta = export(best.checkpoint, final, cfg.env, name=algorithm)
+    info = {
+        "algorithm": algorithm,
+        "best_trial": best.trial_id,
+        "lr": best.lr,
+        "validation_total_completion": score,
+        "trials": [{"trial_id": t.trial_id, "lr": t.lr, "validation": s,
+                    "train_seconds": t.train_seconds, "checkpoint": str(t.checkpoint)}
+                   for s, t, _ in candidates],
+        "timesteps": cfg.timesteps[algorithm],
+        "wall_seconds": wall,
+        "checked_observations": meta["checked_observations"],
+    }
+    write_text_atomic(json.dumps(info, indent=2), done)
+    return info
+
+
+def plot_curves(sweep_dir: Path) -> Path | None:
+    files = sorted((sweep_dir / "training").glob("*.parquet"))
+    if not files:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    df = pd.concat([pd.read_parquet(f) for f in files])
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for (algo, _trial, lr), g in df.groupby(["algorithm", "trial_id", "lr"]):
+        ax.plot(g["env_steps"], g["episode_return_mean"], label=f"{algo} lr={lr:g}")
+    ax.set_xlabel("env steps")
+    ax.set_ylabel("mean episode return")
+    ax.set_title("cloud scheduler training")
+    ax.legend()
+    fig.tight_layout()
+    path = sweep_dir / "training" / "curves.png"
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def run_training(cfg: CloudTrainConfig) -> TrainingReport:
+    """Train, export and evaluate as configured (resumable)."""
+    from actors.driver import connect, run_sweep
+    from qray.cloud.eval_config import CloudConfig
+
+    sweep_dir = cfg.sweep_dir
+    eval_cfg = CloudConfig(  # validated before any training
+        name="eval", sweep_id="eval", output_dir=str(sweep_dir), seed=cfg.seed,
+        max_parallel=cfg.max_parallel, ray=cfg.ray, actor=cfg.actor, env=cfg.env,
+        heuristics=list(cfg.heuristics), episodes=cfg.eval_episodes)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(json.dumps(cfg.to_dict(), indent=2, default=str),
+                      sweep_dir / "train_config.json")
+    started = connect(cfg)
+    try:
+        check_cpus(cfg)
+        trained = {a: train_algorithm(a, cfg, sweep_dir) for a in cfg.algorithms}
+        plot_curves(sweep_dir)
+        eval_cfg = dataclasses.replace(
+            eval_cfg, policies={a: str(sweep_dir / "policies" / a) for a in cfg.algorithms})
+        report = run_sweep(eval_cfg)
+    finally:
+        if started:
+            import ray
+
+            ray.shutdown()
+    lines = [f"# Cloud schedulers `{sweep_dir.name}`", "", "## Training", ""]
+    for a, info in trained.items():
+        lines.append(f"- **{a}**: {info['timesteps']} env steps per trial, "
+                     f"{len(info['trials'])} trial(s), Tune wall {info['wall_seconds']:.0f} s; "
+                     f"best lr {info['lr']:g} (validation {info['validation_total_completion']:.1f} s"
+                     f" over {cfg.validation_episodes} episodes); exported to "
+                     f"`policies/{a}` (actions = forward_inference on "
+                     f"{info['checked_observations']} observations)")
+    lines += ["", "## Evaluation", "", report.summary_md]
+    md = "\n".join(lines) + "\n"
+    write_text_atomic(md, sweep_dir / "training.md")
+    return TrainingReport(sweep_dir, md, report.complete, trained)

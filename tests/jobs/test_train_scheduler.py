@@ -1,0 +1,129 @@
+"""``jobs/train_scheduler.py`` end to end with small budgets: real RLlib DQN (C51, PER,
+n-step, double Q) and PPO through Tune, checkpoints, exported policies that load where
+``ray`` and ``gymnasium`` cannot be imported and act exactly like RLlib's
+``forward_inference``, learning curves, and the evaluation sweep's rows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.jobs.helpers import ROOT, run_job, user_env
+
+SMALL = [
+    "algorithms=[DQN,PPO]", "timesteps.DQN=600", "timesteps.PPO=500",
+    "dqn.learning_starts=200", "dqn.train_batch_size=32", "dqn.hiddens=[32]",
+    "ppo.train_batch_size=250", "ppo.minibatch_size=50", "ppo.num_epochs=2",
+    "ppo.hiddens=[32]", "validation_episodes=2", "eval_episodes=4",
+    "heuristics=[FeasibleGreedy,Random]", "ray.num_cpus=2", "ray.include_dashboard=false",
+    "max_parallel=2",
+]
+
+BLOCKED = textwrap.dedent("""
+    import sys, json
+    import numpy as np
+
+    class Refuse:
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("ray", "gymnasium"):
+                raise ImportError(f"{name} is not importable here")
+            return None
+
+    sys.meta_path.insert(0, Refuse())
+    for name in ("ray", "gymnasium"):
+        try:
+            __import__(name)
+        except ImportError:
+            pass
+        else:
+            raise SystemExit(f"{name} imported despite the block")
+    sys.path.insert(0, sys.argv[1])
+    from qray.cloud import policy
+
+    p = policy.load(sys.argv[2])
+    obs = np.load(sys.argv[3])
+    np.save(sys.argv[4], p.actions(obs))
+    state = {"width": 5, "wait": [0, 3, 0, 10, 0], "exec_time": [9, 2, 2, 1, 1]}
+    print(json.dumps({"choose": p.choose(state),
+                      "leaked": sorted(m for m in sys.modules
+                                       if m.split(".")[0] in ("ray", "gymnasium"))}))
+""")
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("train")
+    proc = run_job("train_scheduler.py", f"output_dir={out}", "sweep_id=small", *SMALL,
+                   timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return out / "small"
+
+
+def test_training_writes_checkpoints_curves_policies_and_rows(trained: Path) -> None:
+    from qray.results import read_dataset
+
+    for algo in ("DQN", "PPO"):
+        assert list((trained / "tune" / algo).glob("*/checkpoint_*")), algo
+        assert (trained / "policies" / algo / "policy.pt").is_file()
+        info = json.loads((trained / "policies" / algo / "trained.json").read_text())
+        assert info["checked_observations"] == 1000
+        curve = __import__("pandas").read_parquet(trained / "training" / f"{algo}.parquet")
+        assert curve["env_steps"].max() >= {"DQN": 600, "PPO": 500}[algo]
+    assert (trained / "training" / "curves.png").stat().st_size > 1000
+    table, problems = read_dataset(trained / "eval" / "cloud")
+    df = table.to_pandas()
+    assert not problems and len(df) == 4 * 4 and df["task_id"].is_unique
+    assert set(df["kind"]) == {"heuristic", "DQN", "PPO"}
+    assert (df["status"] == "ok").all()
+    assert "DQN" in (trained / "training.md").read_text()
+
+
+@pytest.mark.parametrize("algo", ["DQN", "PPO"])
+def test_exported_policy_loads_without_ray_and_matches_forward_inference(
+        trained: Path, algo: str, tmp_path: Path) -> None:
+    from actors.policy_export import (
+        forward_inference_actions,
+        load_module,
+        record_observations,
+    )
+    from qray.cloud.config import env_config
+
+    obs = record_observations(env_config({}), 1000, seed=5)
+    np.save(tmp_path / "obs.npy", obs)
+    script = tmp_path / "blocked.py"
+    script.write_text(BLOCKED)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(ROOT), str(trained / "policies" / algo),
+         str(tmp_path / "obs.npy"), str(tmp_path / "actions.npy")],
+        env=user_env(), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["leaked"] == [] and 0 <= out["choose"] < 5
+    checkpoint = json.loads((trained / "policies" / algo / "policy.json").read_text())["checkpoint"]
+    expected = forward_inference_actions(load_module(checkpoint), obs)
+    actions = np.load(tmp_path / "actions.npy")
+    assert len(actions) == 1000
+    np.testing.assert_array_equal(actions, expected)
+
+
+def test_rerun_skips_trained_algorithms_and_evaluated_episodes(trained: Path) -> None:
+    proc = run_job("train_scheduler.py", f"output_dir={trained.parent}", "sweep_id=small",
+                   *SMALL, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "already trained and exported" in proc.stderr
+    assert "16 tasks, 16 already done, 0 to run" in proc.stderr
+
+
+def test_bad_training_config_is_refused_before_any_work(tmp_path: Path) -> None:
+    proc = run_job("train_scheduler.py", f"output_dir={tmp_path}", "algorithms=[A2C]")
+    assert proc.returncode == 2
+    assert "algorithms[0]" in proc.stderr and "A2C" in proc.stderr and "PPO" in proc.stderr
+    proc = run_job("train_scheduler.py", f"output_dir={tmp_path}", "dqn.lr=[2.0]")
+    assert proc.returncode == 2 and "dqn.lr[0]" in proc.stderr
+    assert not any(tmp_path.iterdir())
