@@ -30,6 +30,8 @@ class SchedulerActor:
                  name: str = "", actor_name: str = "",
                  worker_kwargs: Mapping[str, Any] | None = None) -> None:
         logging.basicConfig(level=logging.INFO)
+        for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
+            logging.getLogger(noisy).setLevel(logging.WARNING)
         import torch
 
         torch.set_num_threads(1)

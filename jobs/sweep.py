@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="key=value config overrides")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         cfg = load_config(args.config, args.overrides, default_path=DEFAULT_CONFIG)
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,

@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     from qray.cloud.train_config import CloudTrainConfig
 
     try:

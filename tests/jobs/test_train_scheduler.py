@@ -127,3 +127,33 @@ def test_bad_training_config_is_refused_before_any_work(tmp_path: Path) -> None:
     proc = run_job("train_scheduler.py", f"output_dir={tmp_path}", "dqn.lr=[2.0]")
     assert proc.returncode == 2 and "dqn.lr[0]" in proc.stderr
     assert not any(tmp_path.iterdir())
+
+
+def test_deploy_local_runs_a_25_task_episode_through_the_learned_policy(
+        trained: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    proc = run_job("deploy_scheduler.py", "--mode", "local",
+                   f"scheduler=policy:{trained / 'policies' / 'DQN'}", f"output_dir={tmp_path}",
+                   timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (rows_file,) = (tmp_path / "deploy").glob("local-DQN-*.parquet")
+    df = pd.read_parquet(rows_file)
+    assert len(df) == 25 and df["task"].tolist() == list(range(25))
+    assert df["job_id"].is_unique and (df["scheduler_kind"] == "DQN").all()
+    assert (df["predicted_exec_s"] > 0).all() and (df["measured_exec_s"] > 0).all()
+    assert df["hellinger_fidelity"].between(0, 1).all()
+    ghz = df[df["family"] == "ghz"]
+    assert (ghz["ghz_success"] > 0.3).all()  # noisy, but the GHZ populations dominate
+    assert "predicted_exec_s" in rows_file.with_suffix(".md").read_text()
+
+
+def test_deploy_ibm_without_a_token_says_what_to_set(tmp_path: Path) -> None:
+    env = user_env()
+    env.pop("QISKIT_IBM_TOKEN", None)
+    proc = subprocess.run([sys.executable, "jobs/deploy_scheduler.py", "--mode", "ibm",
+                           "scheduler=FeasibleGreedy", f"output_dir={tmp_path}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 2
+    assert "QISKIT_IBM_TOKEN" in proc.stderr and "set the environment variable" in proc.stderr
+    assert not (tmp_path / "deploy").exists()
