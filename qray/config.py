@@ -234,10 +234,17 @@ def load_config(
         ConfigError: on a missing or malformed file, an unknown key, a wrong type or an
             out-of-range value.
     """
+    path = path if path is not None else default_path
+    return config_from_dict(load_mapping(path, overrides))
+
+
+def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict[str, Any]:
+    """A YAML file (or nothing) merged with ``key=value`` overrides, as a plain mapping
+    (not validated). An override replaces a value that is not a mapping, also with a
+    value of another type (``widths=[2,3]`` over ``widths: {start: 2, stop: 27}``)."""
     from omegaconf import DictConfig, OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
-    path = path if path is not None else default_path
     data: dict[str, Any] = {}
     if path is not None:
         p = Path(path)
@@ -262,11 +269,10 @@ def load_config(
                               problem="malformed override")
     try:
         cli = OmegaConf.to_container(OmegaConf.from_dotlist(list(overrides)), resolve=True)
-        data = _deep_merge(data, typing.cast(dict, cli))
+        return _deep_merge(data, typing.cast(dict, cli))
     except OmegaConfBaseException as exc:
         raise ConfigError("override", " ".join(overrides), "key=value pairs with YAML values",
                           problem=f"cannot apply ({_one_line(exc)})") from None
-    return config_from_dict(data)
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -135,7 +135,7 @@ def test_deploy_local_runs_a_25_task_episode_through_the_learned_policy(
 
     proc = run_job("deploy_scheduler.py", "--mode", "local",
                    f"scheduler=policy:{trained / 'policies' / 'DQN'}", f"output_dir={tmp_path}",
-                   timeout=900)
+                   "env.tasks.widths=[2,3,4,5]", timeout=900)  # small circuits: a quick test
     assert proc.returncode == 0, proc.stderr[-3000:]
     (rows_file,) = (tmp_path / "deploy").glob("local-DQN-*.parquet")
     df = pd.read_parquet(rows_file)
