@@ -2,6 +2,8 @@
 #   make sweep   run the default simulator sweep on an embedded local Ray
 #   make netsim  run the paper2 routing-testbed matrix (jobs/conf/netsim_paper2.yaml)
 #   make qkernel run the quantum-kernel SVM pipeline on digits (jobs/conf/qkernels.yaml)
+#   make cloud   train, export and evaluate the cloud schedulers (jobs/conf/cloud.yaml)
+#   make deploy  one episode through the newest DQN scheduler with SamplerV2 on fake backends
 #   make test    run the test suite (the command CI runs)
 #   make reliability  run only the reliability suite, printing its figures as it goes
 PYTHON ?= python3
@@ -12,7 +14,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep netsim qkernel reliability test test-all lint bench clean-venv
+.PHONY: install sweep netsim qkernel cloud deploy reliability test test-all lint bench clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +36,12 @@ netsim: $(STAMP)
 
 qkernel: $(STAMP)
 	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/qkernel.py $(ARGS)
+
+cloud: $(STAMP)
+	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/train_scheduler.py $(ARGS)
+
+deploy: $(STAMP)
+	$(BIN)/python jobs/deploy_scheduler.py --mode local $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
