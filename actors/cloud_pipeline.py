@@ -20,16 +20,19 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from actors.cloud_training import TrainedTrial
 from qray.cloud.evaluate import eval_seeds, evaluate
 from qray.cloud.train_config import CloudTrainConfig
-from qray.errors import ResourceError
+from qray.errors import ConfigError, ResourceError
 from qray.results.writer import write_table_atomic, write_text_atomic
+from qray.tasks import content_hash
 
 log = logging.getLogger(__name__)
 
 #: validation episode keys (>= train_seed_limit, disjoint from evaluation's)
 VALIDATION_SEED_BASE = 30_000_000
 DONE_FILE = "trained.json"
+FIT_FILE = "fit.json"
 
 
 @dataclass
@@ -53,30 +56,88 @@ def check_cpus(cfg: CloudTrainConfig) -> None:
 
 
 def validation_score(policy_dir: Path, cfg: CloudTrainConfig) -> float:
-    """Mean total completion time of an exported policy on the validation episodes."""
+    """Mean total completion time of an exported policy on the validation episodes
+    (infinite when any episode hit the step cap: such a policy loops on a small node)."""
     from qray.cloud.env import QuantumCloudEnv
     from qray.cloud.policy import load
 
     df = evaluate(QuantumCloudEnv(cfg.env), [load(policy_dir)],
                   eval_seeds(cfg.validation_episodes, VALIDATION_SEED_BASE))
+    if df["truncated"].any():
+        return float("inf")
     return float(df["total_completion"].mean())
+
+
+def config_digest(algorithm: str, cfg: CloudTrainConfig) -> str:
+    """What an algorithm's training depends on."""
+    data = cfg.to_dict()
+    return content_hash({"algorithm": algorithm, "env": data["env"], "seed": cfg.seed,
+                         "timesteps": cfg.timesteps[algorithm],
+                         "params": data[algorithm.lower()],
+                         "num_env_runners": cfg.num_env_runners})[:16]
+
+
+def _check_digest(path: Path, digest: str) -> dict[str, Any] | None:
+    """The saved JSON at ``path`` if it was written for this config; refuses a
+    different config in the same sweep folder."""
+    if not path.is_file():
+        return None
+    saved = json.loads(path.read_text())
+    if saved.get("config_digest") != digest:
+        raise ConfigError("sweep_id", path.parents[2].name,
+                          "a new sweep_id (or none) for a changed training config",
+                          problem="holds training of another config:")
+    return saved
+
+
+def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
+               digest: str) -> tuple[list[TrainedTrial], float]:
+    """Tune's trials of ``algorithm``: trained now, or read back from ``fit.json`` when a
+    previous run finished training (its checkpoints are kept, never retrained)."""
+    from actors.cloud_training import train
+
+    storage = sweep_dir / "tune"
+    fit_file = storage / algorithm / FIT_FILE
+    saved = _check_digest(fit_file, digest)
+    if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
+        log.info("%s: training finished before; exporting its %d trial(s)", algorithm,
+                 len(saved["trials"]))
+        curves = pd.read_parquet(sweep_dir / "training" / f"{algorithm}.parquet")
+        trials = [TrainedTrial(algorithm, t["trial_id"], t["lr"], Path(t["checkpoint"]),
+                               curves[curves["trial_id"] == t["trial_id"]], t["train_seconds"])
+                  for t in saved["trials"]]
+        return trials, float(saved["wall_seconds"])
+    shutil.rmtree(storage / algorithm, ignore_errors=True)  # an unfinished fit starts over
+    t0 = time.perf_counter()
+    trials = train(algorithm, cfg, storage)
+    wall = time.perf_counter() - t0
+    curves = []
+    for t in trials:
+        c = t.curve.copy()
+        c.insert(0, "algorithm", algorithm)
+        c.insert(1, "trial_id", t.trial_id)
+        c.insert(2, "lr", t.lr)
+        curves.append(c)
+    write_table_atomic(pa.Table.from_pandas(pd.concat(curves), preserve_index=False),
+                       sweep_dir / "training" / f"{algorithm}.parquet")
+    write_text_atomic(json.dumps({
+        "config_digest": digest, "wall_seconds": wall,
+        "trials": [{"trial_id": t.trial_id, "lr": t.lr, "checkpoint": str(t.checkpoint),
+                    "train_seconds": t.train_seconds} for t in trials]}, indent=2), fit_file)
+    return trials, wall
 
 
 def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> dict[str, Any]:
     """Train the grid, export each trial, keep the best on validation episodes."""
-    from actors.cloud_training import train
     from actors.policy_export import export
 
+    digest = config_digest(algorithm, cfg)
     final = sweep_dir / "policies" / algorithm
-    done = final / DONE_FILE
-    if done.is_file():
+    saved = _check_digest(final / DONE_FILE, digest)
+    if saved:
         log.info("%s already trained and exported in %s: skipped", algorithm, final)
-        return json.loads(done.read_text())
-    storage = sweep_dir / "tune"
-    shutil.rmtree(storage / algorithm, ignore_errors=True)  # an interrupted run starts over
-    t0 = time.perf_counter()
-    trials = train(algorithm, cfg, storage)
-    wall = time.perf_counter() - t0
+        return saved
+    trials, wall = fit_trials(algorithm, cfg, sweep_dir, digest)
     candidates = []
     for t in trials:
         out = sweep_dir / "policies" / "trials" / f"{algorithm}-{t.trial_id}"
@@ -86,19 +147,10 @@ def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> d
         log.info("%s trial %s (lr %g): validation total completion %.1f s", algorithm,
                  t.trial_id, t.lr, score)
     score, best, _ = min(candidates, key=lambda c: c[0])
-    curves = []
-    for _, t, _ in candidates:
-        c = t.curve.copy()
-        c.insert(0, "algorithm", algorithm)
-        c.insert(1, "trial_id", t.trial_id)
-        c.insert(2, "lr", t.lr)
-        curves.append(c)
-    curve_path = sweep_dir / "training" / f"{algorithm}.parquet"
-    write_table_atomic(pa.Table.from_pandas(pd.concat(curves), preserve_index=False), curve_path)
-    shutil.rmtree(final, ignore_errors=True)
     meta = export(best.checkpoint, final, cfg.env, name=algorithm)
     info = {
         "algorithm": algorithm,
+        "config_digest": digest,
         "best_trial": best.trial_id,
         "lr": best.lr,
         "validation_total_completion": score,
@@ -109,7 +161,7 @@ def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> d
         "wall_seconds": wall,
         "checked_observations": meta["checked_observations"],
     }
-    write_text_atomic(json.dumps(info, indent=2), done)
+    write_text_atomic(json.dumps(info, indent=2), final / DONE_FILE)
     return info
 
 
@@ -147,12 +199,15 @@ def run_training(cfg: CloudTrainConfig) -> TrainingReport:
         name="eval", sweep_id="eval", output_dir=str(sweep_dir), seed=cfg.seed,
         max_parallel=cfg.max_parallel, ray=cfg.ray, actor=cfg.actor, env=cfg.env,
         heuristics=list(cfg.heuristics), episodes=cfg.eval_episodes)
-    sweep_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(json.dumps(cfg.to_dict(), indent=2, default=str),
-                      sweep_dir / "train_config.json")
+    from qray.cloud.env import QuantumCloudEnv
+
+    QuantumCloudEnv(cfg.env)  # builds (and caches) the circuit pool: QASM errors show here
     started = connect(cfg)
     try:
         check_cpus(cfg)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(json.dumps(cfg.to_dict(), indent=2, default=str),
+                          sweep_dir / "train_config.json")
         trained = {a: train_algorithm(a, cfg, sweep_dir) for a in cfg.algorithms}
         plot_curves(sweep_dir)
         eval_cfg = dataclasses.replace(

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from qray.cloud.policy import FORMAT, META_FILE, MODEL_FILE
+from qray.cloud.policy import FORMAT, META_FILE, MODEL_FILE, model_digest
 
 log = logging.getLogger(__name__)
 
@@ -84,23 +86,52 @@ def record_observations(env_config: Any, n: int, seed: int = 0) -> np.ndarray:
     return np.stack(out)
 
 
-def export(checkpoint: str | Path, out: str | Path, env_config: Any, *,
+def recorded_env(checkpoint: str | Path) -> dict[str, Any] | None:
+    """The env config a Tune trial trained with (its ``params.json``, plain JSON), if the
+    checkpoint sits in a trial folder."""
+    params = Path(checkpoint).resolve().parent / "params.json"
+    if not params.is_file():
+        return None
+    return json.loads(params.read_text()).get("env_config")
+
+
+def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
            name: str | None = None, n_check: int = 1000) -> dict[str, Any]:
-    """Write ``out/policy.pt`` and ``out/policy.json``; returns the metadata.
+    """Write ``out/policy.pt`` and ``out/policy.json`` (both or neither); returns the
+    metadata.
 
-    Raises if the traced scores' argmax differs from ``forward_inference`` on ``n_check``
-    recorded observations.
+    The observation's preprocessing comes from the env the trial trained on (its
+    ``params.json``); ``env_config`` is used when the checkpoint has none, and must agree
+    with it when it has one. Raises if the traced scores' argmax differs from
+    ``forward_inference`` on ``n_check`` recorded observations.
     """
-    from qray.cloud.env import QuantumCloudEnv
+    from qray.cloud.config import env_config as make_env_config
+    from qray.cloud.env import QuantumCloudEnv, policy_mismatch
     from qray.cloud.features import observation_size
-    from qray.results.writer import write_text_atomic
+    from qray.errors import ConfigError
 
+    if n_check < 1:
+        raise ConfigError("--check", n_check, "an integer >= 1")
+    recorded = recorded_env(checkpoint)
+    if recorded is not None:
+        trained_on = make_env_config(recorded)
+        if env_config is not None:
+            problem = policy_mismatch(QuantumCloudEnv(env_config).policy_params(), trained_on)
+            if problem:
+                raise ConfigError("env", "(the config's env)", "the env the checkpoint was "
+                                  "trained on, or no env overrides",
+                                  problem=f"differs from the checkpoint's ({problem}):")
+        env_config = trained_on
     module = load_module(checkpoint)
     kind = module_kind(module)
     env = QuantumCloudEnv(env_config)
+    size = observation_size(len(env.cfg.nodes))
+    shape = getattr(getattr(module, "observation_space", None), "shape", None)
+    if shape is not None and tuple(shape) != (size,):
+        raise ConfigError("env.nodes", list(env.cfg.nodes), f"an env whose observation has "
+                          f"{shape} features like the checkpoint's", problem=f"gives {size} "
+                          "features:")
     obs = record_observations(env.cfg, n_check)
-    if obs.shape[1] != observation_size(len(env.cfg.nodes)):
-        raise ValueError("recorded observations do not match the env's observation size")
     wrapper = _Scores(module, kind).eval()
     with torch.no_grad():
         traced = torch.jit.trace(wrapper, torch.from_numpy(obs[:8]), check_trace=False)
@@ -110,11 +141,6 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any, *,
     if agree < 1.0:
         raise RuntimeError(f"exported policy disagrees with forward_inference on "
                            f"{(1 - agree) * 100:.2f} % of {len(obs)} observations")
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{MODEL_FILE}.tmp"
-    torch.jit.save(traced, str(tmp))
-    tmp.replace(folder / MODEL_FILE)
     meta = {
         "format": FORMAT,
         "algorithm": kind,
@@ -126,11 +152,32 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any, *,
         "params": env.policy_params(),
         "env": _jsonable(env.cfg),
         "checked_observations": len(obs),
+        "model_digest": model_digest(traced),
     }
-    write_text_atomic(json.dumps(meta, indent=2), folder / META_FILE)
+    folder = Path(out)
+    _write_pair(folder, traced, meta)
     log.info("exported %s policy to %s (%d observations agree with forward_inference)",
              kind, folder, len(obs))
     return meta
+
+
+def _write_pair(folder: Path, traced: Any, meta: dict[str, Any]) -> None:
+    """Both files into a fresh sibling folder, then one rename: a crash leaves either the
+    old pair or the new one, never a new model with old preprocessing."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    torch.jit.save(traced, str(tmp / MODEL_FILE))
+    (tmp / META_FILE).write_text(json.dumps(meta, indent=2))
+    for f in tmp.iterdir():
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _jsonable(cfg: Any) -> Any:

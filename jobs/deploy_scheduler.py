@@ -9,8 +9,9 @@ qiskit-ibm-runtime ``SamplerV2``.
 The learned scheduler is an exported policy (``scheduler=policy:<folder>``; by default the
 newest ``results/*/policies/DQN`` written by ``jobs/train_scheduler.py``). Rows (predicted
 vs measured execution and waiting, job ids, fidelity) land in
-``<output_dir>/deploy/<mode>-<scheduler>-<episode>.parquet`` with a sim-vs-run table
-beside them.
+``<output_dir>/deploy/<mode>-<scheduler>-<episode>-<hash>.parquet`` (and one file per task
+in the folder of that name, written as each job completes: a rerun resubmits nothing
+that finished) with a sim-vs-run table beside them.
 """
 
 from __future__ import annotations
@@ -41,7 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     import pandas as pd
     import pyarrow as pa
 
-    from qray.cloud.deploy import comparison_table, dispatch, resolve_scheduler
+    from qray.cloud.deploy import (
+        check_ibm,
+        comparison_table,
+        deployment_name,
+        dispatch,
+        resolve_scheduler,
+    )
     from qray.cloud.deploy_config import load_deploy_config
     from qray.results.tables import markdown_table
     from qray.results.writer import write_table_atomic, write_text_atomic
@@ -49,14 +56,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         overrides = list(args.overrides) + ([f"mode={args.mode}"] if args.mode else [])
         cfg = load_deploy_config(args.config, overrides)
+        if cfg.mode == "ibm":
+            check_ibm(cfg)  # before anything else: the token and the backend map
         spec = resolve_scheduler(cfg.scheduler, cfg.output_dir)
-        rows = dispatch(cfg, spec)
+        name = deployment_name(cfg, spec)
+        folder = Path(cfg.output_dir) / "deploy" / name
+        rows = dispatch(cfg, spec, folder)
     except QrayError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     df = pd.DataFrame(rows)
-    name = f"{cfg.mode}-{df['scheduler'].iloc[0]}-{cfg.episode}"
-    out = Path(cfg.output_dir) / "deploy" / f"{name}.parquet"
+    out = folder.with_suffix(".parquet")
     write_table_atomic(pa.Table.from_pandas(df, preserve_index=False), out)
     table = comparison_table(rows)
     md = (f"# Deployment `{name}` (SamplerV2, mode={cfg.mode})\n\nscheduler `{spec}`, "
@@ -65,8 +75,8 @@ def main(argv: list[str] | None = None) -> int:
           "time of the Aer simulation, no queue).\n\n"
           + markdown_table(table, index=False, floatfmt="{:.4g}") + "\n")
     write_text_atomic(md, out.with_suffix(".md"))
-    sys.stdout.write("\n" + md + f"\nrows in {out}\n")
-    return 0
+    sys.stdout.write("\n" + md + f"\nrows in {out} (one file per task in {folder})\n")
+    return 0 if len(df) == cfg.env.tasks.per_episode else 1
 
 
 if __name__ == "__main__":

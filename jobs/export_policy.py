@@ -6,7 +6,9 @@
 ``policy.json`` (the observation preprocessing). Load it with
 ``qray.cloud.policy.load(OUT)``: torch and numpy only, no Ray, no Gymnasium. The export
 checks that its greedy actions equal RLlib's ``forward_inference`` on 1,000 recorded
-observations. The env settings come from the training config (the same overrides).
+observations. The observation's settings come from the env the checkpoint's Tune trial
+trained on; ``env.*`` overrides (or ``--config``'s env, for a checkpoint outside a trial
+folder) must agree with it.
 """
 
 from __future__ import annotations
@@ -35,15 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("overrides", nargs="*", help="key=value config overrides")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("qiskit").setLevel(logging.WARNING)  # per-pass timings
     try:
+        if not Path(args.checkpoint).is_dir():
+            raise QrayError(f"checkpoint {args.checkpoint!r}: no such folder")
         cfg = load_config(args.config, args.overrides)
         env = getattr(cfg, "env", None)
         if env is None:
             raise QrayError(f"{args.config} has no env section (use a cloud_train config)")
-        if not Path(args.checkpoint).is_dir():
-            raise QrayError(f"checkpoint {args.checkpoint!r}: no such folder")
-        from actors.policy_export import export
+        from actors.policy_export import export, recorded_env
 
+        if not any(o.startswith("env.") for o in args.overrides) and \
+                recorded_env(args.checkpoint) is not None:
+            env = None  # the env the checkpoint's trial recorded
         meta = export(args.checkpoint, args.out, env, n_check=args.check)
     except QrayError as exc:
         sys.stderr.write(f"error: {exc}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from qray.circuits import FAMILIES
@@ -59,6 +60,12 @@ class TaskConfig:
             _check(1 <= d <= 200, f"tasks.depths.{fam}", d, "an integer in [1, 200]")
         for i, w in enumerate(self.widths):
             _check(1 <= w <= 127, f"tasks.widths[{i}]", w, "an integer in [1, 127]")
+        resolved = []
+        for i, path in enumerate(self.qasm_files):
+            p = Path(path).expanduser()
+            _check(p.is_file(), f"tasks.qasm_files[{i}]", path, "an existing OpenQASM file")
+            resolved.append(str(p.resolve()))  # Tune runs trials in their own folders
+        object.__setattr__(self, "qasm_files", resolved)
         _check(bool(self.families or self.qasm_files), "tasks.families", self.families,
                "at least one circuit family or QASM file")
         _check(1 <= self.per_width <= 100, "tasks.per_width", self.per_width, "an integer in [1, 100]")
@@ -111,7 +118,11 @@ class CloudEnvConfig:
         for name, value in self.node_clops.items():
             _check(name in self.nodes, f"env.node_clops.{name}", name, f"one of env.nodes {self.nodes}")
             _check(value > 0, f"env.node_clops.{name}", value, "a positive CLOPS figure")
-        build_nodes(self.nodes, "env.nodes", self.node_clops)
+        nodes = build_nodes(self.nodes, "env.nodes", self.node_clops)
+        biggest = max(n.num_qubits for n in nodes)
+        for i, w in enumerate(self.tasks.widths):
+            _check(w <= biggest, f"env.tasks.widths[{i}]", w,
+                   f"at most {biggest} qubits, the largest node of env.nodes")
         _check(self.clops_k > 0, "env.clops_k", self.clops_k, "a positive number")
         _check(self.time_scale > 0, "env.time_scale", self.time_scale, "a positive number")
         _check(self.reward in REWARDS, "env.reward", self.reward, f"one of {list(REWARDS)}")

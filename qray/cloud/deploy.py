@@ -11,6 +11,8 @@ probability).
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import logging
 import os
 import time
@@ -68,6 +70,21 @@ class DeployConfig:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError("mode", self.mode, list(MODES))
+        if self.episode < 0:
+            raise ConfigError("episode", self.episode, "an integer >= 0")
+        names = self.node_names()
+        for node in self.ibm.backends:
+            if node not in names:
+                raise ConfigError(f"ibm.backends.{node}", node, names, problem="not a node:")
+        if not self.scheduler.startswith("policy:"):
+            from qray.cloud.heuristics import make_heuristic
+
+            make_heuristic(self.scheduler, "scheduler")
+
+    def node_names(self) -> list[str]:
+        from qray.cloud.nodes import build_nodes
+
+        return [n.name for n in build_nodes(self.env.nodes, "env.nodes", self.env.node_clops)]
 
 
 def resolve_scheduler(spec: str, output_dir: str) -> str:
@@ -86,8 +103,9 @@ def resolve_scheduler(spec: str, output_dir: str) -> str:
     return f"policy:{found[-1].parent}"
 
 
-def ibm_backends(cfg: DeployConfig, node_names: list[str]) -> dict[str, Any]:
-    """Connect to IBM Quantum and resolve each node's backend (before any work)."""
+def check_ibm(cfg: DeployConfig) -> str:
+    """The IBM Quantum token, and every node mapped to a backend (before any work)."""
+    node_names = cfg.node_names()
     token = os.environ.get(cfg.ibm.token_env, "").strip()
     if not token:
         raise QrayError(
@@ -101,6 +119,12 @@ def ibm_backends(cfg: DeployConfig, node_names: list[str]) -> dict[str, Any]:
         raise ConfigError(f"ibm.backends.{missing[0]}", None,
                           "a real backend name for every node, e.g. ibm_brisbane",
                           problem="no backend mapped:")
+    return token
+
+
+def ibm_backends(cfg: DeployConfig, node_names: list[str]) -> dict[str, Any]:
+    """Connect to IBM Quantum and resolve each node's backend."""
+    token = check_ibm(cfg)
     from qiskit_ibm_runtime import QiskitRuntimeService
 
     service = QiskitRuntimeService(channel=cfg.ibm.channel, token=token,
@@ -156,26 +180,76 @@ def plan_episode(env: Any, scheduler: Any, episode: int) -> list[dict[str, Any]]
     return [placed[k] for k in sorted(placed)]
 
 
-def dispatch(cfg: DeployConfig, scheduler_spec: str) -> list[dict[str, Any]]:
-    """Schedule the episode and run every task with SamplerV2; one row per task."""
+def deployment_name(cfg: DeployConfig, scheduler_spec: str) -> str:
+    """``<mode>-<scheduler>-<episode>-<hash>``: the hash covers the scheduler (a policy's
+    files), the env and the episode, so two policies never share a folder."""
+    from pathlib import Path
+
+    from qray.tasks import content_hash
+
+    ident: dict[str, Any] = {"spec": scheduler_spec, "env": dataclasses.asdict(cfg.env),
+                             "episode": cfg.episode, "mode": cfg.mode}
+    label = scheduler_spec
+    if scheduler_spec.startswith("policy:"):
+        folder = Path(scheduler_spec[len("policy:"):])
+        meta = json.loads((folder / "policy.json").read_text())  # has the model digest
+        ident["policy"] = meta
+        label = meta.get("name", "policy")
+    return f"{cfg.mode}-{label}-{cfg.episode}-{content_hash(ident)[:8]}"
+
+
+def load_scheduler(cfg: DeployConfig, scheduler_spec: str) -> Any:
+    """The scheduler, refusing a policy trained on another env's observation."""
+    from qray.cloud.env import policy_mismatch
+    from qray.cloud.worker import make_scheduler
+
+    scheduler = make_scheduler(scheduler_spec, "scheduler")
+    meta = getattr(scheduler, "meta", None)
+    if meta is not None:
+        problem = policy_mismatch(meta["params"], cfg.env)
+        if problem:
+            raise ConfigError("scheduler", scheduler_spec, "a policy trained on this env",
+                              problem=f"observation differs ({problem}):")
+    return scheduler
+
+
+def dispatch(cfg: DeployConfig, scheduler_spec: str, out_dir: Any) -> list[dict[str, Any]]:
+    """Schedule the episode and run every task with SamplerV2; one row per task, each
+    written to ``out_dir/task-XXX.parquet`` as it completes. A rerun keeps the tasks
+    already there (in ``mode=ibm`` they are never submitted twice)."""
+    from pathlib import Path
+
+    import pandas as pd
+    import pyarrow as pa
     from qiskit.transpiler import generate_preset_pass_manager
     from qiskit_ibm_runtime import SamplerV2
 
     from qray.cloud.env import QuantumCloudEnv
     from qray.cloud.nodes import fake_backend
     from qray.cloud.tasks import TRANSPILE_SEED, _qiskit
-    from qray.cloud.worker import make_scheduler, scheduler_kind
+    from qray.cloud.worker import scheduler_kind
+    from qray.results.writer import write_table_atomic
 
+    names = cfg.node_names()
+    if cfg.mode == "ibm":
+        check_ibm(cfg)
+    scheduler = load_scheduler(cfg, scheduler_spec)
     env = QuantumCloudEnv(cfg.env)
-    names = [n.name for n in env.node_list]
     backends = (ibm_backends(cfg, names) if cfg.mode == "ibm"
                 else {n.name: fake_backend(n.backend) for n in env.node_list})
-    scheduler = make_scheduler(scheduler_spec, "scheduler")
     placements = plan_episode(env, scheduler, cfg.episode)
+    if len(placements) < len(env.tasks):
+        log.warning("the scheduler left %d of %d tasks unplaced within env.max_steps",
+                    len(env.tasks) - len(placements), len(env.tasks))
+    out = Path(out_dir)
     managers: dict[str, Any] = {}
     rows = []
     for p in placements:
         task, node = p["task"], names[p["node"]]
+        path = out / f"task-{task.index:03d}.parquet"
+        if path.is_file():
+            rows.append(pd.read_parquet(path).iloc[0].to_dict())
+            continue
         spec = env.pool[task.circuit]
         circuit = _qiskit(spec)
         backend = backends[node]
@@ -200,7 +274,7 @@ def dispatch(cfg: DeployConfig, scheduler_spec: str) -> list[dict[str, Any]]:
                                  datetime.fromisoformat(stamps["created"])).total_seconds()
         family = spec.source[0] if spec.source[0] != "qasm" else "qasm"
         fid, success = quality(counts, ideal_distribution(circuit), family)
-        rows.append({
+        row = {
             "mode": cfg.mode, "episode": cfg.episode, "scheduler": scheduler.name,
             "scheduler_kind": scheduler_kind(scheduler), "task": task.index,
             "circuit": spec.name, "family": family, "width": task.width, "shots": task.shots,
@@ -213,7 +287,9 @@ def dispatch(cfg: DeployConfig, scheduler_spec: str) -> list[dict[str, Any]]:
             "predicted_completion_s": float(p["predicted_completion_s"]),
             "measured_exec_s": float(measured_exec), "measured_wait_s": measured_wait,
             "job_id": job.job_id(), "hellinger_fidelity": fid, "ghz_success": success,
-        })
+        }
+        write_table_atomic(pa.Table.from_pylist([row]), path)
+        rows.append(row)
         log.info("task %d (%s, %d q) -> %s: job %s, %.2fs, fidelity %s", task.index,
                  spec.name, task.width, node, job.job_id(), wall,
                  "n/a" if fid is None else f"{fid:.3f}")

@@ -169,14 +169,7 @@ class QuantumCloudEnv(gym.Env):
 
     def policy_params(self) -> dict[str, Any]:
         """What an exported policy needs to rebuild observations (JSON-able)."""
-        return {
-            "nodes": list(self.cfg.nodes),
-            "node_qubits": self.qubits.tolist(),
-            "readout_error": self.readout.tolist(),
-            "gate_error_2q": self.gate2q.tolist(),
-            "time_scale": self.cfg.time_scale,
-            "obs_clip": self.cfg.obs_clip,
-        }
+        return policy_params(self.cfg)
 
     def _obs(self) -> Any:
         v = self.view()
@@ -191,15 +184,23 @@ class QuantumCloudEnv(gym.Env):
         return obs
 
     def episode_metrics(self, *, truncated: bool = False) -> dict[str, Any]:
-        """Totals of the episode so far (runs the cloud until every placed task finished)."""
+        """Totals of the episode (runs the cloud until every placed task finished).
+
+        A truncated episode's unplaced tasks count with the time they had waited when it
+        was cut off, so a scheduler that loops on a too-small node never scores better
+        than one that places its tasks."""
+        cut_at = self.sim.now
         records: list[TaskRecord] = self.sim.drain()
         makespan = max((r.finish for r in records), default=0.0)
         util = self.sim.busy_time / makespan if makespan > 0 else self.sim.busy_time * 0
+        unplaced = [t for t in self.tasks if t.index not in self.sim.records]
+        waited = sum(max(cut_at - t.arrival, 0.0) for t in unplaced)
         return {
             "episode_key": self.episode_key,
             "tasks": len(records),
+            "unplaced": len(unplaced),
             "truncated": truncated,
-            "total_completion": float(sum(r.completion for r in records)),
+            "total_completion": float(sum(r.completion for r in records) + waited),
             "total_completion_excl_delay": float(sum(r.finish - r.ready for r in records)),
             "total_wait": float(sum(r.start - r.ready for r in records)),
             "reschedules": self.reschedules,
@@ -208,6 +209,36 @@ class QuantumCloudEnv(gym.Env):
             "steps": self.steps,
             "records": records,
         }
+
+
+def policy_params(cfg: CloudEnvConfig) -> dict[str, Any]:
+    """The observation's parameters of an env config (an exported policy carries them;
+    a policy only fits an env whose parameters are equal)."""
+    nodes = build_nodes(cfg.nodes, "env.nodes", cfg.node_clops)
+    return {
+        "nodes": list(cfg.nodes),
+        "node_qubits": [float(n.num_qubits) for n in nodes],
+        "readout_error": [n.readout_error for n in nodes],
+        "gate_error_2q": [n.gate_error_2q for n in nodes],
+        "clops": [n.clops for n in nodes],
+        "clops_k": cfg.clops_k,
+        "time_scale": cfg.time_scale,
+        "obs_clip": cfg.obs_clip,
+    }
+
+
+def policy_mismatch(params: dict[str, Any], cfg: CloudEnvConfig) -> str | None:
+    """The first observation parameter in which ``params`` differs from ``cfg``'s env."""
+    for key, value in policy_params(cfg).items():
+        theirs = params.get(key)
+        if key == "nodes":
+            same = theirs == value
+        else:
+            a, b = np.atleast_1d(np.asarray(theirs, dtype=float)), np.atleast_1d(value)
+            same = theirs is not None and a.shape == b.shape and np.allclose(a, b)
+        if not same:
+            return f"{key}: policy {theirs!r}, env {value!r}"
+    return None
 
 
 def register() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from qray.cloud.config import CloudEnvConfig
@@ -44,6 +45,8 @@ class CloudConfig(SweepConfig):
             if h not in HEURISTICS:
                 raise ConfigError(f"heuristics[{i}]", h, sorted(HEURISTICS),
                                   problem="unknown heuristic")
+        resolved = {n: str(Path(p).expanduser().resolve()) for n, p in self.policies.items()}
+        object.__setattr__(self, "policies", resolved)  # actors may run elsewhere (cwd)
         for name in self.policies:
             if name in HEURISTICS:
                 raise ConfigError(f"policies.{name}", name, "a name that is not a heuristic's",

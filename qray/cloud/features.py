@@ -49,20 +49,22 @@ def observation(*, width: int, node_qubits: Sequence[float], wait: Sequence[floa
 
 def observation_from_state(state: Mapping[str, Any], params: Mapping[str, Any]) -> np.ndarray:
     """``observation`` from a plain mapping (a deployed scheduler's input): the task's
-    ``width``, per node ``wait`` and ``exec_time`` in seconds and ``queue`` lengths, and
-    optionally ``reschedules`` and ``remaining``; node qubits and errors come from the
-    exported ``params``."""
+    ``width``; per node ``wait`` (seconds until its queue drains), ``exec_time`` (seconds
+    the task would run there: transpiled depth x shots / (clops x clops_k), both in
+    ``params``) and ``queue`` (tasks placed and not finished); optionally the task's
+    ``reschedules`` (default 0) and ``remaining``, the share of the batch still to place
+    (default 1). Node qubits and errors come from the exported ``params``."""
     n = len(params["node_qubits"])
-    for key in ("width", "wait", "exec_time"):
+    for key in ("width", "wait", "exec_time", "queue"):
         if key not in state:
             raise KeyError(f"scheduler input needs {key!r}; got keys {sorted(state)}")
-    for key in ("wait", "exec_time"):
+    for key in ("wait", "exec_time", "queue"):
         if len(state[key]) != n:
             raise ValueError(f"scheduler input {key!r} has {len(state[key])} values; "
                              f"the policy was trained on {n} nodes {params['nodes']}")
     return observation(
         width=int(state["width"]), node_qubits=params["node_qubits"], wait=state["wait"],
-        exec_time=state["exec_time"], queue=state.get("queue", [0.0] * n),
+        exec_time=state["exec_time"], queue=state["queue"],
         readout_error=params["readout_error"], gate_error_2q=params["gate_error_2q"],
         reschedules=int(state.get("reschedules", 0)),
         remaining=float(state.get("remaining", 1.0)),

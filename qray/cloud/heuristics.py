@@ -29,6 +29,9 @@ class RoundRobin:
 
     name = "RoundRobin"
 
+    def __init__(self) -> None:
+        self.reset(0)
+
     def reset(self, seed: int) -> None:
         self.next = 0
 
@@ -42,6 +45,9 @@ class RandomScheduler:
     """A uniformly random node (seeded per episode)."""
 
     name = "Random"
+
+    def __init__(self) -> None:
+        self.reset(0)
 
     def reset(self, seed: int) -> None:
         self.rng = np.random.default_rng([seed, 17])

@@ -53,7 +53,8 @@ class LoadedPolicy:
 
     def choose(self, state: Mapping[str, Any]) -> int:
         """Node index for one task: ``state`` has the task's ``width`` and, per node,
-        ``wait`` and ``exec_time`` (seconds) and optionally ``queue``."""
+        ``wait`` and ``exec_time`` (seconds) and ``queue`` (see
+        ``qray.cloud.features.observation_from_state``)."""
         return int(self.actions(observation_from_state(state, self.params))[0])
 
     # the scheduler protocol of qray.cloud.evaluate
@@ -64,6 +65,18 @@ class LoadedPolicy:
         if isinstance(obs, Mapping):
             obs = obs["observations"]
         return int(self.actions(obs)[0])
+
+
+def model_digest(model: Any) -> str:
+    """A content hash of a TorchScript module: its code and every tensor. (The bytes of a
+    saved TorchScript file differ between two saves of the same module.)"""
+    import hashlib
+
+    h = hashlib.sha256(model.code.encode())
+    for name, tensor in sorted(model.state_dict().items()):
+        h.update(name.encode())
+        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
+    return h.hexdigest()[:32]
 
 
 def load(path: str | Path) -> LoadedPolicy:
@@ -83,4 +96,7 @@ def load(path: str | Path) -> LoadedPolicy:
                          f"{len(meta['params']['nodes'])} nodes")
     model = torch.jit.load(str(model_path), map_location="cpu")
     model.eval()
+    if "model_digest" in meta and model_digest(model) != meta["model_digest"]:
+        raise ValueError(f"{model_path} is not the model {meta_path} describes "
+                         "(model_digest differs): export the policy again")
     return LoadedPolicy(model, meta)

@@ -46,6 +46,8 @@ class CloudSim:
         self.busy_time = np.zeros(self.n_nodes)
         #: last time each node handled a submission (a rejected one included)
         self.last_touch = np.zeros(self.n_nodes)
+        #: committed finish times per node (what a broker knows as soon as it places a task)
+        self.finishes: list[list[float]] = [[] for _ in range(self.n_nodes)]
         self.records: dict[int, TaskRecord] = {}
 
     @property
@@ -58,8 +60,12 @@ class CloudSim:
             self.env.run(until=t)
 
     def queue_lengths(self) -> np.ndarray:
-        """Tasks running or waiting on each node now."""
-        return np.array([r.count + len(r.queue) for r in self.nodes], dtype=np.float64)
+        """Tasks placed on each node that have not finished by now (running or queued).
+
+        Counted from the committed finish times, not from SimPy's resource state: a task
+        placed at ``now`` makes its request only when the simulation next runs."""
+        now = self.env.now
+        return np.array([sum(f > now for f in fs) for fs in self.finishes], dtype=np.float64)
 
     def wait_times(self) -> np.ndarray:
         """Seconds until each node's queue drains, from now."""
@@ -81,6 +87,7 @@ class CloudSim:
         start = max(self.env.now, self.busy_until[node])
         self.busy_until[node] = start + exec_time
         self.last_touch[node] = self.env.now
+        self.finishes[node].append(start + exec_time)
         self.busy_time[node] += exec_time
         self.env.process(self._run(task, node, arrival, exec_time, reschedules))
         return start + exec_time

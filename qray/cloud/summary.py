@@ -19,13 +19,30 @@ from qray.summary import Summary, header_lines
 log = logging.getLogger(__name__)
 
 
+#: the spec's bar for a learned scheduler: within 5 % of FeasibleGreedy or better
+FEASIBLE_GREEDY_MARGIN = 0.05
+
+
 def comparison_lines(table: pd.DataFrame) -> list[str]:
-    """How each learned scheduler compares with every heuristic (negative: better)."""
-    heur = table[table["kind"] == "heuristic"].set_index("scheduler")["total_completion_s"]
+    """How each learned scheduler compares with every heuristic (negative: better), and
+    whether it meets the spec's bar: better than every heuristic but FeasibleGreedy,
+    within 5 % of FeasibleGreedy or better, about no reschedules (< 0.5 per episode), no
+    truncated episode."""
+    heur = table[table["kind"] == "heuristic"].set_index("scheduler")
     lines = []
     for r in table[table["kind"] != "heuristic"].itertuples():
-        parts = [f"{h} {100 * (r.total_completion_s / v - 1):+.1f} %" for h, v in heur.items()]
+        parts = [f"{h} {100 * (r.total_completion_s / v - 1):+.1f} %"
+                 for h, v in heur["total_completion_s"].items()]
         lines.append(f"- `{r.scheduler}` ({r.kind}) vs " + ", ".join(parts))
+        others = heur.drop(index="FeasibleGreedy", errors="ignore")["total_completion_s"]
+        checks = [bool((r.total_completion_s < others).all()), r.reschedules < 0.5,
+                  r.truncated == 0]
+        if "FeasibleGreedy" in heur.index:
+            fg = heur.loc["FeasibleGreedy", "total_completion_s"]
+            checks.append(r.total_completion_s <= (1 + FEASIBLE_GREEDY_MARGIN) * fg)
+        lines.append(f"  - meets the bar (beats every other heuristic, within 5 % of "
+                     f"FeasibleGreedy or better, ~0 reschedules, no truncation): "
+                     f"{'yes' if all(checks) else 'NO'}")
     return lines
 
 

@@ -106,10 +106,13 @@ def family_pool(families: list[str], widths: list[int], per_width: int,
 
 
 def qasm_pool(paths: list[str]) -> list[CircuitSpec]:
+    """One pool entry per QASM file (its content hash is part of the depth-cache key)."""
     specs = []
     for i, path in enumerate(paths):
         qc = load_qasm(path, f"tasks.qasm_files[{i}]")
-        specs.append(CircuitSpec(Path(path).stem, qc.num_qubits, qc.depth(), ("qasm", path)))
+        digest = content_hash(Path(path).read_text())[:16]
+        specs.append(CircuitSpec(Path(path).stem, qc.num_qubits, qc.depth(),
+                                 ("qasm", path, digest)))
     return specs
 
 
@@ -148,6 +151,7 @@ def transpiled_depths(specs: list[CircuitSpec], backends: list[str],
     """Depth of each circuit transpiled (preset pass manager, level 1, fixed seed) on each
     backend; 0 where the backend has too few qubits. Shape (circuits, backends)."""
     import qiskit
+    import qiskit_ibm_runtime
     from qiskit.transpiler import generate_preset_pass_manager
 
     from qray.cloud.nodes import fake_backend
@@ -163,7 +167,8 @@ def transpiled_depths(specs: list[CircuitSpec], backends: list[str],
                 continue
             key = content_hash({"spec": [spec.source, spec.width], "backend": name,
                                 "opt": OPT_LEVEL, "seed": TRANSPILE_SEED,
-                                "qiskit": qiskit.__version__})[:24]
+                                "qiskit": qiskit.__version__,
+                                "runtime": qiskit_ibm_runtime.__version__})[:24]
             depth = cache.get(key)
             if depth is None:
                 circuit = circuit if circuit is not None else _qiskit(spec)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qray.cloud.config import CloudEnvConfig
+from qray.cloud.evaluate import EVAL_SEED_BASE
 from qray.cloud.heuristics import HEURISTICS
 from qray.config import SweepConfig, as_list
 from qray.errors import ConfigError
@@ -61,6 +62,16 @@ class DQNParams:
                "an integer >= 1")
         _check(0 < self.final_epsilon <= 1, "dqn.final_epsilon", self.final_epsilon,
                "a number in (0, 1]")
+        _check(0 <= self.alpha <= 1, "dqn.alpha", self.alpha, "a number in [0, 1]")
+        _check(0 <= self.beta <= 1, "dqn.beta", self.beta, "a number in [0, 1]")
+        _check(self.target_network_update_freq >= 1, "dqn.target_network_update_freq",
+               self.target_network_update_freq, "an integer >= 1")
+        _check(self.epsilon_timesteps >= 1, "dqn.epsilon_timesteps", self.epsilon_timesteps,
+               "an integer >= 1")
+        _check(self.learning_starts >= 0, "dqn.learning_starts", self.learning_starts,
+               "an integer >= 0")
+        _check(self.training_intensity is None or self.training_intensity > 0,
+               "dqn.training_intensity", self.training_intensity, "null or a number > 0")
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,7 @@ class PPOParams:
         _check(1 <= self.minibatch_size <= self.train_batch_size, "ppo.minibatch_size",
                self.minibatch_size, "an integer in [1, ppo.train_batch_size]")
         _check(self.num_epochs >= 1, "ppo.num_epochs", self.num_epochs, "an integer >= 1")
+        _check(self.entropy_coeff >= 0, "ppo.entropy_coeff", self.entropy_coeff, "a number >= 0")
         _check(bool(self.hiddens) and all(h >= 1 for h in self.hiddens), "ppo.hiddens",
                self.hiddens, "a non-empty list of layer sizes >= 1")
 
@@ -135,6 +147,15 @@ class CloudTrainConfig(SweepConfig):
         _check(self.validation_episodes >= 1, "validation_episodes", self.validation_episodes,
                "an integer >= 1")
         _check(self.eval_episodes >= 2, "eval_episodes", self.eval_episodes, "an integer >= 2")
+        _check(not self.env.action_mask, "env.action_mask", self.env.action_mask,
+               "false for training (RLlib's default DQN/PPO modules take the flat "
+               "observation; infeasible nodes are learned through the reschedule penalty)")
+        _check(self.env.train_seed_limit <= EVAL_SEED_BASE, "env.train_seed_limit",
+               self.env.train_seed_limit,
+               f"at most {EVAL_SEED_BASE} (validation and evaluation episodes start there)")
+        _check(0 <= self.seed < self.env.train_seed_limit - 10_000, "seed", self.seed,
+               "an integer in [0, env.train_seed_limit - 10000) so RLlib's seeded first "
+               "episodes are training episodes")
 
     def result_keys(self) -> tuple[str, ...]:
         return ("workload", "seed", "env", "algorithms", "timesteps", "dqn", "ppo")

@@ -58,6 +58,14 @@ class SchedulerWorker:
         self.scheduler = make_scheduler(scheduler)
         self.name = name or getattr(self.scheduler, "name", scheduler)
         self.env = QuantumCloudEnv(dict(env_config or {}))
+        meta = getattr(self.scheduler, "meta", None)
+        if meta is not None:
+            from qray.cloud.env import policy_mismatch
+
+            problem = policy_mismatch(meta["params"], self.env.cfg)
+            if problem:
+                raise ValueError(f"policy {scheduler} was trained on another env ({problem})")
+        self.scheduler.reset(0)
         self.actor_name = actor_name or f"inprocess/cloud/{self.name}"
         self.policy = RecyclePolicy(max_tasks, max_rss_mb)
         self.tasks_done = 0

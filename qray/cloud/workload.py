@@ -30,16 +30,19 @@ class Plan:
         return sum(len(p.tasks) for p in self.points)
 
 
-def _policy_digest(name: str, folder: str, nodes: list[str]) -> str:
-    from qray.cloud.policy import MODEL_FILE
+def _policy_digest(name: str, folder: str, cfg: CloudConfig) -> str:
+    """Load the policy (errors name ``policies.<name>``), check that it was trained on
+    this env's observation, and hash its JSON (which holds the model's content digest)."""
+    from qray.cloud.env import policy_mismatch
+    from qray.cloud.policy import META_FILE
     from qray.cloud.worker import make_scheduler
 
     policy = make_scheduler(f"policy:{folder}", f"policies.{name}")
-    if policy.params["nodes"] != nodes:
-        raise ConfigError(f"policies.{name}", folder,
-                          f"a policy trained on env.nodes {nodes}",
-                          problem=f"trained on nodes {policy.params['nodes']}:")
-    return hashlib.sha256((Path(folder) / MODEL_FILE).read_bytes()).hexdigest()[:16]
+    problem = policy_mismatch(policy.params, cfg.env)
+    if problem:
+        raise ConfigError(f"policies.{name}", folder, "a policy trained on this env",
+                          problem=f"observation differs ({problem}):")
+    return hashlib.sha256((Path(folder) / META_FILE).read_bytes()).hexdigest()[:16]
 
 
 def plan(cfg: CloudConfig) -> Plan:
@@ -48,9 +51,7 @@ def plan(cfg: CloudConfig) -> Plan:
     for name, spec in cfg.schedulers().items():
         params: dict[str, Any] = {"scheduler": name, "spec": spec, "env": env}
         if spec.startswith("policy:"):
-            folder = str(Path(spec[len("policy:"):]).expanduser().resolve())
-            params["spec"] = f"policy:{folder}"
-            params["policy_sha"] = _policy_digest(name, folder, list(cfg.env.nodes))
+            params["policy_sha"] = _policy_digest(name, spec[len("policy:"):], cfg)
         keys = [cfg.seed_base + i for i in range(cfg.episodes)]
         for start in range(0, len(keys), cfg.episodes_per_point):
             chunk = keys[start:start + cfg.episodes_per_point]

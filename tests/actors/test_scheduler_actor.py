@@ -3,31 +3,58 @@ episodes as rows."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
+import torch
 
 from actors.scheduler import SchedulerActor
+from qray.cloud.config import env_config
+from qray.cloud.env import policy_params
+from qray.cloud.features import observation_size
+from qray.cloud.heuristics import HEURISTICS
+from qray.cloud.policy import FORMAT
 from qray.cloud.worker import SchedulerWorker
 
 
 def states(n: int, seed: int = 0) -> list[dict]:
     rng = np.random.default_rng(seed)
     return [{"width": int(rng.integers(2, 28)), "wait": rng.uniform(0, 50, 5).tolist(),
-             "exec_time": rng.uniform(0.5, 40, 5).tolist()} for _ in range(n)]
+             "exec_time": rng.uniform(0.5, 40, 5).tolist(),
+             "queue": rng.integers(0, 4, 5).tolist()} for _ in range(n)]
 
 
-def test_many_clients_get_the_local_decisions(ray_session) -> None:
+def tiny_policy(folder: Path) -> str:
+    """An exported policy in qray's format: a random linear scorer, TorchScript."""
+    torch.manual_seed(0)
+    size = observation_size(5)
+    model = torch.jit.script(torch.nn.Sequential(torch.nn.Linear(size, 5)))
+    folder.mkdir()
+    torch.jit.save(model, str(folder / "policy.pt"))
+    (folder / "policy.json").write_text(json.dumps({
+        "format": FORMAT, "algorithm": "DQN", "name": "tiny", "obs_size": size,
+        "n_actions": 5, "params": policy_params(env_config({}))}))
+    return f"policy:{folder}"
+
+
+@pytest.mark.parametrize("scheduler", [*HEURISTICS, "policy"])
+def test_many_clients_get_the_local_decisions(ray_session, tmp_path: Path,
+                                              scheduler: str) -> None:
     ray = ray_session
-    actor = SchedulerActor.options(max_concurrency=8).remote("FeasibleGreedy", {})
-    local = SchedulerWorker("FeasibleGreedy", {})
+    spec = tiny_policy(tmp_path / "p") if scheduler == "policy" else scheduler
+    actor = SchedulerActor.options(max_concurrency=8).remote(spec, {})
+    local = SchedulerWorker(spec, {})
     asks = states(64)
     refs = [actor.choose.remote(s) for s in asks]  # all in flight at once
     got = ray.get(refs)
-    assert got == [local.choose(s) for s in asks]
-    for s, a in zip(asks, got, strict=True):
-        assert s["width"] <= local.env.qubits[a]  # never a node that is too small
-    info = ray.get(actor.info.remote())
-    assert info["decisions"] == 64
+    assert all(0 <= a < 5 for a in got)
+    if scheduler not in ("RoundRobin", "Random"):  # stateful: order of arrival matters
+        assert got == [local.choose(s) for s in asks]
+    if scheduler == "FeasibleGreedy":
+        assert all(s["width"] <= local.env.qubits[a] for s, a in zip(asks, got, strict=True))
+    assert ray.get(actor.info.remote())["decisions"] == 64
     ray.kill(actor)
 
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from gymnasium.utils.env_checker import check_env
 
-import qray.cloud.tasks as cloud_tasks
+import qray.cloud.env as cloud_env
 from qray.cloud.env import ENV_ID, QuantumCloudEnv
-from qray.cloud.features import NODE_FEATURES
+from qray.cloud.features import NODE_FEATURES, observation_from_state
 from qray.cloud.heuristics import FeasibleGreedy
 from qray.errors import ConfigError
 
@@ -89,8 +89,7 @@ def test_reset_takes_milliseconds_and_never_rebuilds_the_pool(env: QuantumCloudE
     def refuse(*a, **k):
         raise AssertionError("reset() must not build or transpile the circuit pool")
 
-    monkeypatch.setattr(cloud_tasks, "transpiled_depths", refuse)
-    monkeypatch.setattr(cloud_tasks, "family_pool", refuse)
+    monkeypatch.setattr(cloud_env, "circuit_pool", refuse)
     t0 = time.perf_counter()
     for s in range(100):
         env.reset(seed=s)
@@ -101,15 +100,47 @@ def test_reset_takes_milliseconds_and_never_rebuilds_the_pool(env: QuantumCloudE
 
 def test_observation_shows_queue_state(env: QuantumCloudEnv) -> None:
     obs0, _ = env.reset(seed=11)
-    assert node_feature(obs0, 0, "wait") == 0.0
-    obs1, *_ = env.step(0)  # first task on the 127-qubit node
-    wait = env.sim.wait_times()[0]
-    if wait > 0:
-        assert node_feature(obs1, 0, "wait") == pytest.approx(wait / env.cfg.time_scale, rel=1e-5)
-        assert node_feature(obs1, 0, "queue") > 0
-    # the features are not squashed: distinct queue states give distinct observations
-    waits = {round(node_feature(env.step(0)[0], 0, "wait"), 4) for _ in range(8)}
-    assert len(waits) > 3
+    assert node_feature(obs0, 0, "wait") == 0.0 and node_feature(obs0, 0, "queue") == 0.0
+    waits, queues = [], []
+    for _ in range(8):  # pile tasks onto the slow 127-qubit node
+        obs, *_ = env.step(0)
+        waits.append(node_feature(obs, 0, "wait"))
+        queues.append(node_feature(obs, 0, "queue"))
+        assert waits[-1] == pytest.approx(env.sim.wait_times()[0] / env.cfg.time_scale,
+                                          rel=1e-5)
+    assert max(waits) > 0.05 and max(queues) >= 0.2  # 5 s of queue, 2 tasks on the node
+    # not squashed: distinct queue states give distinct observations
+    assert len({round(w, 4) for w in waits}) > 3
+
+
+def test_queue_count_includes_a_task_placed_just_now() -> None:
+    e = QuantumCloudEnv({"tasks": {"arrival": "uniform", "window": 0.001}})  # all at once
+    e.reset(seed=2)
+    e.step(0)
+    assert e.sim.queue_lengths()[0] == 1 and e.sim.wait_times()[0] > 0
+
+
+def test_rllib_style_seeding_is_reproducible_and_stays_in_training_keys() -> None:
+    a, b = QuantumCloudEnv(), QuantumCloudEnv()
+    keys_a = [a.reset(seed=3)[1]["episode_key"]] + [a.reset()[1]["episode_key"] for _ in range(20)]
+    keys_b = [b.reset(seed=3)[1]["episode_key"]] + [b.reset()[1]["episode_key"] for _ in range(20)]
+    assert keys_a == keys_b and len(set(keys_a)) == 21
+    assert all(k < a.cfg.train_seed_limit for k in keys_a)
+
+
+def test_deployed_preprocessing_equals_the_env_observation(env: QuantumCloudEnv) -> None:
+    params = env.policy_params()
+    obs, _ = env.reset(seed=9)
+    for step in range(60):
+        v = env.view()
+        state = {"width": v.width, "wait": v.wait.tolist(),
+                 "exec_time": [float(x) if np.isfinite(x) else 0.0 for x in v.exec_time],
+                 "queue": env.sim.queue_lengths().tolist(), "reschedules": env.task_reschedules,
+                 "remaining": (len(env.tasks) - env.current) / len(env.tasks)}
+        np.testing.assert_array_equal(observation_from_state(state, params), obs)
+        obs, _, term, trunc, _ = env.step(step % 5)
+        if term or trunc:
+            break
 
 
 def wide_task_episode(env: QuantumCloudEnv) -> int:
@@ -136,6 +167,18 @@ def test_too_small_node_reschedules_with_delay(env: QuantumCloudEnv) -> None:
     assert not info["rescheduled"]
     # the delay counts in the task's completion time
     assert info["completion"] >= env.cfg.reschedule_delay + env.exec_time(first)[0] - 1e-9
+
+
+def test_a_looping_scheduler_never_scores_better_than_a_placing_one() -> None:
+    e = QuantumCloudEnv({"max_steps": 30})
+    seed = wide_task_episode(e)
+    e.reset(seed=seed)
+    info: dict = {}
+    while "episode" not in info:
+        *_, info = e.step(SMALL)
+    looping = info["episode"]
+    assert looping["truncated"] and looping["unplaced"] == e.cfg.tasks.per_episode
+    assert looping["total_completion"] >= 29 * e.cfg.reschedule_delay
 
 
 def test_truncated_after_the_step_cap() -> None:

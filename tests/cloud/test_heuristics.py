@@ -30,5 +30,10 @@ def test_heuristic_ordering_over_100_seeded_episodes() -> None:
 
 def test_same_seed_same_episode_for_every_scheduler() -> None:
     env = QuantumCloudEnv()
+    seen = []
+    for h in HEURISTICS.values():
+        evaluate(env, [h()], [10_000_000])
+        seen.append([(t.circuit, t.width, t.arrival) for t in env.tasks])
+    assert all(s == seen[0] for s in seen)
     a = evaluate(env, [HEURISTICS["Random"]()], [10_000_000, 10_000_000])
     assert a["total_completion"].nunique() == 1

@@ -61,3 +61,17 @@ def test_qasm_files_join_the_pool(tmp_path: Path) -> None:
     assert spec.width == 2 and spec.name == "bell"
     with pytest.raises(ConfigError, match="tasks.qasm_files"):
         cloud_tasks.qasm_pool([str(tmp_path / "missing.qasm")])
+
+
+def test_env_config_refuses_what_would_fail_late(tmp_path: Path, monkeypatch) -> None:
+    from qray.cloud.config import env_config
+
+    with pytest.raises(ConfigError, match="'env.tasks.qasm_files\\[0\\]'"):
+        env_config({"tasks": {"qasm_files": [str(tmp_path / "missing.qasm")]}})
+    with pytest.raises(ConfigError, match="'env.tasks.widths\\[6\\]'.*largest node"):
+        env_config({"nodes": ["FakePerth", "FakeLagosV2"]})  # widths go up to 27
+    qasm = tmp_path / "x.qasm"
+    qasm.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\nh q[0];\n')
+    monkeypatch.chdir(tmp_path)
+    cfg = env_config({"tasks": {"qasm_files": ["x.qasm"]}})  # relative to where it ran
+    assert cfg.tasks.qasm_files == [str(qasm.resolve())]

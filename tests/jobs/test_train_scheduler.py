@@ -49,7 +49,8 @@ BLOCKED = textwrap.dedent("""
     p = policy.load(sys.argv[2])
     obs = np.load(sys.argv[3])
     np.save(sys.argv[4], p.actions(obs))
-    state = {"width": 5, "wait": [0, 3, 0, 10, 0], "exec_time": [9, 2, 2, 1, 1]}
+    state = {"width": 5, "wait": [0, 3, 0, 10, 0], "exec_time": [9, 2, 2, 1, 1],
+             "queue": [0, 1, 0, 2, 0]}
     print(json.dumps({"choose": p.choose(state),
                       "leaked": sorted(m for m in sys.modules
                                        if m.split(".")[0] in ("ray", "gymnasium"))}))
@@ -113,11 +114,19 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
 
 
 def test_rerun_skips_trained_algorithms_and_evaluated_episodes(trained: Path) -> None:
+    # as if the first run had died after PPO's Tune fit, before its export finished
+    (trained / "policies" / "PPO" / "trained.json").unlink()
+    fit = json.loads((trained / "tune" / "PPO" / "fit.json").read_text())
     proc = run_job("train_scheduler.py", f"output_dir={trained.parent}", "sweep_id=small",
                    *SMALL, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "already trained and exported" in proc.stderr
+    assert "DQN already trained and exported" in proc.stderr
+    assert "PPO: training finished before; exporting" in proc.stderr  # not retrained
+    assert json.loads((trained / "tune" / "PPO" / "fit.json").read_text()) == fit
     assert "16 tasks, 16 already done, 0 to run" in proc.stderr
+    proc = run_job("train_scheduler.py", f"output_dir={trained.parent}", "sweep_id=small",
+                   *SMALL, "dqn.gamma=0.9", timeout=600)
+    assert proc.returncode == 2 and "'sweep_id'" in proc.stderr
 
 
 def test_bad_training_config_is_refused_before_any_work(tmp_path: Path) -> None:
@@ -151,8 +160,9 @@ def test_deploy_local_runs_a_25_task_episode_through_the_learned_policy(
 def test_deploy_ibm_without_a_token_says_what_to_set(tmp_path: Path) -> None:
     env = user_env()
     env.pop("QISKIT_IBM_TOKEN", None)
+    # the default scheduler (the newest exported DQN: none here): the token comes first
     proc = subprocess.run([sys.executable, "jobs/deploy_scheduler.py", "--mode", "ibm",
-                           "scheduler=FeasibleGreedy", f"output_dir={tmp_path}"],
+                           f"output_dir={tmp_path}"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 2
     assert "QISKIT_IBM_TOKEN" in proc.stderr and "set the environment variable" in proc.stderr
