@@ -39,7 +39,7 @@ def tiny_policy(folder: Path) -> str:
     return f"policy:{folder}"
 
 
-@pytest.mark.parametrize("scheduler", [*HEURISTICS, "policy"])
+@pytest.mark.parametrize("scheduler", ["FeasibleGreedy", "RoundRobin", "policy"])
 def test_many_clients_get_the_local_decisions(ray_session, tmp_path: Path,
                                               scheduler: str) -> None:
     ray = ray_session
@@ -50,12 +50,21 @@ def test_many_clients_get_the_local_decisions(ray_session, tmp_path: Path,
     refs = [actor.choose.remote(s) for s in asks]  # all in flight at once
     got = ray.get(refs)
     assert all(0 <= a < 5 for a in got)
-    if scheduler not in ("RoundRobin", "Random"):  # stateful: order of arrival matters
+    if scheduler != "RoundRobin":  # stateful: the order of arrival matters
         assert got == [local.choose(s) for s in asks]
+    else:
+        assert sorted(got) == sorted(local.choose(s) for s in asks)
     if scheduler == "FeasibleGreedy":
         assert all(s["width"] <= local.env.qubits[a] for s, a in zip(asks, got, strict=True))
     assert ray.get(actor.info.remote())["decisions"] == 64
     ray.kill(actor)
+
+
+@pytest.mark.parametrize("scheduler", list(HEURISTICS))
+def test_every_heuristic_serves_decisions_before_any_episode(scheduler: str) -> None:
+    worker = SchedulerWorker(scheduler, {})
+    got = [worker.choose(s) for s in states(20, seed=1)]
+    assert all(0 <= a < 5 for a in got) and worker.info()["decisions"] == 20
 
 
 def test_evaluation_episodes_come_back_as_rows(ray_session) -> None:

@@ -234,3 +234,13 @@ def test_bad_action_is_refused(env: QuantumCloudEnv) -> None:
     env.reset(seed=0)
     with pytest.raises(ValueError, match="node index"):
         env.step(len(env.node_list))
+
+
+def test_inverse_reward_is_the_studied_one_over_total_time() -> None:
+    e = QuantumCloudEnv({"reward": "inverse"})
+    e.reset(seed=4)
+    task = e.tasks[0]
+    expected_exec = e.exec_time(task)[0]
+    _, reward, *_, info = e.step(0)
+    assert reward == pytest.approx(1.0 / info["completion"])
+    assert info["completion"] == pytest.approx(expected_exec)  # idle node: no wait, no delay
