@@ -58,7 +58,8 @@ def cache_dir() -> Path:
     return Path(os.environ.get("QRAY_CACHE", Path.home() / ".cache" / "qray")) / "cloud"
 
 
-def _qiskit(spec: CircuitSpec) -> Any:
+def qiskit_circuit(spec: CircuitSpec) -> Any:
+    """The pool entry as a measured qiskit ``QuantumCircuit``."""
     if spec.source[0] == "qasm":
         return load_qasm(spec.source[1])
     from qray.simulators.qiskit_aer import to_qiskit
@@ -171,7 +172,7 @@ def transpiled_depths(specs: list[CircuitSpec], backends: list[str],
                                 "runtime": qiskit_ibm_runtime.__version__})[:24]
             depth = cache.get(key)
             if depth is None:
-                circuit = circuit if circuit is not None else _qiskit(spec)
+                circuit = circuit if circuit is not None else qiskit_circuit(spec)
                 if name not in managers:
                     managers[name] = generate_preset_pass_manager(
                         optimization_level=OPT_LEVEL, backend=backend,

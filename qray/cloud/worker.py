@@ -24,18 +24,24 @@ log = logging.getLogger(__name__)
 POLICY_PREFIX = "policy:"
 
 
-def make_scheduler(spec: str, key: str = "schedulers") -> Any:
-    """A heuristic by name, or an exported policy as ``policy:<folder>``."""
+def make_scheduler(spec: str, key: str = "schedulers", env: Any = None) -> Any:
+    """A heuristic by name, or an exported policy as ``policy:<folder>``; with ``env`` (a
+    ``CloudEnvConfig``) a policy must have been trained on that env's observation."""
     if spec.startswith(POLICY_PREFIX):
+        from qray.cloud.env import policy_mismatch
         from qray.cloud.policy import load
+        from qray.errors import ConfigError
 
         try:
-            return load(spec[len(POLICY_PREFIX):])
+            policy = load(spec[len(POLICY_PREFIX):])
         except (OSError, ValueError) as exc:
-            from qray.errors import ConfigError
-
             raise ConfigError(key, spec, "an exported policy folder (jobs/export_policy.py)",
                               problem=f"cannot load ({exc}):") from None
+        problem = policy_mismatch(policy.params, env) if env is not None else None
+        if problem:
+            raise ConfigError(key, spec, "a policy trained on this env",
+                              problem=f"observation differs ({problem}):")
+        return policy
     from qray.cloud.heuristics import make_heuristic
 
     return make_heuristic(spec, key)
@@ -55,16 +61,9 @@ class SchedulerWorker:
         from qray.cloud.env import QuantumCloudEnv
 
         self.spec = scheduler
-        self.scheduler = make_scheduler(scheduler)
-        self.name = name or getattr(self.scheduler, "name", scheduler)
         self.env = QuantumCloudEnv(dict(env_config or {}))
-        meta = getattr(self.scheduler, "meta", None)
-        if meta is not None:
-            from qray.cloud.env import policy_mismatch
-
-            problem = policy_mismatch(meta["params"], self.env.cfg)
-            if problem:
-                raise ValueError(f"policy {scheduler} was trained on another env ({problem})")
+        self.scheduler = make_scheduler(scheduler, env=self.env.cfg)
+        self.name = name or getattr(self.scheduler, "name", scheduler)
         self.scheduler.reset(0)
         self.actor_name = actor_name or f"inprocess/cloud/{self.name}"
         self.policy = RecyclePolicy(max_tasks, max_rss_mb)

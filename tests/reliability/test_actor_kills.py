@@ -39,9 +39,9 @@ CASES = {
                       "resources.default.num_cpus=0.5"],
                      "qkernels", 4, 1),
     "SchedulerActor": ("qray/cloud/Random", "cloud_eval.yaml",
-                       ["heuristics=[Random]", "episodes=24", "episodes_per_point=4",
+                       ["heuristics=[Random]", "episodes=12", "episodes_per_point=2",
                         "actor.batch_size=1", "max_parallel=1"],
-                       "cloud", 24, 2),
+                       "cloud", 12, 2),
 }
 
 
