@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         comparison_table,
         deployment_name,
         dispatch,
+        load_scheduler,
         resolve_scheduler,
     )
     from qray.cloud.deploy_config import load_deploy_config
@@ -59,6 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         if cfg.mode == "ibm":
             check_ibm(cfg)  # before anything else: the token and the backend map
         spec = resolve_scheduler(cfg.scheduler, cfg.output_dir)
+        load_scheduler(cfg, spec)  # a missing or mismatched policy is refused here
         name = deployment_name(cfg, spec)
         folder = Path(cfg.output_dir) / "deploy" / name
         rows = dispatch(cfg, spec, folder)
