@@ -8,6 +8,7 @@ observations before it writes anything final.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -150,7 +151,7 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
         "n_actions": int(env.action_space.n),
         "scores": "expected Q-values" if kind == "DQN" else "action logits",
         "params": env.policy_params(),
-        "env": _jsonable(env.cfg),
+        "env": dataclasses.asdict(env.cfg),
         "checked_observations": len(obs),
         "model_digest": model_digest(traced),
     }
@@ -178,9 +179,3 @@ def _write_pair(folder: Path, traced: Any, meta: dict[str, Any]) -> None:
         folder.rename(old)
     tmp.rename(folder)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _jsonable(cfg: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.asdict(cfg)

@@ -90,18 +90,18 @@ class ActorConfig:
     batch_size: int = 16
 
     def __post_init__(self) -> None:
-        _require(self.max_tasks >= 0, "actor.max_tasks", self.max_tasks, "an integer >= 0")
-        _require(self.max_rss_mb > 0, "actor.max_rss_mb", self.max_rss_mb, "a number > 0")
-        _require(
+        require(self.max_tasks >= 0, "actor.max_tasks", self.max_tasks, "an integer >= 0")
+        require(self.max_rss_mb > 0, "actor.max_rss_mb", self.max_rss_mb, "a number > 0")
+        require(
             self.max_restarts >= -1, "actor.max_restarts", self.max_restarts, "an integer >= -1"
         )
-        _require(
+        require(
             self.memory_budget_mb > 0,
             "actor.memory_budget_mb",
             self.memory_budget_mb,
             "a number > 0",
         )
-        _require(self.batch_size >= 1, "actor.batch_size", self.batch_size, "an integer >= 1")
+        require(self.batch_size >= 1, "actor.batch_size", self.batch_size, "an integer >= 1")
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,7 @@ class RayConfig:
 
     def __post_init__(self) -> None:
         if self.num_cpus is not None:
-            _require(self.num_cpus >= 1, "ray.num_cpus", self.num_cpus, "an integer >= 1")
+            require(self.num_cpus >= 1, "ray.num_cpus", self.num_cpus, "an integer >= 1")
 
 
 @dataclass(frozen=True)
@@ -162,24 +162,24 @@ class SweepConfig:
     resources: dict[str, ResourceSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _require(self.max_parallel >= 1, "max_parallel", self.max_parallel, "an integer >= 1")
-        _require(
+        require(self.max_parallel >= 1, "max_parallel", self.max_parallel, "an integer >= 1")
+        require(
             self.trial_retries >= 0, "trial_retries", self.trial_retries, "an integer >= 0"
         )
-        _require(
+        require(
             bool(_SWEEP_ID_RE.match(self.name)),
             "name",
             self.name,
             "letters, digits, '.', '_' and '-' (at most 128)",
         )
         if self.sweep_id is not None:
-            _require(
+            require(
                 bool(_SWEEP_ID_RE.match(self.sweep_id)) and self.sweep_id not in RESERVED_IDS,
                 "sweep_id",
                 self.sweep_id,
                 "letters, digits, '.', '_' and '-' (at most 128), not 'latest'",
             )
-        _require(bool(self.output_dir), "output_dir", self.output_dir, "a non-empty path")
+        require(bool(self.output_dir), "output_dir", self.output_dir, "a non-empty path")
 
     # -- derived ---------------------------------------------------------------------
     def result_keys(self) -> tuple[str, ...]:
@@ -209,7 +209,8 @@ class SweepConfig:
         return dataclasses.asdict(self)
 
 
-def _require(ok: bool, key: str, value: Any, allowed: str) -> None:
+def require(ok: bool, key: str, value: Any, allowed: str) -> None:
+    """Raise ``ConfigError(key, value, allowed)`` unless ``ok``."""
     if not ok:
         raise ConfigError(key, value, allowed)
 

@@ -8,16 +8,11 @@ from typing import Any
 
 from qray.circuits import FAMILIES
 from qray.cloud.nodes import DEFAULT_NODES, build_nodes
-from qray.config import as_list, build, int_range
+from qray.config import as_list, build, int_range, require
 from qray.errors import ConfigError
 
 ARRIVALS = ("poisson", "uniform")
 REWARDS = ("completion", "inverse")
-
-
-def _check(ok: bool, key: str, value: Any, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(key, value, allowed)
 
 
 @dataclass(frozen=True)
@@ -56,25 +51,25 @@ class TaskConfig:
             if fam not in FAMILIES:
                 raise ConfigError(f"tasks.families[{i}]", fam, FAMILIES, problem="unknown family")
         for fam, d in self.depths.items():
-            _check(fam in FAMILIES, f"tasks.depths.{fam}", fam, f"one of {sorted(FAMILIES)}")
-            _check(1 <= d <= 200, f"tasks.depths.{fam}", d, "an integer in [1, 200]")
+            require(fam in FAMILIES, f"tasks.depths.{fam}", fam, f"one of {sorted(FAMILIES)}")
+            require(1 <= d <= 200, f"tasks.depths.{fam}", d, "an integer in [1, 200]")
         for i, w in enumerate(self.widths):
-            _check(1 <= w <= 127, f"tasks.widths[{i}]", w, "an integer in [1, 127]")
+            require(1 <= w <= 127, f"tasks.widths[{i}]", w, "an integer in [1, 127]")
         resolved = []
         for i, path in enumerate(self.qasm_files):
             p = Path(path).expanduser()
-            _check(p.is_file(), f"tasks.qasm_files[{i}]", path, "an existing OpenQASM file")
+            require(p.is_file(), f"tasks.qasm_files[{i}]", path, "an existing OpenQASM file")
             resolved.append(str(p.resolve()))  # Tune runs trials in their own folders
         object.__setattr__(self, "qasm_files", resolved)
-        _check(bool(self.families or self.qasm_files), "tasks.families", self.families,
+        require(bool(self.families or self.qasm_files), "tasks.families", self.families,
                "at least one circuit family or QASM file")
-        _check(1 <= self.per_width <= 100, "tasks.per_width", self.per_width, "an integer in [1, 100]")
-        _check(1 <= self.shots <= 10**6, "tasks.shots", self.shots, "an integer in [1, 1000000]")
-        _check(1 <= self.per_episode <= 10_000, "tasks.per_episode", self.per_episode,
+        require(1 <= self.per_width <= 100, "tasks.per_width", self.per_width, "an integer in [1, 100]")
+        require(1 <= self.shots <= 10**6, "tasks.shots", self.shots, "an integer in [1, 1000000]")
+        require(1 <= self.per_episode <= 10_000, "tasks.per_episode", self.per_episode,
                "an integer in [1, 10000]")
-        _check(self.arrival in ARRIVALS, "tasks.arrival", self.arrival, f"one of {list(ARRIVALS)}")
-        _check(self.rate > 0, "tasks.rate", self.rate, "a positive rate (tasks per second)")
-        _check(self.window > 0, "tasks.window", self.window, "a positive window (seconds)")
+        require(self.arrival in ARRIVALS, "tasks.arrival", self.arrival, f"one of {list(ARRIVALS)}")
+        require(self.rate > 0, "tasks.rate", self.rate, "a positive rate (tasks per second)")
+        require(self.window > 0, "tasks.window", self.window, "a positive window (seconds)")
 
 
 @dataclass(frozen=True)
@@ -116,24 +111,24 @@ class CloudEnvConfig:
 
     def __post_init__(self) -> None:
         for name, value in self.node_clops.items():
-            _check(name in self.nodes, f"env.node_clops.{name}", name, f"one of env.nodes {self.nodes}")
-            _check(value > 0, f"env.node_clops.{name}", value, "a positive CLOPS figure")
+            require(name in self.nodes, f"env.node_clops.{name}", name, f"one of env.nodes {self.nodes}")
+            require(value > 0, f"env.node_clops.{name}", value, "a positive CLOPS figure")
         nodes = build_nodes(self.nodes, "env.nodes", self.node_clops)
         biggest = max(n.num_qubits for n in nodes)
         for i, w in enumerate(self.tasks.widths):
-            _check(w <= biggest, f"env.tasks.widths[{i}]", w,
+            require(w <= biggest, f"env.tasks.widths[{i}]", w,
                    f"at most {biggest} qubits, the largest node of env.nodes")
-        _check(self.clops_k > 0, "env.clops_k", self.clops_k, "a positive number")
-        _check(self.time_scale > 0, "env.time_scale", self.time_scale, "a positive number")
-        _check(self.reward in REWARDS, "env.reward", self.reward, f"one of {list(REWARDS)}")
-        _check(self.reschedule_delay >= 0, "env.reschedule_delay", self.reschedule_delay,
+        require(self.clops_k > 0, "env.clops_k", self.clops_k, "a positive number")
+        require(self.time_scale > 0, "env.time_scale", self.time_scale, "a positive number")
+        require(self.reward in REWARDS, "env.reward", self.reward, f"one of {list(REWARDS)}")
+        require(self.reschedule_delay >= 0, "env.reschedule_delay", self.reschedule_delay,
                "a number >= 0")
-        _check(self.reschedule_penalty >= 0, "env.reschedule_penalty",
+        require(self.reschedule_penalty >= 0, "env.reschedule_penalty",
                self.reschedule_penalty, "a number >= 0")
-        _check(self.max_steps >= self.tasks.per_episode, "env.max_steps", self.max_steps,
+        require(self.max_steps >= self.tasks.per_episode, "env.max_steps", self.max_steps,
                f"an integer >= tasks.per_episode ({self.tasks.per_episode})")
-        _check(self.obs_clip > 0, "env.obs_clip", self.obs_clip, "a positive number")
-        _check(self.train_seed_limit >= 1, "env.train_seed_limit", self.train_seed_limit,
+        require(self.obs_clip > 0, "env.obs_clip", self.obs_clip, "a positive number")
+        require(self.train_seed_limit >= 1, "env.train_seed_limit", self.train_seed_limit,
                "a positive integer")
 
 

@@ -7,21 +7,15 @@ from dataclasses import dataclass, field
 from qray.cloud.config import CloudEnvConfig
 from qray.cloud.evaluate import EVAL_SEED_BASE
 from qray.cloud.heuristics import HEURISTICS
-from qray.config import SweepConfig, as_list
-from qray.errors import ConfigError
+from qray.config import SweepConfig, as_list, require
 
 ALGORITHMS = ("DQN", "PPO")
 
 
-def _check(ok: bool, key: str, value: object, allowed: str) -> None:
-    if not ok:
-        raise ConfigError(key, value, allowed)
-
-
 def _check_lrs(key: str, lrs: list[float]) -> None:
-    _check(bool(lrs), key, lrs, "a non-empty list of learning rates (a Tune grid)")
+    require(bool(lrs), key, lrs, "a non-empty list of learning rates (a Tune grid)")
     for i, lr in enumerate(lrs):
-        _check(0 < lr < 1, f"{key}[{i}]", lr, "a learning rate in (0, 1)")
+        require(0 < lr < 1, f"{key}[{i}]", lr, "a learning rate in (0, 1)")
 
 
 @dataclass(frozen=True)
@@ -50,27 +44,27 @@ class DQNParams:
 
     def __post_init__(self) -> None:
         _check_lrs("dqn.lr", self.lr)
-        _check(0 <= self.gamma <= 1, "dqn.gamma", self.gamma, "a number in [0, 1]")
-        _check(self.num_atoms >= 1, "dqn.num_atoms", self.num_atoms, "an integer >= 1")
-        _check(self.v_min < self.v_max, "dqn.v_min", self.v_min, f"a number < dqn.v_max ({self.v_max})")
-        _check(self.n_step >= 1, "dqn.n_step", self.n_step, "an integer >= 1")
-        _check(bool(self.hiddens) and all(h >= 1 for h in self.hiddens), "dqn.hiddens",
+        require(0 <= self.gamma <= 1, "dqn.gamma", self.gamma, "a number in [0, 1]")
+        require(self.num_atoms >= 1, "dqn.num_atoms", self.num_atoms, "an integer >= 1")
+        require(self.v_min < self.v_max, "dqn.v_min", self.v_min, f"a number < dqn.v_max ({self.v_max})")
+        require(self.n_step >= 1, "dqn.n_step", self.n_step, "an integer >= 1")
+        require(bool(self.hiddens) and all(h >= 1 for h in self.hiddens), "dqn.hiddens",
                self.hiddens, "a non-empty list of layer sizes >= 1")
-        _check(self.buffer_capacity >= self.train_batch_size, "dqn.buffer_capacity",
+        require(self.buffer_capacity >= self.train_batch_size, "dqn.buffer_capacity",
                self.buffer_capacity, "an integer >= dqn.train_batch_size")
-        _check(self.train_batch_size >= 1, "dqn.train_batch_size", self.train_batch_size,
+        require(self.train_batch_size >= 1, "dqn.train_batch_size", self.train_batch_size,
                "an integer >= 1")
-        _check(0 < self.final_epsilon <= 1, "dqn.final_epsilon", self.final_epsilon,
+        require(0 < self.final_epsilon <= 1, "dqn.final_epsilon", self.final_epsilon,
                "a number in (0, 1]")
-        _check(0 <= self.alpha <= 1, "dqn.alpha", self.alpha, "a number in [0, 1]")
-        _check(0 <= self.beta <= 1, "dqn.beta", self.beta, "a number in [0, 1]")
-        _check(self.target_network_update_freq >= 1, "dqn.target_network_update_freq",
+        require(0 <= self.alpha <= 1, "dqn.alpha", self.alpha, "a number in [0, 1]")
+        require(0 <= self.beta <= 1, "dqn.beta", self.beta, "a number in [0, 1]")
+        require(self.target_network_update_freq >= 1, "dqn.target_network_update_freq",
                self.target_network_update_freq, "an integer >= 1")
-        _check(self.epsilon_timesteps >= 1, "dqn.epsilon_timesteps", self.epsilon_timesteps,
+        require(self.epsilon_timesteps >= 1, "dqn.epsilon_timesteps", self.epsilon_timesteps,
                "an integer >= 1")
-        _check(self.learning_starts >= 0, "dqn.learning_starts", self.learning_starts,
+        require(self.learning_starts >= 0, "dqn.learning_starts", self.learning_starts,
                "an integer >= 0")
-        _check(self.training_intensity is None or self.training_intensity > 0,
+        require(self.training_intensity is None or self.training_intensity > 0,
                "dqn.training_intensity", self.training_intensity, "null or a number > 0")
 
 
@@ -90,13 +84,13 @@ class PPOParams:
 
     def __post_init__(self) -> None:
         _check_lrs("ppo.lr", self.lr)
-        _check(0 <= self.gamma <= 1, "ppo.gamma", self.gamma, "a number in [0, 1]")
-        _check(0 <= self.lambda_ <= 1, "ppo.lambda_", self.lambda_, "a number in [0, 1]")
-        _check(1 <= self.minibatch_size <= self.train_batch_size, "ppo.minibatch_size",
+        require(0 <= self.gamma <= 1, "ppo.gamma", self.gamma, "a number in [0, 1]")
+        require(0 <= self.lambda_ <= 1, "ppo.lambda_", self.lambda_, "a number in [0, 1]")
+        require(1 <= self.minibatch_size <= self.train_batch_size, "ppo.minibatch_size",
                self.minibatch_size, "an integer in [1, ppo.train_batch_size]")
-        _check(self.num_epochs >= 1, "ppo.num_epochs", self.num_epochs, "an integer >= 1")
-        _check(self.entropy_coeff >= 0, "ppo.entropy_coeff", self.entropy_coeff, "a number >= 0")
-        _check(bool(self.hiddens) and all(h >= 1 for h in self.hiddens), "ppo.hiddens",
+        require(self.num_epochs >= 1, "ppo.num_epochs", self.num_epochs, "an integer >= 1")
+        require(self.entropy_coeff >= 0, "ppo.entropy_coeff", self.entropy_coeff, "a number >= 0")
+        require(bool(self.hiddens) and all(h >= 1 for h in self.hiddens), "ppo.hiddens",
                self.hiddens, "a non-empty list of layer sizes >= 1")
 
 
@@ -132,28 +126,28 @@ class CloudTrainConfig(SweepConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _check(bool(self.algorithms), "algorithms", self.algorithms, f"some of {list(ALGORITHMS)}")
+        require(bool(self.algorithms), "algorithms", self.algorithms, f"some of {list(ALGORITHMS)}")
         for i, a in enumerate(self.algorithms):
-            _check(a in ALGORITHMS, f"algorithms[{i}]", a, f"one of {list(ALGORITHMS)}")
+            require(a in ALGORITHMS, f"algorithms[{i}]", a, f"one of {list(ALGORITHMS)}")
         for a in self.algorithms:
-            _check(self.timesteps.get(a, 0) >= 1, f"timesteps.{a}", self.timesteps.get(a),
+            require(self.timesteps.get(a, 0) >= 1, f"timesteps.{a}", self.timesteps.get(a),
                    "a number of env steps >= 1 for every algorithm trained")
         for a in self.timesteps:
-            _check(a in ALGORITHMS, f"timesteps.{a}", a, f"one of {list(ALGORITHMS)}")
+            require(a in ALGORITHMS, f"timesteps.{a}", a, f"one of {list(ALGORITHMS)}")
         for i, h in enumerate(self.heuristics):
-            _check(h in HEURISTICS, f"heuristics[{i}]", h, f"one of {sorted(HEURISTICS)}")
-        _check(self.num_env_runners >= 0, "num_env_runners", self.num_env_runners,
+            require(h in HEURISTICS, f"heuristics[{i}]", h, f"one of {sorted(HEURISTICS)}")
+        require(self.num_env_runners >= 0, "num_env_runners", self.num_env_runners,
                "an integer >= 0")
-        _check(self.validation_episodes >= 1, "validation_episodes", self.validation_episodes,
+        require(self.validation_episodes >= 1, "validation_episodes", self.validation_episodes,
                "an integer >= 1")
-        _check(self.eval_episodes >= 2, "eval_episodes", self.eval_episodes, "an integer >= 2")
-        _check(not self.env.action_mask, "env.action_mask", self.env.action_mask,
+        require(self.eval_episodes >= 2, "eval_episodes", self.eval_episodes, "an integer >= 2")
+        require(not self.env.action_mask, "env.action_mask", self.env.action_mask,
                "false for training (RLlib's default DQN/PPO modules take the flat "
                "observation; infeasible nodes are learned through the reschedule penalty)")
-        _check(self.env.train_seed_limit <= EVAL_SEED_BASE, "env.train_seed_limit",
+        require(self.env.train_seed_limit <= EVAL_SEED_BASE, "env.train_seed_limit",
                self.env.train_seed_limit,
                f"at most {EVAL_SEED_BASE} (validation and evaluation episodes start there)")
-        _check(0 <= self.seed < self.env.train_seed_limit - 10_000, "seed", self.seed,
+        require(0 <= self.seed < self.env.train_seed_limit - 10_000, "seed", self.seed,
                "an integer in [0, env.train_seed_limit - 10000) so RLlib's seeded first "
                "episodes are training episodes")
 
