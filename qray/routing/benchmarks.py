@@ -1,0 +1,87 @@
+"""Benchmark circuits of the routing evaluation, generated offline and seeded.
+
+- ``random``: random interaction circuits, ``gates`` CX on uniformly random pairs of
+  distinct qubits (the training generator's distribution; evaluation keys are held out);
+- ``qft``, ``ghz``: ``qray.circuits``' circuits (no measurements);
+- ``qaoa_maxcut``: one QAOA layer for MaxCut on a seeded random 3-regular graph (RZZ);
+- ``mqt-<name>``: ``mqt.bench``'s target-independent ``<name>`` benchmark, when installed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from qray.errors import ConfigError
+
+FAMILIES = ("random", "qft", "ghz", "qaoa_maxcut")
+MQT_PREFIX = "mqt-"
+#: evaluation keys start here; training draws keys below ``TRAIN_SEED_LIMIT``
+EVAL_SEED_BASE = 10_000_000
+TRAIN_SEED_LIMIT = 1_000_000
+
+
+def random_pairs(n_qubits: int, gates: int, key: int) -> np.ndarray:
+    """The interaction circuit of random-circuit ``key``: ``gates`` pairs, (gates, 2)."""
+    from qray.routing.generators import BasicInteractionGenerator
+
+    gen = BasicInteractionGenerator(gates, seed=key, min_length=gates, n_qubits=n_qubits)
+    return gen.generate()
+
+
+def mqt_available() -> bool:
+    try:
+        import mqt.bench  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def family_deterministic(family: str) -> bool:
+    """Whether every instance of ``family`` at one size is the same circuit."""
+    return family in ("qft", "ghz") or family.startswith(MQT_PREFIX)
+
+
+def check_family(family: str, key: str) -> None:
+    if family in FAMILIES:
+        return
+    if family.startswith(MQT_PREFIX) and len(family) > len(MQT_PREFIX):
+        return
+    raise ConfigError(key, family, [*FAMILIES, "mqt-<benchmark>"], problem="unknown family")
+
+
+def benchmark_circuit(family: str, n_qubits: int, key: int, gates: int = 50) -> Any:
+    """The ``QuantumCircuit`` of ``family`` on ``n_qubits`` for instance ``key``."""
+    from qiskit import QuantumCircuit
+
+    if family == "random":
+        qc = QuantumCircuit(n_qubits)
+        for a, b in random_pairs(n_qubits, gates, key):
+            qc.cx(int(a), int(b))
+        return qc
+    if family in ("qft", "ghz"):
+        from qray.circuits import make_circuit
+        from qray.simulators.qiskit_aer import to_qiskit
+
+        return to_qiskit(make_circuit(family, n_qubits), measure=False)
+    if family == "qaoa_maxcut":
+        import networkx as nx
+
+        rng = np.random.default_rng(key)
+        degree = 3 if n_qubits % 2 == 0 and n_qubits > 3 else 2
+        graph = nx.random_regular_graph(degree, n_qubits, seed=int(rng.integers(2**31)))
+        gamma, beta = (float(v) for v in rng.uniform(0, np.pi, size=2))
+        qc = QuantumCircuit(n_qubits)
+        qc.h(range(n_qubits))
+        for u, v in sorted(graph.edges):
+            qc.rzz(2 * gamma, u, v)
+        qc.rx(2 * beta, range(n_qubits))
+        return qc
+    if family.startswith(MQT_PREFIX):
+        from mqt.bench import get_benchmark
+
+        qc = get_benchmark(family[len(MQT_PREFIX):], "indep", n_qubits)
+        return qc.remove_final_measurements(inplace=False)
+    raise ConfigError("families", family, [*FAMILIES, "mqt-<benchmark>"],
+                      problem="unknown family")

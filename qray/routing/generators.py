@@ -1,0 +1,100 @@
+"""Interaction generators (qgym's names): random pairs, nothing, or Qiskit circuits / QASM.
+
+An env seeds its generator on ``reset(seed=...)``, so a seeded reset reproduces the
+circuit (in the studied code it did not).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+class InteractionGenerator:
+    """Makes the interaction circuit of an episode: an int32 array of logical qubit pairs."""
+
+    n_qubits: int | None = None
+
+    def set_state_attributes(self, **kwargs: Any) -> None:
+        """Called by the env with its ``connection_graph``."""
+        graph = kwargs.get("connection_graph")
+        if graph is not None and self.n_qubits is None:
+            self.n_qubits = graph.number_of_nodes()
+
+    def seed(self, seed: int | None) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def generate(self) -> np.ndarray:
+        raise NotImplementedError
+
+
+class BasicInteractionGenerator(InteractionGenerator):
+    """Circuits of ``min_length..max_length`` gates (uniform; ``min_length`` defaults to 1
+    as in qgym),
+    each a uniformly random pair of distinct qubits among ``n_qubits`` (default: all of
+    the connection graph's)."""
+
+    def __init__(self, max_length: int = 10, seed: int | None = None, *,
+                 min_length: int | None = None, n_qubits: int | None = None) -> None:
+        if int(max_length) < 1:
+            raise ValueError(f"max_length must be >= 1, got {max_length}")
+        self.max_length = int(max_length)
+        self.min_length = 1 if min_length is None else int(min_length)
+        if not 1 <= self.min_length <= self.max_length:
+            raise ValueError(f"min_length must be in [1, max_length={self.max_length}], "
+                             f"got {min_length}")
+        if n_qubits is not None and int(n_qubits) < 2:
+            raise ValueError(f"n_qubits must be >= 2, got {n_qubits}")
+        self.n_qubits = None if n_qubits is None else int(n_qubits)
+        self.seed(seed)
+
+    def generate(self) -> np.ndarray:
+        if self.n_qubits is None:
+            raise RuntimeError("n_qubits unknown: pass it, or use the generator in an env")
+        n = self.n_qubits
+        k = int(self.rng.integers(self.min_length, self.max_length + 1))
+        a = self.rng.integers(0, n, size=k)
+        b = (a + self.rng.integers(1, n, size=k)) % n  # distinct from a, uniform
+        return np.stack([a, b], axis=1).astype(np.int32)
+
+
+class NullInteractionGenerator(InteractionGenerator):
+    """No gates: pass the circuit with ``reset(options={"interaction_circuit": ...})``."""
+
+    def __init__(self) -> None:
+        self.seed(None)
+
+    def generate(self) -> np.ndarray:
+        return np.zeros((0, 2), dtype=np.int32)
+
+
+class CircuitInteractionGenerator(InteractionGenerator):
+    """The two-qubit gates of Qiskit circuits or QASM files/strings, in turn (or in a seeded
+    random order with ``shuffle``)."""
+
+    def __init__(self, circuits: Sequence[Any], *, shuffle: bool = False,
+                 seed: int | None = None) -> None:
+        from qray.routing.circuit_io import interactions, load_circuit, routable
+
+        if not circuits:
+            raise ValueError("circuits: need at least one circuit or QASM file")
+        self.circuits = [interactions(routable(load_circuit(c))) for c in circuits]
+        self.widths = [len(load_circuit(c).qubits) for c in circuits]
+        self.shuffle = shuffle
+        self.next = 0
+        self.seed(seed)
+
+    def set_state_attributes(self, **kwargs: Any) -> None:
+        graph = kwargs.get("connection_graph")
+        if graph is not None and max(self.widths) > graph.number_of_nodes():
+            raise ValueError(f"a circuit has {max(self.widths)} qubits; the connection graph "
+                             f"has {graph.number_of_nodes()}")
+
+    def generate(self) -> np.ndarray:
+        if self.shuffle:
+            i = int(self.rng.integers(len(self.circuits)))
+        else:
+            i, self.next = self.next, (self.next + 1) % len(self.circuits)
+        return self.circuits[i].copy()

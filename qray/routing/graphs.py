@@ -1,0 +1,130 @@
+"""Connection graphs (coupling maps): parsing qgym's accepted formats, named maps, distances."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from qray.errors import ConfigError
+
+#: named coupling maps of the routing workload (see ``coupling_graph``)
+NAMED_MAPS = ("grid-RxC", "heavy-hex-D", "line-N", "ring-N")
+
+
+def parse_connection_graph(graph: Any) -> nx.Graph:
+    """A networkx graph on nodes ``0..n-1`` from a networkx graph, a grid size ``(rows,
+    cols)``, an adjacency matrix or an edge list (qgym's formats). Nodes of a networkx graph are relabeled in sorted order."""
+    if isinstance(graph, nx.Graph):
+        nodes = sorted(graph.nodes)
+        relabel = {v: i for i, v in enumerate(nodes)}
+        out = nx.Graph()
+        out.add_nodes_from(range(len(nodes)))
+        out.add_edges_from((relabel[u], relabel[v]) for u, v in graph.edges if u != v)
+        return _checked(out, graph)
+    if (isinstance(graph, tuple) and len(graph) == 2
+            and all(isinstance(x, int) and x >= 1 for x in graph)):
+        return _checked(nx.convert_node_labels_to_integers(nx.grid_2d_graph(*graph),
+                                                           ordering="sorted"), graph)
+    arr = np.asarray(graph)
+    if (arr.ndim == 2 and arr.shape[0] == arr.shape[1] and np.isin(arr, (0, 1)).all()
+            and np.array_equal(arr, arr.T) and not np.diagonal(arr).any()):
+        out = nx.Graph()  # a symmetric 0/1 matrix with an empty diagonal: adjacency
+        out.add_nodes_from(range(arr.shape[0]))
+        out.add_edges_from((int(i), int(j)) for i, j in zip(*np.nonzero(arr), strict=True) if i < j)
+        return _checked(out, graph)
+    if arr.ndim == 2 and arr.shape[1] == 2 and arr.size:
+        edges = [(int(u), int(v)) for u, v in arr]
+        n = max(max(e) for e in edges) + 1
+        out = nx.Graph()
+        out.add_nodes_from(range(n))
+        out.add_edges_from((u, v) for u, v in edges if u != v)
+        return _checked(out, graph)
+    raise ValueError("connection_graph: expected a networkx graph, an adjacency matrix or an "
+                     f"edge list, got {type(graph).__name__} of shape {arr.shape}")
+
+
+def _checked(g: nx.Graph, given: Any) -> nx.Graph:
+    if g.number_of_nodes() < 2 or g.number_of_edges() < 1:
+        raise ValueError("connection_graph: needs at least 2 qubits and 1 connection")
+    if not nx.is_connected(g):
+        raise ValueError("connection_graph: the graph must be connected (every qubit pair "
+                         "must be reachable by SWAPs)")
+    return g
+
+
+def coupling_graph(name: str, key: str = "coupling_map") -> nx.Graph:
+    """A named coupling map: ``grid-5x5``, ``heavy-hex-3`` (19 qubits, Qiskit's
+    ``CouplingMap.from_heavy_hex(3)``; ``heavy-hex-19`` is accepted for it), ``line-25``,
+    ``ring-8``."""
+    def bad(problem: str = "unknown coupling map") -> ConfigError:
+        return ConfigError(key, name, "grid-RxC, heavy-hex-D (odd D >= 3, or heavy-hex-19), "
+                           "line-N, ring-N (N >= 2)", problem=problem)
+
+    kind, _, size = str(name).rpartition("-")
+    try:
+        if kind == "grid":
+            rows, cols = (int(x) for x in size.split("x"))
+            if rows < 1 or cols < 1 or rows * cols < 2:
+                raise bad("too small")
+            g = nx.convert_node_labels_to_integers(nx.grid_2d_graph(rows, cols), ordering="sorted")
+        elif kind == "line":
+            n = int(size)
+            if n < 2:
+                raise bad("too small")
+            g = nx.path_graph(n)
+        elif kind == "ring":
+            n = int(size)
+            if n < 3:
+                raise bad("too small")
+            g = nx.cycle_graph(n)
+        elif kind == "heavy-hex":
+            d = int(size)
+            d = {19: 3, 57: 5, 115: 7}.get(d, d)
+            if d < 3 or d % 2 == 0:
+                raise bad("heavy-hex distance must be odd and >= 3")
+            from qiskit.transpiler import CouplingMap
+
+            g = nx.Graph()
+            cm = CouplingMap.from_heavy_hex(d, bidirectional=False)
+            g.add_nodes_from(range(cm.size()))
+            g.add_edges_from(cm.get_edges())
+        else:
+            raise bad()
+    except ValueError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise bad() from None
+    return g
+
+
+def graph_from_spec(spec: Any, key: str = "coupling_map") -> nx.Graph:
+    """A named map (str) or any format ``parse_connection_graph`` takes."""
+    if isinstance(spec, str):
+        return coupling_graph(spec, key)
+    try:
+        return parse_connection_graph(spec)
+    except ValueError as exc:
+        raise ConfigError(key, spec, "a named coupling map or a graph", problem=str(exc)) from None
+
+
+def sorted_edges(g: nx.Graph) -> tuple[tuple[int, int], ...]:
+    """The fixed action order: edges as (low, high), sorted."""
+    return tuple(sorted((min(u, v), max(u, v)) for u, v in g.edges))
+
+
+def distance_matrix(g: nx.Graph) -> np.ndarray:
+    """All-pairs shortest-path lengths (int32)."""
+    n = g.number_of_nodes()
+    dist = np.zeros((n, n), dtype=np.int32)
+    for src, lengths in nx.all_pairs_shortest_path_length(g):
+        for dst, d in lengths.items():
+            dist[src, dst] = d
+    return dist
+
+
+def edge_list(edges: Iterable[tuple[int, int]]) -> list[list[int]]:
+    """Both directions of each edge, as Qiskit's ``CouplingMap`` takes them."""
+    return [[u, v] for a, b in edges for u, v in ((a, b), (b, a))]

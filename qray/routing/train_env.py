@@ -1,0 +1,112 @@
+"""``RoutingTrainEnv``: the ``Routing`` env as RLlib trains it (masked Dict observation).
+
+Observation ``{"action_mask": (E + 1,), "observations": EdgeFeatures}``; actions and
+rewards are ``Routing``'s (BasicRewarder per step, scaled by ``reward_scale``). Each
+episode is a random circuit drawn from training keys below ``TRAIN_SEED_LIMIT``; the
+evaluation's keys start at ``EVAL_SEED_BASE``, so no evaluation circuit is seen in training.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from qray.config import as_list, build, require
+from qray.routing.benchmarks import TRAIN_SEED_LIMIT, random_pairs
+from qray.routing.env import Routing
+from qray.routing.features import EdgeFeatures
+from qray.routing.generators import NullInteractionGenerator
+from qray.routing.graphs import coupling_graph
+
+
+@dataclass(frozen=True)
+class RouterEnvConfig:
+    """One training env: a coupling map and the random circuits routed on it.
+
+    Attributes:
+        coupling_map: named map (grid-5x5, heavy-hex-19, line-25, ...).
+        n_qubits: logical qubits of a circuit (list: drawn per episode).
+        gates: two-qubit gates of a circuit (list: drawn per episode).
+        window: gates ahead the features look at (after the next one).
+        decay: weight decay per gate ahead.
+        reward_scale: factor on BasicRewarder's rewards (+10 surpass, -10 SWAP).
+        max_steps: step cap (None: the env's ``2 x diameter x gates + 10``).
+    """
+
+    coupling_map: str = "grid-5x5"
+    n_qubits: list[int] = field(default_factory=lambda: [10], metadata={"normalize": as_list})
+    gates: list[int] = field(default_factory=lambda: [50], metadata={"normalize": as_list})
+    window: int = 10
+    decay: float = 0.5
+    reward_scale: float = 0.1
+    max_steps: int | None = None
+
+    def __post_init__(self) -> None:
+        graph = coupling_graph(self.coupling_map, "env.coupling_map")
+        n = graph.number_of_nodes()
+        for i, q in enumerate(self.n_qubits):
+            require(isinstance(q, int) and 2 <= q <= n, f"env.n_qubits[{i}]", q,
+                    f"an integer in [2, {n}] (the map's qubits)")
+        for i, g in enumerate(self.gates):
+            require(isinstance(g, int) and g >= 1, f"env.gates[{i}]", g, "an integer >= 1")
+        require(isinstance(self.window, int) and self.window >= 0, "env.window", self.window,
+                "an integer >= 0")
+        require(0 < self.decay <= 1, "env.decay", self.decay, "a number in (0, 1]")
+        require(self.reward_scale > 0, "env.reward_scale", self.reward_scale, "a number > 0")
+        require(self.max_steps is None or (isinstance(self.max_steps, int) and self.max_steps > 0),
+                "env.max_steps", self.max_steps, "null or an integer >= 1")
+
+    def feature_params(self) -> dict[str, Any]:
+        """What a policy's observation depends on (checked when it is loaded)."""
+        return {"coupling_map": self.coupling_map, "window": self.window, "decay": self.decay}
+
+
+def env_config(data: Mapping[str, Any] | RouterEnvConfig | None) -> RouterEnvConfig:
+    if isinstance(data, RouterEnvConfig):
+        return data
+    return build(RouterEnvConfig, dict(data or {}), prefix="env")
+
+
+class RoutingTrainEnv(gym.Env):
+    """Masked routing env for RLlib (``env_config``: a ``RouterEnvConfig`` mapping)."""
+
+    def __init__(self, config: Mapping[str, Any] | RouterEnvConfig | None = None) -> None:
+        self.cfg = env_config(config)
+        graph = coupling_graph(self.cfg.coupling_map)
+        self.routing = Routing(graph, NullInteractionGenerator(), max_observation_reach=1,
+                               max_steps=self.cfg.max_steps)
+        self.features = EdgeFeatures(self.routing.state, self.cfg.window, self.cfg.decay)
+        n_actions = self.routing.action_space.n
+        self.action_space = spaces.Discrete(n_actions)
+        self.observation_space = spaces.Dict({
+            "action_mask": spaces.Box(0.0, 1.0, (n_actions,), np.float32),
+            "observations": spaces.Box(-np.inf, np.inf, (self.features.size,), np.float32),
+        })
+        self.key = -1
+
+    def _obs(self) -> dict[str, np.ndarray]:
+        mask, obs = self.features.compute(self.routing.state)
+        return {"action_mask": mask, "observations": obs}
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
+              ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+        super().reset(seed=seed)
+        rng = self.np_random
+        self.key = int((options or {}).get("key", rng.integers(TRAIN_SEED_LIMIT)))
+        n = int(self.cfg.n_qubits[int(rng.integers(len(self.cfg.n_qubits)))])
+        g = int(self.cfg.gates[int(rng.integers(len(self.cfg.gates)))])
+        self.routing.reset(options={"interaction_circuit": random_pairs(n, g, self.key)})
+        return self._obs(), {"key": self.key}
+
+    def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
+                                         dict[str, Any]]:
+        _, reward, terminated, truncated, info = self.routing.step(action)
+        return self._obs(), reward * self.cfg.reward_scale, terminated, truncated, info
+
+    def action_masks(self) -> np.ndarray:
+        return self.features.compute(self.routing.state)[0] > 0

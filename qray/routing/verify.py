@@ -1,0 +1,142 @@
+"""Verification of a routed circuit against its original.
+
+(a) every two-qubit gate acts on adjacent physical qubits; (b) replaying the SWAPs as
+relabelings gives back the original circuit's DAG exactly, and ends in the reported final
+layout; (c) for at most ``operator_max_qubits`` physical qubits, the routed unitary
+followed by the inverse final permutation equals the original's (``Operator.equiv``).
+Adjacency alone is not enough: deleting a SWAP keeps (a) true and breaks (b) and (c).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from qray.routing.circuit_io import UNROUTED, load_circuit, routable
+
+
+@dataclass
+class Verification:
+    adjacent: bool
+    equivalent: bool
+    operator: bool | None  # None: not checked (too many qubits, or non-unitary)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.adjacent and self.equivalent and self.operator is not False
+
+
+def check_adjacency(routed: Any, graph: nx.Graph) -> list[str]:
+    problems = []
+    index = {q: i for i, q in enumerate(routed.qubits)}
+    for k, inst in enumerate(routed.data):
+        if inst.operation.name in UNROUTED or len(inst.qubits) < 2:
+            continue
+        qs = [index[q] for q in inst.qubits]
+        if len(qs) > 2 or not graph.has_edge(qs[0], qs[1]):
+            problems.append(f"instruction {k} ({inst.operation.name}) on physical {qs}: "
+                            "not adjacent")
+    return problems
+
+
+def _start_holder(initial_layout: list[int], n: int) -> list[int]:
+    """Physical -> label at the start: logical qubits where the layout puts them, the
+    physical qubits left over get the ancilla labels len(layout).. in order."""
+    holder = [-1] * n
+    for logical, p in enumerate(initial_layout):
+        holder[p] = logical
+    spare = iter(range(len(initial_layout), n))
+    return [h if h >= 0 else next(spare) for h in holder]
+
+
+def replay(routed: Any, initial_layout: list[int], n_logical: int) -> tuple[Any, list[int],
+                                                                              list[int]]:
+    """The routed circuit with its SWAPs replayed as relabelings, on labels (logical
+    qubits, then ancillas), its final layout (logical -> physical) and the final
+    physical -> label assignment of every qubit."""
+    from qiskit import QuantumCircuit
+
+    n = routed.num_qubits
+    holder = _start_holder(initial_layout, n)
+    index = {q: i for i, q in enumerate(routed.qubits)}
+    cindex = {c: i for i, c in enumerate(routed.clbits)}
+    out = QuantumCircuit(n, routed.num_clbits, global_phase=routed.global_phase)
+    for inst in routed.data:
+        phys = [index[q] for q in inst.qubits]
+        if inst.operation.name == "swap":
+            a, b = phys
+            holder[a], holder[b] = holder[b], holder[a]
+            continue
+        out.append(inst.operation, [out.qubits[holder[p]] for p in phys],
+                   [out.clbits[cindex[c]] for c in inst.clbits])
+    final = [0] * n
+    for p, label in enumerate(holder):
+        final[label] = p
+    return out, final[:n_logical], holder
+
+
+def _undo_permutation(routed: Any, start: list[int], end: list[int]) -> Any:
+    """``routed`` followed by SWAPs moving every label from where it ends (``end``:
+    physical -> label) back to where it started (``start``)."""
+    out = routed.copy()
+    holder = list(end)
+    for target, label in enumerate(start):
+        p = holder.index(label)
+        if p != target:
+            out.swap(p, target)
+            holder[p], holder[target] = holder[target], holder[p]
+    return out
+
+
+def verify(original: Any, routed: Any, coupling_map: Any, *,
+           operator_max_qubits: int = 10) -> Verification:
+    """Check ``routed`` (a ``RoutedCircuit``) against ``original`` on ``coupling_map``."""
+    from qiskit.converters import circuit_to_dag
+
+    from qray.routing.bridge import expand, to_graph
+
+    graph = to_graph(coupling_map)
+    circ = routable(load_circuit(original))
+    circuit = routed.circuit
+    problems = check_adjacency(circuit, graph)
+    adjacent = not problems
+    n = graph.number_of_nodes()
+    equivalent = circuit.num_qubits == n
+    if not equivalent:
+        problems.append(f"routed circuit has {circuit.num_qubits} qubits, the map {n}")
+    else:
+        replayed, final, end = replay(circuit, routed.initial_layout, circ.num_qubits)
+        if circuit_to_dag(replayed) != circuit_to_dag(expand(circ, n)):
+            equivalent = False
+            problems.append("SWAP replay does not give back the original circuit")
+        if list(final) != list(routed.final_layout):
+            equivalent = False
+            problems.append(f"final layout {list(routed.final_layout)} differs from the "
+                            f"replayed one {final}")
+    operator = None
+    if equivalent and n <= operator_max_qubits:
+        start = _start_holder(list(routed.initial_layout), n)
+        operator = operator_equivalent(circ, circuit, start, end)
+        if operator is False:
+            problems.append("unitaries differ up to the final permutation")
+    return Verification(adjacent, equivalent, operator, problems)
+
+
+def operator_equivalent(original: Any, routed: Any, start: list[int], end: list[int]
+                        ) -> bool | None:
+    """Operator check up to the final permutation of every qubit (ancillas included);
+    None if a circuit is not unitary (mid-circuit measurement, conditionals)."""
+    from qiskit.quantum_info import Operator
+
+    from qray.routing.bridge import expand
+
+    try:
+        a = expand(original, routed.num_qubits).remove_final_measurements(inplace=False)
+        b = _undo_permutation(routed.remove_final_measurements(inplace=False), start, end)
+        ops_a, ops_b = Operator(a), Operator(b)
+    except Exception:  # not a unitary circuit
+        return None
+    return bool(ops_a.equiv(ops_b))

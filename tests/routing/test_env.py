@@ -1,0 +1,163 @@
+"""The Routing env: qgym's API, seeding, masks, truncation, rewarders, rendering."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import networkx as nx
+import numpy as np
+import pytest
+from gymnasium.utils.env_checker import check_env
+
+from qray.routing import (
+    BasicInteractionGenerator,
+    BasicRewarder,
+    EpisodeRewarder,
+    NullInteractionGenerator,
+    Routing,
+    SwapQualityRewarder,
+)
+from qray.routing.graphs import coupling_graph, parse_connection_graph
+
+GRID3 = coupling_graph("grid-3x3")
+
+
+def test_check_env_passes_with_every_observation_key() -> None:
+    env = Routing(GRID3, BasicInteractionGenerator(20, seed=1), observe_connection_graph=True,
+                  observe_action_mask=True, render_mode="rgb_array")
+    check_env(env, skip_render_check=False)
+    obs, _ = env.reset(seed=0)
+    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass_booleans",
+                        "connection_graph", "action_mask"}
+    assert env.action_space.n == GRID3.number_of_edges() + 1
+
+
+def test_default_keys_and_padding() -> None:
+    env = Routing(GRID3, NullInteractionGenerator(), max_observation_reach=4)
+    obs, _ = env.reset(options={"interaction_circuit": [[0, 1], [2, 5]]})
+    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass_booleans"}
+    assert obs["interaction_gates_ahead"].tolist() == [0, 1, 2, 5, 9, 9, 9, 9]
+    assert obs["is_legal_surpass_booleans"].tolist() == [1, 1, 0, 0]
+    assert obs["mapping"].tolist() == list(range(9))
+    assert obs in env.observation_space
+
+
+def test_connection_graph_formats_agree() -> None:
+    g = nx.grid_2d_graph(3, 3)
+    adj = nx.to_numpy_array(nx.convert_node_labels_to_integers(g, ordering="sorted"), dtype=int)
+    edges = list(nx.convert_node_labels_to_integers(g, ordering="sorted").edges)
+    for spec in (g, (3, 3), adj, edges):
+        env = Routing(spec, NullInteractionGenerator())
+        assert env.state.edges == Routing(GRID3, NullInteractionGenerator()).state.edges
+    with pytest.raises(ValueError, match="connected"):
+        parse_connection_graph([[0, 1], [2, 3]])
+
+
+def test_seeded_reset_reproduces_the_circuit() -> None:
+    env = Routing(GRID3, BasicInteractionGenerator(30))
+    env.reset(seed=7)
+    first = env.state.interaction_circuit.copy()
+    env.reset()
+    second = env.state.interaction_circuit.copy()
+    other = Routing(GRID3, BasicInteractionGenerator(30))
+    other.reset(seed=7)
+    assert np.array_equal(other.state.interaction_circuit, first)
+    other.reset()
+    assert np.array_equal(other.state.interaction_circuit, second)
+    other.reset(seed=8)
+    assert not np.array_equal(other.state.interaction_circuit, first)
+
+
+def test_truncation_and_action_masks() -> None:
+    env = Routing(GRID3, NullInteractionGenerator(), max_steps=5, observe_action_mask=True)
+    obs, _ = env.reset(options={"interaction_circuit": [[0, 8]]})
+    assert not env.action_masks()[-1] and env.action_masks()[:-1].all()
+    assert obs["action_mask"].tolist() == env.action_masks().astype(int).tolist()
+    for i in range(5):
+        _, _, terminated, truncated, _ = env.step(0)
+        assert not terminated
+        assert truncated == (i == 4)
+    default = Routing(GRID3, NullInteractionGenerator())
+    default.reset(options={"interaction_circuit": [[0, 8]] * 3})
+    assert default.step_cap == 2 * 4 * 3 + 10
+
+
+def test_illegal_surpass_does_nothing_and_is_penalized() -> None:
+    env = Routing(GRID3, NullInteractionGenerator())
+    env.reset(options={"interaction_circuit": [[0, 8]]})
+    _, reward, terminated, _, info = env.step(env.surpass_action)
+    assert reward == -50 and not terminated and env.state.position == 0
+    assert info["illegal_actions"] == 1
+    with pytest.raises(ValueError, match="action"):
+        env.step(env.action_space.n)
+
+
+def _play(env: Routing, actions: list[int]) -> float:
+    return sum(env.step(a)[1] for a in actions)
+
+
+def test_basic_reward_is_per_step_so_useless_swaps_cost() -> None:
+    """The studied running score paid for padding an episode with SWAP pairs
+    (return 210 -> 260); per-step rewards make each pair cost 20."""
+    env = Routing(GRID3, NullInteractionGenerator())
+    circuit = {"interaction_circuit": [[0, 1], [1, 2], [0, 2]]}
+    e01 = env.state.edges.index((0, 1))
+    surpass = env.surpass_action
+    env.reset(options=circuit)
+    plain = _play(env, [surpass, surpass, e01, surpass])
+    env.reset(options=circuit)
+    padded = _play(env, [surpass, e01, e01, surpass, e01, surpass])
+    assert plain == 10 + 10 - 10 + 10
+    assert padded == plain - 20
+
+
+def test_swap_quality_and_episode_rewarders() -> None:
+    circuit = {"interaction_circuit": [[0, 2], [0, 2]]}
+    env = Routing(GRID3, NullInteractionGenerator(), max_observation_reach=2,
+                  rewarder=SwapQualityRewarder())
+    env.reset(options=circuit)
+    e01 = env.state.edges.index((0, 1))
+    # swap(0,1) makes both (0, 2) gates executable: +2 in a window of 2
+    assert env.step(e01)[1] == pytest.approx(-10 + 5 * 2 / 2)
+    env = Routing(GRID3, NullInteractionGenerator(), rewarder=EpisodeRewarder())
+    env.reset(options=circuit)
+    rewards = [env.step(a)[1] for a in (e01, env.surpass_action, env.surpass_action)]
+    assert rewards == [0.0, 0.0, -10.0]
+    assert BasicRewarder().reward_range == (-50.0, 10.0)
+
+
+def test_rgb_array_render_without_display_and_no_display_import() -> None:
+    env = Routing(GRID3, BasicInteractionGenerator(5, seed=0), render_mode="rgb_array")
+    env.reset(seed=0)
+    env.step(0)
+    frame = env.render()
+    assert frame.ndim == 3 and frame.shape[2] == 3 and frame.dtype == np.uint8
+    assert frame.std() > 0
+    code = ("import sys; import qray.routing; from qray.routing import Routing; "
+            "bad = [m for m in ('pygame', 'matplotlib.pyplot', 'tkinter') if m in sys.modules];"
+            "assert not bad, bad")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_observations_are_copies() -> None:
+    env = Routing(GRID3, BasicInteractionGenerator(5, seed=0))
+    obs, _ = env.reset(seed=0)
+    obs["mapping"][:] = 0
+    obs["interaction_gates_ahead"][:] = 0
+    assert env.state.mapping.tolist() == list(range(9))
+    assert env._obs()["interaction_gates_ahead"].tolist() != [0] * 10
+
+
+def test_bad_arguments_raise() -> None:
+    with pytest.raises(ValueError, match="max_observation_reach"):
+        Routing(GRID3, max_observation_reach=0)
+    with pytest.raises(ValueError, match="render_mode"):
+        Routing(GRID3, render_mode="ansi")
+    with pytest.raises(TypeError, match="rewarder"):
+        Routing(GRID3, rewarder=object())  # type: ignore[arg-type]
+    env = Routing(GRID3, NullInteractionGenerator())
+    with pytest.raises(ValueError, match="interaction_circuit"):
+        env.reset(options={"interaction_circuit": [[0, 9]]})
+    with pytest.raises(ValueError, match="unknown"):
+        env.reset(options={"circuit": []})
