@@ -196,6 +196,24 @@ class CloudBinding(WorkloadBinding):
                          options=options)
 
 
+class RoutingBinding(WorkloadBinding):
+    """Router comparison: one RouterActor per router (all coupling maps)."""
+
+    def actor_key(self, point: Point, plan: Any) -> str:
+        return str(point.params["router"])
+
+    def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
+        options = self.actor_options(cfg, key)
+        name = f"qray/routing/{key}"
+        kwargs = {
+            "router": key,
+            "actor_name": name,
+            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb},
+        }
+        return ActorSpec(name=name, cls="actors.router:RouterActor", kwargs=kwargs,
+                         options=options)
+
+
 def get_binding(workload: str) -> WorkloadBinding:
     """The binding of ``workload``."""
     if workload == "simulators":
@@ -218,10 +236,16 @@ def get_binding(workload: str) -> WorkloadBinding:
 
         return CloudBinding("cloud", CLOUD_SCHEMA, "qray.cloud.workload",
                             "qray.cloud.worker:crash_row")
-    if workload == "cloud_train":
+    if workload == "routing":
+        from qray.routing.rows import SCHEMA as ROUTING_SCHEMA
+
+        return RoutingBinding("routing", ROUTING_SCHEMA, "qray.routing.workload",
+                              "qray.routing.worker:crash_row")
+    if workload in ("cloud_train", "routing_train"):
         from qray.errors import ConfigError
 
+        job = "train_scheduler" if workload == "cloud_train" else "train_router"
         raise ConfigError("workload", workload, "a sweep workload (simulators, netsim, "
-                          "qkernels, cloud)", problem="not a sweep:",
-                          hint="train schedulers with python jobs/train_scheduler.py")
+                          "qkernels, cloud, routing)", problem="not a sweep:",
+                          hint=f"train with python jobs/{job}.py")
     raise KeyError(f"no actor binding for workload {workload!r}")

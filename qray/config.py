@@ -31,6 +31,8 @@ WORKLOADS: dict[str, str] = {
     "qkernels": "qray.qkernels.config:QKernelsConfig",
     "cloud": "qray.cloud.eval_config:CloudConfig",
     "cloud_train": "qray.cloud.train_config:CloudTrainConfig",
+    "routing": "qray.routing.eval_config:RoutingConfig",
+    "routing_train": "qray.routing.train_config:RouterTrainConfig",
 }
 
 #: names of entries of the output folder that are not sweeps

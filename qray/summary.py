@@ -11,7 +11,8 @@ from qray.errors import ConfigError
 
 #: workload -> module with ``summarize(sweep_dir) -> Summary``
 SUMMARIES = {"simulators": "qray.simulators.summary", "netsim": "qray.netsim.summary",
-             "qkernels": "qray.qkernels.summary", "cloud": "qray.cloud.summary"}
+             "qkernels": "qray.qkernels.summary", "cloud": "qray.cloud.summary",
+             "routing": "qray.routing.summary"}
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""An exported learned router (TorchScript + JSON), usable without Ray or RLlib.
+
+``policy.pt`` maps (mask, observations) to masked logits; ``policy.json`` holds the
+feature parameters (coupling map, window, decay) and the edge order it was trained on.
+``act(env)`` computes ``EdgeFeatures`` from the env's state and takes the argmax.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from qray.errors import ConfigError
+from qray.routing.graphs import sorted_edges
+
+FORMAT = "qray-router/1"
+MODEL_FILE, META_FILE = "policy.pt", "policy.json"
+
+
+def model_digest(module: Any) -> str:
+    """Content digest of a TorchScript module's parameters (saved bytes vary per save)."""
+    h = hashlib.sha256()
+    for name, t in sorted(module.state_dict().items()):
+        h.update(name.encode())
+        h.update(t.detach().cpu().numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+class RouterPolicy:
+    """Greedy masked-argmax router for one coupling map."""
+
+    def __init__(self, folder: str | Path) -> None:
+        import torch
+
+        folder = Path(folder)
+        self.meta = json.loads((folder / META_FILE).read_text())
+        if self.meta.get("format") != FORMAT:
+            raise ValueError(f"{folder / META_FILE} is not a {FORMAT} policy")
+        self.model = torch.jit.load(str(folder / MODEL_FILE), map_location="cpu")
+        self.model.eval()
+        self.name = str(self.meta.get("name", "ppo"))
+        self.edges = [tuple(e) for e in self.meta["edges"]]
+        self.reach = 1
+        self._features: Any = None
+        self._state_id = -1
+
+    def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
+        import torch
+
+        with torch.no_grad():
+            out = self.model(torch.from_numpy(np.asarray(mask, np.float32)),
+                             torch.from_numpy(np.asarray(obs, np.float32)))
+        return out.numpy()
+
+    def act(self, env: Any) -> int:
+        from qray.routing.features import EdgeFeatures
+
+        state = env.state
+        if self._state_id != id(state):
+            if list(state.edges) != self.edges:
+                raise ValueError(f"policy {self.name} was trained on another connection graph")
+            p = self.meta["params"]
+            self._features = EdgeFeatures(state, p["window"], p["decay"])
+            self._state_id = id(state)
+        mask, obs = self._features.compute(state)
+        return int(np.argmax(self.scores(mask[None], obs[None])[0]))
+
+
+def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str = "policy",
+                coupling_map: str | None = None) -> RouterPolicy:
+    """Load an exported router; with ``graph`` it must have been trained on its edges."""
+    try:
+        policy = RouterPolicy(folder)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise ConfigError(key, str(folder), "an exported router folder (jobs/train_router.py)",
+                          problem=f"cannot load ({exc}):") from None
+    if graph is not None and [tuple(e) for e in sorted_edges(graph)] != policy.edges:
+        trained = policy.meta["params"]["coupling_map"]
+        raise ConfigError(key, str(folder), f"a policy trained on {coupling_map or 'this map'}",
+                          problem=f"was trained on {trained}:")
+    return policy

@@ -1,0 +1,75 @@
+"""Config of ``jobs/train_router.py`` (workload ``routing_train``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from qray.cloud.train_config import PPOParams
+from qray.config import SweepConfig, as_list, require
+from qray.routing.graphs import coupling_graph
+from qray.routing.train_env import RouterEnvConfig
+
+
+@dataclass(frozen=True)
+class RouterTrainConfig(SweepConfig):
+    """Train one masked-PPO router per coupling map through Tune, export, evaluate.
+
+    Attributes:
+        maps: coupling maps; one Tune trial (and one exported policy) per map.
+        env: the training env (its ``coupling_map`` is set per map).
+        timesteps: env steps each trial trains for.
+        ppo: RLlib PPO settings (``lr`` is a Tune grid).
+        num_env_runners: RLlib env runners per trial (0: sample in the trial's process).
+        validation_circuits: held-out random circuits per map (keys disjoint from training
+            and evaluation) that the exported policy must route (all verified) within the
+            step cap before it is evaluated.
+        evaluation: settings of the ``routing`` sweep run at the end (``RoutingConfig``
+            keys; ``maps`` and ``policies`` come from training).
+    """
+
+    workload: str = "routing_train"
+    name: str = "router"
+    maps: list[str] = field(default_factory=lambda: ["grid-5x5", "heavy-hex-19", "line-25"],
+                            metadata={"normalize": as_list})
+    env: RouterEnvConfig = field(default_factory=RouterEnvConfig)
+    timesteps: int = 100_000
+    ppo: PPOParams = field(default_factory=lambda: PPOParams(gamma=0.99))
+    num_env_runners: int = 0
+    validation_circuits: int = 20
+    evaluation: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        require(bool(self.maps), "maps", self.maps, "a non-empty list of coupling maps")
+        require(len(set(self.maps)) == len(self.maps), "maps", self.maps, "distinct maps")
+        for i, m in enumerate(self.maps):
+            coupling_graph(m, f"maps[{i}]")
+            self.env_for(m)
+        require(isinstance(self.timesteps, int) and self.timesteps >= 1, "timesteps",
+                self.timesteps, "an integer >= 1")
+        require(self.num_env_runners >= 0, "num_env_runners", self.num_env_runners,
+                "an integer >= 0")
+        require(self.validation_circuits >= 1, "validation_circuits", self.validation_circuits,
+                "an integer >= 1")
+        bad = {"maps", "policies", "workload"} & set(self.evaluation)
+        require(not bad, f"evaluation.{sorted(bad)[0] if bad else ''}",
+                self.evaluation.get(sorted(bad)[0]) if bad else None,
+                "no maps/policies/workload (training sets them)")
+        self.eval_config({})  # validated before any training
+
+    def env_for(self, coupling_map: str) -> RouterEnvConfig:
+        """The training env of ``coupling_map`` (errors name ``env.*``)."""
+        return dataclasses.replace(self.env, coupling_map=coupling_map)
+
+    def eval_config(self, policies: dict[str, str]) -> Any:
+        from qray.config import build
+        from qray.routing.eval_config import RoutingConfig
+
+        data = {"name": "eval", "sweep_id": "eval", "output_dir": str(self.sweep_dir),
+                "seed": self.seed, "max_parallel": self.max_parallel, **self.evaluation,
+                "maps": list(self.maps), "policies": dict(policies)}
+        cfg = build(RoutingConfig, data, prefix="evaluation")
+        return dataclasses.replace(cfg, ray=self.ray, actor=self.actor,
+                                   resources=self.resources or cfg.resources)

@@ -1,0 +1,106 @@
+"""The routing worker: one router, routing and verifying benchmark circuits, one row each.
+
+Plain Python; ``actors.router.RouterActor`` is a thin shell around it. Graphs and routers
+are built once per coupling map.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.results.schema import common_row
+from qray.routing.rows import WORKLOAD
+
+log = logging.getLogger(__name__)
+
+
+class RoutingWorker:
+    """Routes with ``router`` (a classical router's name, or ``ppo`` with per-map policy
+    folders given in each task)."""
+
+    def __init__(self, router: str, *, actor_name: str = "", max_tasks: int = 0,
+                 max_rss_mb: float = float("inf")) -> None:
+        self.router = router
+        self.actor_name = actor_name or f"inprocess/routing/{router}"
+        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
+        self.tasks_done = 0
+        self._graphs: dict[str, Any] = {}
+        self._routers: dict[tuple[str, str], Any] = {}
+
+    def graph(self, cmap: str) -> Any:
+        from qray.routing.graphs import coupling_graph
+
+        if cmap not in self._graphs:
+            self._graphs[cmap] = coupling_graph(cmap)
+        return self._graphs[cmap]
+
+    def router_for(self, params: Mapping[str, Any]) -> Any:
+        from qray.routing.routers import make_router
+
+        cmap = params["coupling_map"]
+        spec = f"policy:{params['policy']}" if params.get("policy") else self.router
+        key = (cmap, spec)
+        if key not in self._routers:
+            self._routers[key] = make_router(spec, self.graph(cmap),
+                                             seed=int(params.get("sabre_seed", 2024)))
+        return self._routers[key]
+
+    def should_recycle(self) -> str | None:
+        return self.policy.reason(self.tasks_done)
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
+        return [self.run_task(spec) for spec in specs]
+
+    def run_task(self, spec: Mapping[str, Any]) -> dict:
+        from qray.routing.benchmarks import benchmark_circuit
+        from qray.routing.bridge import route
+        from qray.routing.circuit_io import interactions, routable
+        from qray.routing.verify import verify
+
+        started = time.perf_counter()
+        p = spec["params"]
+        row = common_row(spec, workload=WORKLOAD, actor=self.actor_name)
+        row.update(router=p["router"], coupling_map=p["coupling_map"], family=p["family"],
+                   n_qubits=int(p["n_qubits"]), instance=int(p["instance"]))
+        try:
+            graph = self.graph(p["coupling_map"])
+            circuit = routable(benchmark_circuit(p["family"], int(p["n_qubits"]),
+                                                 int(p["instance"]), int(p["random_gates"])))
+            result = route(circuit, graph, self.router_for(p), max_steps=p.get("max_steps"))
+            t0 = time.perf_counter()
+            check = verify(circuit, result, graph,
+                           operator_max_qubits=int(p.get("operator_max_qubits", 10)))
+            row.update(
+                status="ok" if check.ok else "error",
+                error=None if check.ok else "; ".join(check.problems)[:500],
+                gates_2q=len(interactions(circuit)), depth_in=int(circuit.depth()),
+                swaps=result.swaps, depth=int(result.circuit.depth()),
+                route_s=result.seconds, steps=result.steps, verified=check.ok,
+                adjacent=check.adjacent, equivalent=check.equivalent,
+                operator_checked=check.operator is not None,
+                verify_s=time.perf_counter() - t0)
+        except Exception as exc:  # a failed circuit is a row, not a crashed actor
+            log.exception("routing %s failed", p)
+            row.update(status="error", error=f"{type(exc).__name__}: {exc}", verified=False)
+        self.tasks_done += 1
+        row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
+                   created_at=datetime.now(UTC))
+        return row
+
+    def info(self) -> dict[str, Any]:
+        return {"router": self.router, "tasks_done": self.tasks_done}
+
+
+def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
+    """The ``error`` row of a circuit whose actor died."""
+    p = spec["params"]
+    row = common_row(spec, workload=WORKLOAD, actor="")
+    row.update(router=p["router"], coupling_map=p["coupling_map"], family=p["family"],
+               n_qubits=int(p["n_qubits"]), instance=int(p["instance"]), verified=False,
+               error=message, created_at=datetime.now(UTC))
+    return row
