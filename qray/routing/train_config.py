@@ -71,5 +71,6 @@ class RouterTrainConfig(SweepConfig):
                 "seed": self.seed, "max_parallel": self.max_parallel, **self.evaluation,
                 "maps": list(self.maps), "policies": dict(policies)}
         cfg = build(RoutingConfig, data, prefix="evaluation")
-        return dataclasses.replace(cfg, ray=self.ray, actor=self.actor,
-                                   resources=self.resources or cfg.resources)
+        return dataclasses.replace(
+            cfg, ray=self.ray, actor=cfg.actor if "actor" in self.evaluation else self.actor,
+            resources=cfg.resources if "resources" in self.evaluation else self.resources)

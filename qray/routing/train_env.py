@@ -35,6 +35,10 @@ class RouterEnvConfig:
         window: gates ahead the features look at (after the next one).
         decay: weight decay per gate ahead.
         reward_scale: factor on BasicRewarder's rewards (+10 surpass, -10 SWAP).
+        shaping: potential-based shaping weight c: each step also earns
+            gamma * phi(s') - phi(s) with phi = -c x (next gate's distance - 1), which
+            leaves the optimal policy unchanged and rewards SWAPs that bring it closer.
+        gamma: the discount the shaping uses (set it to PPO's).
         max_steps: step cap (None: the env's ``2 x diameter x gates + 10``).
     """
 
@@ -44,6 +48,8 @@ class RouterEnvConfig:
     window: int = 10
     decay: float = 0.5
     reward_scale: float = 0.1
+    shaping: float = 0.0
+    gamma: float = 0.99
     max_steps: int | None = None
 
     def __post_init__(self) -> None:
@@ -57,6 +63,8 @@ class RouterEnvConfig:
         require(isinstance(self.window, int) and self.window >= 0, "env.window", self.window,
                 "an integer >= 0")
         require(0 < self.decay <= 1, "env.decay", self.decay, "a number in (0, 1]")
+        require(self.shaping >= 0, "env.shaping", self.shaping, "a number >= 0")
+        require(0 <= self.gamma <= 1, "env.gamma", self.gamma, "a number in [0, 1]")
         require(self.reward_scale > 0, "env.reward_scale", self.reward_scale, "a number > 0")
         require(self.max_steps is None or (isinstance(self.max_steps, int) and self.max_steps > 0),
                 "env.max_steps", self.max_steps, "null or an integer >= 1")
@@ -105,8 +113,19 @@ class RoutingTrainEnv(gym.Env):
 
     def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
                                          dict[str, Any]]:
+        before = self._potential()
         _, reward, terminated, truncated, info = self.routing.step(action)
-        return self._obs(), reward * self.cfg.reward_scale, terminated, truncated, info
+        reward *= self.cfg.reward_scale
+        if self.cfg.shaping:
+            reward += self.cfg.gamma * self._potential() - before
+        return self._obs(), reward, terminated, truncated, info
+
+    def _potential(self) -> float:
+        s = self.routing.state
+        if s.is_done():
+            return 0.0
+        a, b = s._pairs[s.position]
+        return -self.cfg.shaping * float(s.distance[s.where[a], s.where[b]] - 1)
 
     def action_masks(self) -> np.ndarray:
         return self.features.compute(self.routing.state)[0] > 0
