@@ -3,6 +3,8 @@
 #   make netsim  run the paper2 routing-testbed matrix (jobs/conf/netsim_paper2.yaml)
 #   make qkernel run the quantum-kernel SVM pipeline on digits (jobs/conf/qkernels.yaml)
 #   make cloud   train, export and evaluate the cloud schedulers (jobs/conf/cloud.yaml)
+#   make router  train, export and compare the qubit routers (jobs/conf/routing.yaml)
+#   make bench-routing  Routing env steps/s vs qgym's (qgym only in .venv-qgym)
 #   make deploy  one episode through the newest DQN scheduler with SamplerV2 on fake backends
 #   make test    run the test suite (the command CI runs)
 #   make reliability  run only the reliability suite, printing its figures as it goes
@@ -14,7 +16,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep netsim qkernel cloud deploy reliability test test-all lint bench clean-venv
+.PHONY: install sweep netsim qkernel cloud deploy router reliability test test-all lint bench bench-routing clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +42,9 @@ qkernel: $(STAMP)
 cloud: $(STAMP)
 	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/train_scheduler.py $(ARGS)
 
+router: $(STAMP)
+	RAY_AUTH_MODE=$${RAY_AUTH_MODE:-token} $(BIN)/python jobs/train_router.py $(ARGS)
+
 deploy: $(STAMP)
 	$(BIN)/python jobs/deploy_scheduler.py --mode local $(ARGS)
 
@@ -52,6 +57,18 @@ reliability: $(STAMP)
 
 test-all: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
+
+QGYM_STAMP := .venv-qgym/.installed
+
+# qgym only in its own venv (never a qray dependency), pinned to the same shared packages
+$(QGYM_STAMP): $(STAMP)
+	$(PYTHON) -m venv .venv-qgym
+	$(BIN)/pip freeze --exclude-editable | grep -v -i '^torch\|^qray' > .venv-qgym/constraints.txt
+	.venv-qgym/bin/pip install -q qgym==0.3.1 -c .venv-qgym/constraints.txt
+	touch $@
+
+bench-routing: $(STAMP) $(QGYM_STAMP)
+	$(BIN)/python jobs/bench_routing.py --qgym-python .venv-qgym/bin/python $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python jobs/bench_runtime.py $(ARGS)

@@ -25,12 +25,12 @@ import pyarrow as pa
 from actors.routing_training import TrainedTrial
 from qray.errors import ConfigError
 from qray.results.writer import write_table_atomic, write_text_atomic
+from qray.routing.benchmarks import VALIDATION_SEED_BASE
 from qray.routing.train_config import RouterTrainConfig
 from qray.tasks import content_hash
 
 log = logging.getLogger(__name__)
 
-VALIDATION_SEED_BASE = 30_000_000
 DONE_FILE, FIT_FILE = "trained.json", "fit.json"
 
 

@@ -30,8 +30,9 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None)
     from qray.routing.train_env import RoutingTrainEnv
 
     q = cfg.ppo
-    env = dataclasses.asdict(cfg.env)
-    env["coupling_map"] = coupling_map if coupling_map is not None else cfg.maps[0]
+    env = dataclasses.asdict(cfg.env_for(cfg.maps[0]))
+    if coupling_map is not None:
+        env["coupling_map"] = coupling_map
     return (
         PPOConfig()
         .environment(RoutingTrainEnv, env_config=env)

@@ -20,6 +20,8 @@ MQT_PREFIX = "mqt-"
 #: evaluation keys start here; training draws keys below ``TRAIN_SEED_LIMIT``
 EVAL_SEED_BASE = 10_000_000
 TRAIN_SEED_LIMIT = 1_000_000
+#: keys of the circuits that pick and check each trained router
+VALIDATION_SEED_BASE = 30_000_000
 
 
 def random_pairs(n_qubits: int, gates: int, key: int) -> np.ndarray:

@@ -37,16 +37,18 @@ def load_circuit(source: Any) -> Any:
 def routable(circuit: Any) -> Any:
     """``circuit`` with its SWAP gates written as three CX (so every SWAP in a routed
     circuit is one the router inserted) and gates on three or more qubits decomposed."""
-    names = {inst.operation.name for inst in circuit.data}
-    if "swap" in names:
-        circuit = circuit.decompose(gates_to_decompose=["swap"])
-    for _ in range(4):
-        wide = {inst.operation.name for inst in circuit.data
-                if len(inst.qubits) > 2 and inst.operation.name not in UNROUTED}
-        if not wide:
+    for _ in range(8):  # decomposing a wide gate may produce SWAPs, and the reverse
+        if any(inst.operation.control_flow for inst in circuit.data
+               if hasattr(inst.operation, "control_flow")):
+            raise ValueError("control flow (if/while/for/switch) cannot be routed here; "
+                             "unroll it first")
+        todo = {inst.operation.name for inst in circuit.data
+                if inst.operation.name == "swap"
+                or (len(inst.qubits) > 2 and inst.operation.name not in UNROUTED)}
+        if not todo:
             return circuit
-        circuit = circuit.decompose(gates_to_decompose=sorted(wide))
-    raise ValueError(f"cannot decompose {sorted(wide)} into gates on at most two qubits")
+        circuit = circuit.decompose(gates_to_decompose=sorted(todo))
+    raise ValueError(f"cannot decompose {sorted(todo)} into gates on at most two qubits")
 
 
 def interactions(circuit: Any) -> np.ndarray:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from qray.config import SweepConfig, as_list, require
 from qray.errors import ConfigError
-from qray.routing.benchmarks import EVAL_SEED_BASE, check_family
+from qray.routing.benchmarks import EVAL_SEED_BASE, VALIDATION_SEED_BASE, check_family
 from qray.routing.graphs import coupling_graph
 
 #: the learned router's name in rows (one exported policy per coupling map)
@@ -78,6 +78,23 @@ class RoutingConfig(SweepConfig):
         require(bool(self.sizes), "sizes", self.sizes, "a non-empty list")
         for i, s in enumerate(self.sizes):
             require(isinstance(s, int) and s >= 2, f"sizes[{i}]", s, "an integer >= 2")
+        for key, values in (("maps", self.maps), ("families", self.families),
+                            ("sizes", self.sizes)):
+            require(len(set(values)) == len(values), key, values, "distinct entries")
+        widest = max(coupling_graph(m).number_of_nodes() for m in self.maps)
+        require(min(self.sizes) <= widest, "sizes", self.sizes,
+                f"sizes of at most {widest} qubits (the largest map's)")
+        if "qaoa_maxcut" in self.families:
+            require(min(self.sizes) >= 3, "sizes", self.sizes,
+                    "sizes >= 3 with qaoa_maxcut (a regular graph needs 3 nodes)")
+        require(0 <= self.sabre_seed < 2**63, "sabre_seed", self.sabre_seed,
+                "an integer in [0, 2^63)")
+        require(self.operator_max_qubits >= 0, "operator_max_qubits", self.operator_max_qubits,
+                "an integer >= 0")
+        require(self.seed_base + self.instances <= VALIDATION_SEED_BASE
+                or self.seed_base >= VALIDATION_SEED_BASE + 1_000_000, "seed_base",
+                self.seed_base, f"keys outside [{VALIDATION_SEED_BASE}, "
+                f"{VALIDATION_SEED_BASE + 1_000_000}) (the routers' validation circuits)")
         require(self.random_gates >= 1, "random_gates", self.random_gates, "an integer >= 1")
         require(self.instances >= 1, "instances", self.instances, "an integer >= 1")
         require(self.seed_base >= 1_000_000, "seed_base", self.seed_base,

@@ -16,12 +16,20 @@ class InteractionGenerator:
     """Makes the interaction circuit of an episode: an int32 array of logical qubit pairs."""
 
     n_qubits: int | None = None
+    fixed_width: bool = False
 
     def set_state_attributes(self, **kwargs: Any) -> None:
-        """Called by the env with its ``connection_graph``."""
+        """Called by the env with its ``connection_graph``: the width follows the graph
+        unless ``n_qubits`` was given, which must fit in it."""
         graph = kwargs.get("connection_graph")
-        if graph is not None and self.n_qubits is None:
-            self.n_qubits = graph.number_of_nodes()
+        if graph is None:
+            return
+        n = graph.number_of_nodes()
+        if not self.fixed_width:
+            self.n_qubits = n
+        elif self.n_qubits is not None and self.n_qubits > n:
+            raise ValueError(f"n_qubits={self.n_qubits} exceeds the connection graph's {n} "
+                             "qubits")
 
     def seed(self, seed: int | None) -> None:
         self.rng = np.random.default_rng(seed)
@@ -48,6 +56,7 @@ class BasicInteractionGenerator(InteractionGenerator):
         if n_qubits is not None and int(n_qubits) < 2:
             raise ValueError(f"n_qubits must be >= 2, got {n_qubits}")
         self.n_qubits = None if n_qubits is None else int(n_qubits)
+        self.fixed_width = n_qubits is not None
         self.seed(seed)
 
     def generate(self) -> np.ndarray:
@@ -83,8 +92,12 @@ class CircuitInteractionGenerator(InteractionGenerator):
         self.circuits = [interactions(routable(load_circuit(c))) for c in circuits]
         self.widths = [len(load_circuit(c).qubits) for c in circuits]
         self.shuffle = shuffle
-        self.next = 0
         self.seed(seed)
+
+    def seed(self, seed: int | None) -> None:
+        """Reseed (and restart the circuit order)."""
+        super().seed(seed)
+        self.next = 0
 
     def set_state_attributes(self, **kwargs: Any) -> None:
         graph = kwargs.get("connection_graph")

@@ -36,6 +36,8 @@ def parse_connection_graph(graph: Any) -> nx.Graph:
         out.add_edges_from((int(i), int(j)) for i, j in zip(*np.nonzero(arr), strict=True) if i < j)
         return _checked(out, graph)
     if arr.ndim == 2 and arr.shape[1] == 2 and arr.size:
+        if not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0:
+            raise ValueError("connection_graph: an edge list needs qubit indices >= 0")
         edges = [(int(u), int(v)) for u, v in arr]
         n = max(max(e) for e in edges) + 1
         out = nx.Graph()
@@ -61,7 +63,7 @@ def coupling_graph(name: str, key: str = "coupling_map") -> nx.Graph:
     ``ring-8``."""
     def bad(problem: str = "unknown coupling map") -> ConfigError:
         return ConfigError(key, name, "grid-RxC, heavy-hex-D (odd D >= 3, or heavy-hex-19), "
-                           "line-N, ring-N (N >= 2)", problem=problem)
+                           "line-N (N >= 2), ring-N (N >= 3)", problem=problem)
 
     kind, _, size = str(name).rpartition("-")
     try:

@@ -27,17 +27,17 @@ class LookaheadPolicy:
         self.window = int(window)
         self.decay = float(decay)
         self.reach = 1
-        self._incident: dict[int, list[list[int]]] = {}
+        self._edges: Any = None
+        self._incident: list[list[int]] = []
 
     def _edges_at(self, state: Any) -> list[list[int]]:
-        key = id(state.edges)
-        if key not in self._incident:
+        if self._edges is not state.edges:
             inc: list[list[int]] = [[] for _ in range(state.num_nodes)]
             for i, (u, v) in enumerate(state.edges):
                 inc[u].append(i)
                 inc[v].append(i)
-            self._incident = {key: inc}
-        return self._incident[key]
+            self._edges, self._incident = state.edges, inc
+        return self._incident
 
     def act(self, env: Any) -> int:
         s = env.state

@@ -47,7 +47,7 @@ class RouterPolicy:
         self.edges = [tuple(e) for e in self.meta["edges"]]
         self.reach = 1
         self._features: Any = None
-        self._state_id = -1
+        self._state: Any = None
 
     def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
         import torch
@@ -61,12 +61,12 @@ class RouterPolicy:
         from qray.routing.features import EdgeFeatures
 
         state = env.state
-        if self._state_id != id(state):
+        if self._state is not state:
             if list(state.edges) != self.edges:
                 raise ValueError(f"policy {self.name} was trained on another connection graph")
             p = self.meta["params"]
             self._features = EdgeFeatures(state, p["window"], p["decay"])
-            self._state_id = id(state)
+            self._state = state
         mask, obs = self._features.compute(state)
         return int(np.argmax(self.scores(mask[None], obs[None])[0]))
 

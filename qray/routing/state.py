@@ -50,7 +50,13 @@ class RoutingState:
         n = self.num_nodes
         circuit = (self.interaction_generator.generate() if interaction_circuit is None
                    else interaction_circuit)
-        circuit = np.asarray(circuit, dtype=np.int32).reshape(-1, 2)
+        raw = np.asarray(circuit)
+        if raw.size == 0:
+            raw = raw.reshape(0, 2).astype(np.int64)
+        if raw.ndim != 2 or raw.shape[1] != 2 or not np.issubdtype(raw.dtype, np.integer):
+            raise ValueError(f"interaction_circuit: expected integer qubit pairs of shape "
+                             f"(k, 2), got dtype {raw.dtype} and shape {raw.shape}")
+        circuit = raw.astype(np.int32)
         if circuit.size and (circuit.min() < 0 or circuit.max() >= n):
             raise ValueError(f"interaction_circuit: qubits must be in [0, {n}), got "
                              f"{circuit.min()}..{circuit.max()}")

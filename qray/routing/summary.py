@@ -50,8 +50,9 @@ def summarize(sweep_dir: Path) -> Summary:
                   "original circuit and the final layout).", ""]
         ok = df[df["status"] == "ok"]
         if len(ok):
-            t = summary_table(df)
-            lines += ["Mean per circuit (SWAPs added, depth after routing, routing time):", "",
+            t = summary_table(df[df["verified"]])
+            lines += ["Mean per verified circuit (SWAPs added, depth after routing, routing "
+                      "time):", "",
                       markdown_table(t, index=False, floatfmt="{:.4g}"), ""]
             csv = sweep_dir / "routing_summary.csv"
             t.to_csv(csv, index=False)

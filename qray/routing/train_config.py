@@ -57,11 +57,12 @@ class RouterTrainConfig(SweepConfig):
         require(not bad, f"evaluation.{sorted(bad)[0] if bad else ''}",
                 self.evaluation.get(sorted(bad)[0]) if bad else None,
                 "no maps/policies/workload (training sets them)")
-        self.eval_config({})  # validated before any training
+        self.eval_config({m: "." for m in self.maps})  # validated before any training
 
     def env_for(self, coupling_map: str) -> RouterEnvConfig:
-        """The training env of ``coupling_map`` (errors name ``env.*``)."""
-        return dataclasses.replace(self.env, coupling_map=coupling_map)
+        """The training env of ``coupling_map``; its shaping discounts with PPO's gamma, so
+        the shaping stays potential-based (errors name ``env.*``)."""
+        return dataclasses.replace(self.env, coupling_map=coupling_map, gamma=self.ppo.gamma)
 
     def eval_config(self, policies: dict[str, str]) -> Any:
         from qray.config import build

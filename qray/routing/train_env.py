@@ -38,7 +38,7 @@ class RouterEnvConfig:
         shaping: potential-based shaping weight c: each step also earns
             gamma * phi(s') - phi(s) with phi = -c x (next gate's distance - 1), which
             leaves the optimal policy unchanged and rewards SWAPs that bring it closer.
-        gamma: the discount the shaping uses (set it to PPO's).
+        gamma: the discount the shaping uses (training sets it to ``ppo.gamma``).
         max_steps: step cap (None: the env's ``2 x diameter x gates + 10``).
     """
 

@@ -21,7 +21,8 @@ from qray.routing.circuit_io import UNROUTED, load_circuit, routable
 class Verification:
     adjacent: bool
     equivalent: bool
-    operator: bool | None  # None: not checked (too many qubits, or non-unitary)
+    operator: bool | None  # None: not checked (too many qubits, non-unitary, non-trivial
+    # initial layout)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -117,7 +118,8 @@ def verify(original: Any, routed: Any, coupling_map: Any, *,
             problems.append(f"final layout {list(routed.final_layout)} differs from the "
                             f"replayed one {final}")
     operator = None
-    if equivalent and n <= operator_max_qubits:
+    trivial = list(routed.initial_layout) == list(range(len(routed.initial_layout)))
+    if equivalent and trivial and n <= operator_max_qubits:
         start = _start_holder(list(routed.initial_layout), n)
         operator = operator_equivalent(circ, circuit, start, end)
         if operator is False:

@@ -42,6 +42,11 @@ CASES = {
                        ["heuristics=[Random]", "episodes=12", "episodes_per_point=2",
                         "actor.batch_size=1", "max_parallel=1"],
                        "cloud", 12, 2),
+    "RouterActor": ("qray/routing/lookahead", "routing_eval.yaml",
+                    ["routers=[lookahead]", "maps=[grid-5x5]", "families=[random]",
+                     "sizes=[4,5,6,7,8,9]", "instances=2", "actor.batch_size=1",
+                     "max_parallel=1"],
+                    "routing", 12, 2),
 }
 
 

@@ -14,6 +14,7 @@ from tests.reliability.helpers import figure
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 SIM, NET, QK = CONF / "simulators.yaml", CONF / "netsim_default.yaml", CONF / "qkernels.yaml"
 CLOUD = CONF / "cloud_eval.yaml"
+ROUTING = CONF / "routing_eval.yaml"
 
 # (config, overrides, the key the message must name, a fragment of the value/problem)
 CASES = [
@@ -51,6 +52,12 @@ CASES = [
     (QK, ["dataset=mnist"], "dataset", "mnist"),
     (QK, ["backends=[torch-cuda]"], "resources.torch-cuda.num_gpus", "0.25"),
     (QK, ["backends=[numpy]", "workers=3", "resources.default.num_cpus=1"], "workers", "3"),
+    # routing
+    (ROUTING, ["maps=[grid-5x]"], "maps[0]", "grid-5x"),
+    (ROUTING, ["routers=[sabre-0]"], "routers[0]", "sabre-0"),
+    (ROUTING, ["families=[qfft]"], "families[0]", "qfft"),
+    (ROUTING, ["sizes=[1]"], "sizes[0]", "1"),
+    (ROUTING, ["policies.grid-5x5=/nonexistent/policy"], "policies.grid-5x5", "nonexistent"),
     # cloud
     (CLOUD, ["heuristics=[Greedyy]"], "heuristics[0]", "Greedyy"),
     (CLOUD, ["env.nodes=[FakeKolkataV2,FakeNowhere]"], "env.nodes[1]", "FakeNowhere"),

@@ -161,3 +161,27 @@ def test_bad_arguments_raise() -> None:
         env.reset(options={"interaction_circuit": [[0, 9]]})
     with pytest.raises(ValueError, match="unknown"):
         env.reset(options={"circuit": []})
+
+
+def test_circuit_generator_is_reproducible_and_passes_check_env() -> None:
+    from qray.routing import CircuitInteractionGenerator
+    from qray.routing.benchmarks import benchmark_circuit
+
+    circuits = [benchmark_circuit("random", 5, k, 8) for k in range(3)]
+    env = Routing(GRID3, CircuitInteractionGenerator(circuits))
+    check_env(env, skip_render_check=True)
+    env.reset(seed=5)
+    first = env.state.interaction_circuit.copy()
+    env.reset()
+    env.reset(seed=5)
+    assert np.array_equal(env.state.interaction_circuit, first)
+
+
+def test_generator_width_follows_the_graph_unless_given() -> None:
+    gen = BasicInteractionGenerator(40, seed=0)
+    Routing(GRID3, gen)
+    env = Routing(coupling_graph("grid-5x5"), gen)
+    env.reset(seed=0)
+    assert env.state.interaction_circuit.max() > 8
+    with pytest.raises(ValueError, match="n_qubits"):
+        Routing(GRID3, BasicInteractionGenerator(5, n_qubits=10))

@@ -78,3 +78,15 @@ def test_sabre_matches_the_studied_swap_counts_roughly() -> None:
         means[policy] = sum(swaps) / len(swaps)
     assert 30 <= means["sabre-1"] <= 50
     assert means["sabre-20"] < means["sabre-1"]
+
+
+def test_swaps_from_decomposed_wide_gates_are_written_as_cx() -> None:
+    """A QFTGate decomposes into SWAPs too: they are part of the circuit, not routing."""
+    from qiskit.circuit.library import QFTGate
+
+    qc = QuantumCircuit(4)
+    qc.append(QFTGate(4), range(4))
+    for policy in ("lookahead", "sabre-1"):
+        result = route(qc, "line-4", policy)
+        check = verify(qc, result, "line-4")
+        assert check.ok and check.operator is True, check.problems
