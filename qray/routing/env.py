@@ -117,9 +117,10 @@ class Routing(gym.Env):
             state.swap(a)
             kind = SWAP
         state.steps_done += 1
-        reward = self.rewarder.reward(state, kind, before)
         terminated = state.is_done()
         truncated = not terminated and state.steps_done >= self._step_cap
+        state.truncated = truncated
+        reward = self.rewarder.reward(state, kind, before)
         if self.render_mode == "human":
             self.render()
         return self._obs(), float(reward), terminated, truncated, self._info()

@@ -75,12 +75,20 @@ class SwapQualityRewarder(BasicRewarder):
 
 
 class EpisodeRewarder(Rewarder):
-    """0 until the episode ends, then ``penalty_per_swap`` (-10) per SWAP inserted."""
+    """0 until the episode ends, then ``penalty_per_swap`` (-10) per SWAP inserted. An
+    episode cut off at the step cap also pays ``penalty_per_unrouted_gate`` (-50) per gate
+    not surpassed, so giving up never beats finishing."""
 
-    def __init__(self, penalty_per_swap: float = -10) -> None:
+    def __init__(self, penalty_per_swap: float = -10,
+                 penalty_per_unrouted_gate: float = -50) -> None:
         self.penalty_per_swap = float(penalty_per_swap)
+        self.penalty_per_unrouted_gate = float(penalty_per_unrouted_gate)
 
     def reward(self, state: RoutingState, kind: str, before: Any) -> float:
         if state.is_done():
             return self.penalty_per_swap * len(state.swap_gates_inserted)
+        if state.truncated:
+            left = len(state.interaction_circuit) - state.position
+            return (self.penalty_per_swap * len(state.swap_gates_inserted)
+                    + self.penalty_per_unrouted_gate * left)
         return 0.0

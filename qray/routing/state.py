@@ -37,6 +37,7 @@ class RoutingState:
         self.adjacency_flat = adj[:n, :n].astype(np.int8).reshape(-1)
         self.steps_done = 0
         self.position = 0
+        self.truncated = False  # set by the env before the rewarder runs
         self.swap_gates_inserted: list[tuple[int, int, int]] = []
         self.mapping = np.arange(n, dtype=np.int32)
         self.where = np.arange(n + 1, dtype=np.int32)  # where[n] = n: the padding qubit
@@ -78,6 +79,7 @@ class RoutingState:
         self._pairs = circuit.tolist()
         self.position = 0
         self.steps_done = 0
+        self.truncated = False
         self.swap_gates_inserted = []
 
     def is_done(self) -> bool:

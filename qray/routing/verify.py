@@ -108,7 +108,14 @@ def verify(original: Any, routed: Any, coupling_map: Any, *,
     equivalent = circuit.num_qubits == n
     if not equivalent:
         problems.append(f"routed circuit has {circuit.num_qubits} qubits, the map {n}")
-    else:
+    for name in ("initial_layout", "final_layout"):
+        layout = list(getattr(routed, name))
+        if (len(layout) != circ.num_qubits or len(set(layout)) != len(layout)
+                or any(not 0 <= p < n for p in layout)):
+            equivalent = False
+            problems.append(f"{name} {layout} is not {circ.num_qubits} distinct physical "
+                            f"qubits of the map")
+    if equivalent:
         replayed, final, end = replay(circuit, routed.initial_layout, circ.num_qubits)
         if circuit_to_dag(replayed) != circuit_to_dag(expand(circ, n)):
             equivalent = False

@@ -124,6 +124,9 @@ def test_swap_quality_and_episode_rewarders() -> None:
     env.reset(options=circuit)
     rewards = [env.step(a)[1] for a in (e01, env.surpass_action, env.surpass_action)]
     assert rewards == [0.0, 0.0, -10.0]
+    env = Routing(GRID3, NullInteractionGenerator(), rewarder=EpisodeRewarder(), max_steps=2)
+    env.reset(options=circuit)
+    assert [env.step(e01)[1] for _ in range(2)] == [0.0, -10 * 2 - 50 * 2]
     assert BasicRewarder().reward_range == (-50.0, 10.0)
 
 

@@ -90,3 +90,13 @@ def test_swaps_from_decomposed_wide_gates_are_written_as_cx() -> None:
         result = route(qc, "line-4", policy)
         check = verify(qc, result, "line-4")
         assert check.ok and check.operator is True, check.problems
+
+
+def test_malformed_layouts_are_rejected_not_crashed() -> None:
+    qc = benchmark_circuit("random", 4, key=1, gates=5)
+    result = route(qc, GRID3, "lookahead")
+    for bad in ([0, 0, 1, 2], [0, 1, 2], [0, 1, 2, 99]):
+        broken = RoutedCircuit(result.circuit, result.initial_layout, bad, result.swaps,
+                               0.0, "x")
+        check = verify(qc, broken, GRID3)
+        assert not check.ok and any("final_layout" in p for p in check.problems)
