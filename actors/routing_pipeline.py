@@ -43,8 +43,11 @@ class TrainingReport:
 
 
 def config_digest(cfg: RouterTrainConfig) -> str:
+    from qray.routing.features import FEATURES_VERSION
+
     data = cfg.to_dict()
-    return content_hash({"maps": data["maps"], "env": data["env"], "ppo": data["ppo"],
+    return content_hash({"features": FEATURES_VERSION, "maps": data["maps"],
+                         "env": data["env"], "ppo": data["ppo"],
                          "seed": cfg.seed, "timesteps": cfg.timesteps,
                          "num_env_runners": cfg.num_env_runners})[:16]
 

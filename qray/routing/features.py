@@ -5,7 +5,10 @@ the next gate's distance, the decayed change of the next ``window`` gates' dista
 change in how many of them become executable, and whether e undoes the SWAP just made;
 plus the next gate's distance and whether it is executable. The mask allows the surpass
 exactly when the next gate is executable (surpassing an executable gate never hurts), and
-otherwise the SWAPs touching the next gate's qubits, except the one undoing the last SWAP.
+otherwise the SWAPs that bring the next gate's qubits one step closer. So every gate takes
+exactly distance - 1 SWAPs and a masked policy always finishes (an earlier mask that also
+allowed SWAPs keeping the distance let a trained greedy policy loop on 2 of 100 held-out
+circuits); what the policy learns is which shortening SWAP serves the gates ahead best.
 The training env and the exported policy both call ``EdgeFeatures.compute``.
 """
 
@@ -17,6 +20,8 @@ import numpy as np
 
 PER_EDGE = 4
 GLOBAL = 2
+#: bumped when the observation or the mask changes (exported policies record it)
+FEATURES_VERSION = 2
 
 
 class EdgeFeatures:
@@ -87,9 +92,6 @@ class EdgeFeatures:
         obs[4 * n_e + 1] = float(ready)
         if ready:
             mask[n_e] = 1.0
-        else:
-            touching = (self.eu == pa) | (self.ev == pa) | (self.eu == pb) | (self.ev == pb)
-            mask[:n_e] = touching
-            if last >= 0 and touching.sum() > 1:
-                mask[last] = 0.0
+        else:  # a SWAP on a shortest path always exists: never empty
+            mask[:n_e] = front_new < d_front
         return mask, obs

@@ -79,6 +79,13 @@ def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str =
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         raise ConfigError(key, str(folder), "an exported router folder (jobs/train_router.py)",
                           problem=f"cannot load ({exc}):") from None
+    from qray.routing.features import FEATURES_VERSION
+
+    version = policy.meta["params"].get("features", 1)
+    if version != FEATURES_VERSION:
+        raise ConfigError(key, str(folder), f"a policy trained on features version "
+                          f"{FEATURES_VERSION} (retrain with jobs/train_router.py)",
+                          problem=f"was trained on features version {version}:")
     if graph is not None and [tuple(e) for e in sorted_edges(graph)] != policy.edges:
         trained = policy.meta["params"]["coupling_map"]
         raise ConfigError(key, str(folder), f"a policy trained on {coupling_map or 'this map'}",

@@ -71,7 +71,10 @@ class RouterEnvConfig:
 
     def feature_params(self) -> dict[str, Any]:
         """What a policy's observation depends on (checked when it is loaded)."""
-        return {"coupling_map": self.coupling_map, "window": self.window, "decay": self.decay}
+        from qray.routing.features import FEATURES_VERSION
+
+        return {"coupling_map": self.coupling_map, "window": self.window, "decay": self.decay,
+                "features": FEATURES_VERSION}
 
 
 def env_config(data: Mapping[str, Any] | RouterEnvConfig | None) -> RouterEnvConfig:

@@ -13,7 +13,7 @@ from qray.routing.lookahead import LookaheadPolicy
 from qray.routing.train_env import RouterEnvConfig, RoutingTrainEnv
 
 
-def test_mask_forces_executable_gates_and_restricts_swaps_to_the_next_gate() -> None:
+def test_mask_forces_executable_gates_and_allows_only_shortening_swaps() -> None:
     grid = coupling_graph("grid-3x3")
     env = Routing(grid, NullInteractionGenerator())
     env.reset(options={"interaction_circuit": [[0, 1], [0, 8]]})
@@ -28,7 +28,25 @@ def test_mask_forces_executable_gates_and_restricts_swaps_to_the_next_gate() -> 
     assert obs[e] == -1  # moving logical 0 to physical 1 shortens the gate (0, 8)
     env.step(e)
     mask, obs = f.compute(env.state)
-    assert mask[e] == 0 and obs[3 * f.n_edges + e] == 1  # no immediate undo
+    assert mask[e] == 0 and obs[3 * f.n_edges + e] == 1  # the undo lengthens the gate
+    shortening = [i for i, (u, v) in enumerate(env.state.edges)
+                  if obs[i] == -1]
+    assert np.flatnonzero(mask).tolist() == shortening and len(shortening) == 4
+
+
+def test_masked_random_policy_always_finishes_in_gates_times_distance() -> None:
+    env = RoutingTrainEnv(RouterEnvConfig(coupling_map="line-25", n_qubits=[10], gates=[50]))
+    rng = np.random.default_rng(0)
+    for seed in range(5):
+        obs, _ = env.reset(seed=seed)
+        circuit = env.routing.state.interaction_circuit
+        need = int(sum(env.routing.state.distance[a, b] - 1 for a, b in circuit[:1]))
+        done, steps = False, 0
+        while not done:
+            obs, _, term, trunc, _ = env.step(int(rng.choice(np.flatnonzero(obs["action_mask"]))))
+            done, steps = term or trunc, steps + 1
+            assert not trunc
+        assert steps >= len(circuit) + need
 
 
 def test_train_env_passes_check_env_and_is_seeded() -> None:
