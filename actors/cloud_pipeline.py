@@ -43,8 +43,8 @@ class TrainingReport:
     trained: dict[str, Any] = field(default_factory=dict)
 
 
-def check_cpus(cfg: CloudTrainConfig) -> None:
-    """A trial needs 1 + num_env_runners CPUs; RLlib would wait forever otherwise."""
+def check_cpus(cfg: Any) -> None:
+    """A trial needs 1 + ``cfg.num_env_runners`` CPUs; RLlib would wait forever otherwise."""
     import ray
 
     total = ray.cluster_resources().get("CPU", 0.0)
@@ -77,7 +77,7 @@ def config_digest(algorithm: str, cfg: CloudTrainConfig) -> str:
                          "num_env_runners": cfg.num_env_runners})[:16]
 
 
-def _check_digest(path: Path, digest: str) -> dict[str, Any] | None:
+def saved_for_digest(path: Path, digest: str) -> dict[str, Any] | None:
     """The saved JSON at ``path`` if it was written for this config; refuses a
     different config in the same sweep folder."""
     if not path.is_file():
@@ -98,7 +98,7 @@ def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
 
     storage = sweep_dir / "tune"
     fit_file = storage / algorithm / FIT_FILE
-    saved = _check_digest(fit_file, digest)
+    saved = saved_for_digest(fit_file, digest)
     if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
         log.info("%s: training finished before; exporting its %d trial(s)", algorithm,
                  len(saved["trials"]))
@@ -133,7 +133,7 @@ def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> d
 
     digest = config_digest(algorithm, cfg)
     final = sweep_dir / "policies" / algorithm
-    saved = _check_digest(final / DONE_FILE, digest)
+    saved = saved_for_digest(final / DONE_FILE, digest)
     if saved:
         log.info("%s already trained and exported in %s: skipped", algorithm, final)
         return saved

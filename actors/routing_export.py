@@ -7,7 +7,6 @@ RLlib's ``forward_inference`` on recorded observations before anything final is 
 from __future__ import annotations
 
 import dataclasses
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -15,8 +14,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from actors.policy_export import MODULE_PATH, _write_pair
-from qray.routing.policy import FORMAT, model_digest
+from actors.policy_export import MODULE_PATH, _write_pair, recorded_env
+from qray.cloud.policy import model_digest
+from qray.routing.policy import FORMAT
 from qray.routing.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
 
 log = logging.getLogger(__name__)
@@ -52,13 +52,6 @@ def record_observations(cfg: RouterEnvConfig, n: int, seed: int = 0) -> dict[str
             obs, _, term, trunc, _ = env.step(int(a))
             done = term or trunc
     return {"action_mask": np.stack(masks), "observations": np.stack(obs_list)}
-
-
-def recorded_env(checkpoint: str | Path) -> dict[str, Any] | None:
-    params = Path(checkpoint).resolve().parent / "params.json"
-    if not params.is_file():
-        return None
-    return json.loads(params.read_text()).get("env_config")
 
 
 def export(checkpoint: str | Path, out: str | Path, cfg: Any = None, *, name: str = "ppo",

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from actors.cloud_pipeline import check_cpus, saved_for_digest
 from actors.routing_training import TrainedTrial
-from qray.errors import ConfigError
 from qray.results.writer import write_table_atomic, write_text_atomic
 from qray.routing.benchmarks import VALIDATION_SEED_BASE
 from qray.routing.train_config import RouterTrainConfig
@@ -50,17 +50,6 @@ def config_digest(cfg: RouterTrainConfig) -> str:
                          "env": data["env"], "ppo": data["ppo"],
                          "seed": cfg.seed, "timesteps": cfg.timesteps,
                          "num_env_runners": cfg.num_env_runners})[:16]
-
-
-def _saved(path: Path, digest: str) -> dict[str, Any] | None:
-    if not path.is_file():
-        return None
-    saved = json.loads(path.read_text())
-    if saved.get("config_digest") != digest:
-        raise ConfigError("sweep_id", path.parents[2].name,
-                          "a new sweep_id (or none) for a changed training config",
-                          problem="holds training of another config:")
-    return saved
 
 
 def validate(policy_dir: Path, cfg: RouterTrainConfig, coupling_map: str) -> dict[str, Any]:
@@ -96,7 +85,7 @@ def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
 
     storage = sweep_dir / "tune"
     fit_file = storage / "PPO" / FIT_FILE
-    saved = _saved(fit_file, digest)
+    saved = saved_for_digest(fit_file, digest)
     if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
         log.info("training finished before; exporting its %d trial(s)", len(saved["trials"]))
         curves = pd.read_parquet(sweep_dir / "training" / "PPO.parquet")
@@ -129,7 +118,7 @@ def train_maps(cfg: RouterTrainConfig, sweep_dir: Path) -> dict[str, Any]:
     from actors.routing_export import export
 
     digest = config_digest(cfg)
-    done = {m: _saved(sweep_dir / "policies" / m / DONE_FILE, digest) for m in cfg.maps}
+    done = {m: saved_for_digest(sweep_dir / "policies" / m / DONE_FILE, digest) for m in cfg.maps}
     todo = [m for m, d in done.items() if d is None]
     if not todo:
         log.info("every map's router is trained and exported: skipped")
@@ -184,19 +173,6 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     fig.savefig(out, dpi=120)
     plt.close(fig)
     return out
-
-
-def check_cpus(cfg: RouterTrainConfig) -> None:
-    import ray
-
-    from qray.errors import ResourceError
-
-    total = ray.cluster_resources().get("CPU", 0.0)
-    need = 1 + cfg.num_env_runners
-    if need > total:
-        raise ResourceError(f"config key 'num_env_runners': {cfg.num_env_runners} env runners "
-                            f"+ 1 trial process need {need} CPUs; the cluster has {total:g}. "
-                            f"Allowed: num_env_runners <= {max(int(total) - 1, 0)}")
 
 
 def run_training(cfg: RouterTrainConfig) -> TrainingReport:

@@ -7,7 +7,6 @@ feature parameters (coupling map, window, decay) and the edge order it was train
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -20,15 +19,6 @@ from qray.routing.graphs import sorted_edges
 
 FORMAT = "qray-router/1"
 MODEL_FILE, META_FILE = "policy.pt", "policy.json"
-
-
-def model_digest(module: Any) -> str:
-    """Content digest of a TorchScript module's parameters (saved bytes vary per save)."""
-    h = hashlib.sha256()
-    for name, t in sorted(module.state_dict().items()):
-        h.update(name.encode())
-        h.update(t.detach().cpu().numpy().tobytes())
-    return h.hexdigest()[:16]
 
 
 class RouterPolicy:
