@@ -42,7 +42,7 @@ def time_env(env: Any, legal: Callable[[Any], bool], policy: str, seconds: float
     rng = np.random.default_rng(seed)
     n_act = int(env.action_space.n)
     surpass = n_act - 1
-    obs, _ = env.reset(seed=seed) if "qray" in type(env).__module__ else env.reset()
+    obs, _ = env.reset(seed=seed)
     steps = episodes = 0
     t0 = time.perf_counter()
     end = t0 + seconds

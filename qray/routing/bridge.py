@@ -114,13 +114,13 @@ def route_with_policy(circuit: Any, graph: nx.Graph, policy: StepPolicy, *,
                   max_observation_reach=getattr(policy, "reach", 5), max_steps=max_steps)
     env.reset(options={"interaction_circuit": interactions(circuit)})
     done = env.state.is_done()
-    truncated = False
     while not done:
         _, _, done, truncated, _ = env.step(policy.act(env))
         if truncated:
-            raise RoutingFailedError(f"{getattr(policy, 'name', policy)} did not route the circuit "
-                                f"within {env.step_cap} steps ({env.state.position} of "
-                                f"{len(env.state.interaction_circuit)} gates)")
+            raise RoutingFailedError(
+                f"{getattr(policy, 'name', policy)} did not route the circuit within "
+                f"{env.step_cap} steps ({env.state.position} of "
+                f"{len(env.state.interaction_circuit)} gates)")
     swaps = list(env.state.swap_gates_inserted)
     routed, final = insert_swaps(circuit, swaps, n)
     return RoutedCircuit(routed, list(range(circuit.num_qubits)), final, len(swaps),

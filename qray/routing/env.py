@@ -75,7 +75,6 @@ class Routing(gym.Env):
         if self.observe_action_mask:
             obs["action_mask"] = spaces.MultiBinary(n_edges + 1)
         self.observation_space = spaces.Dict(obs)
-        self._mask = np.ones(n_edges + 1, dtype=np.int8)
         self._step_cap = 1
         self._illegal = 0
         self._renderer: Any = None

@@ -95,3 +95,22 @@ class EdgeFeatures:
         else:  # a SWAP on a shortest path always exists: never empty
             mask[:n_e] = front_new < d_front
         return mask, obs
+
+
+class FeaturePolicy:
+    """A step policy deciding from ``EdgeFeatures`` (built once per env state)."""
+
+    reach = 1
+
+    def __init__(self, window: int = 10, decay: float = 0.5) -> None:
+        self.window = int(window)
+        self.decay = float(decay)
+        self._state: Any = None
+        self._features: EdgeFeatures | None = None
+
+    def features(self, state: Any) -> EdgeFeatures:
+        if self._state is not state:
+            self._features = EdgeFeatures(state, self.window, self.decay)
+            self._state = state
+        assert self._features is not None
+        return self._features

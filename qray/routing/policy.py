@@ -15,13 +15,14 @@ import networkx as nx
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.routing.features import FeaturePolicy
 from qray.routing.graphs import sorted_edges
 
 FORMAT = "qray-router/1"
 MODEL_FILE, META_FILE = "policy.pt", "policy.json"
 
 
-class RouterPolicy:
+class RouterPolicy(FeaturePolicy):
     """Greedy masked-argmax router for one coupling map."""
 
     def __init__(self, folder: str | Path) -> None:
@@ -31,13 +32,11 @@ class RouterPolicy:
         self.meta = json.loads((folder / META_FILE).read_text())
         if self.meta.get("format") != FORMAT:
             raise ValueError(f"{folder / META_FILE} is not a {FORMAT} policy")
+        super().__init__(self.meta["params"]["window"], self.meta["params"]["decay"])
         self.model = torch.jit.load(str(folder / MODEL_FILE), map_location="cpu")
         self.model.eval()
         self.name = str(self.meta.get("name", "ppo"))
         self.edges = [tuple(e) for e in self.meta["edges"]]
-        self.reach = 1
-        self._features: Any = None
-        self._state: Any = None
 
     def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
         import torch
@@ -48,16 +47,10 @@ class RouterPolicy:
         return out.numpy()
 
     def act(self, env: Any) -> int:
-        from qray.routing.features import EdgeFeatures
-
         state = env.state
-        if self._state is not state:
-            if list(state.edges) != self.edges:
-                raise ValueError(f"policy {self.name} was trained on another connection graph")
-            p = self.meta["params"]
-            self._features = EdgeFeatures(state, p["window"], p["decay"])
-            self._state = state
-        mask, obs = self._features.compute(state)
+        if self._state is not state and list(state.edges) != self.edges:
+            raise ValueError(f"policy {self.name} was trained on another connection graph")
+        mask, obs = self.features(state).compute(state)
         return int(np.argmax(self.scores(mask[None], obs[None])[0]))
 
 
