@@ -3,11 +3,14 @@ and after, bad inputs tried) at the end of every test run that includes it."""
 
 from __future__ import annotations
 
-from tests.reliability.helpers import FIGURES
+from tests.reliability.helpers import FIGURES, REFUSED
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
-    if FIGURES:
+    if FIGURES or REFUSED:
         terminalreporter.section("reliability figures")
         for line in FIGURES:
             terminalreporter.write_line(line)
+        if REFUSED:
+            terminalreporter.write_line(
+                f"bad inputs | {len(REFUSED)} inputs tried, each refused before any work")

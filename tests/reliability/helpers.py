@@ -18,3 +18,13 @@ def figure(title: str, **values: object) -> str:
     print(f"reliability | {line}", flush=True)
     log.info(line)
     return line
+
+#: the message of every bad input refused in this run (the matrix and the one-off cases);
+#: the terminal summary prints their count
+REFUSED: list[str] = []
+
+
+def refused(message: str) -> str:
+    """Count one bad input that was refused before any work, with its message."""
+    REFUSED.append(message)
+    return message

@@ -9,7 +9,8 @@ import pytest
 
 import actors
 from qray.errors import QrayError
-from tests.reliability.helpers import figure
+from tests.reliability import cases_cloud, cases_core, cases_routing, cases_science
+from tests.reliability.helpers import figure, refused
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 SIM, NET, QK = CONF / "simulators.yaml", CONF / "netsim_default.yaml", CONF / "qkernels.yaml"
@@ -64,6 +65,7 @@ CASES = [
     (CLOUD, ["env.tasks.rate=0"], "env.tasks.rate", "0"),
     (CLOUD, ["policies.DQN=/nonexistent/policy"], "policies.DQN", "/nonexistent/policy"),
     (CLOUD, ["seed_base=5"], "seed_base", "5"),
+    *cases_core.CASES, *cases_cloud.CASES, *cases_routing.CASES, *cases_science.CASES,
 ]
 
 
@@ -87,7 +89,7 @@ def test_bad_input_refused_before_any_work(ray_session, tmp_path: Path, tried: l
     assert fragment in message, message
     assert "allowed" in message or "known" in message or "did you mean" in message, message
     assert not out.exists(), "nothing may be written for a refused config"
-    tried.append(message)
+    tried.append(refused(message))
 
 
 def test_missing_and_malformed_config_files(tmp_path: Path) -> None:
@@ -100,4 +102,6 @@ def test_missing_and_malformed_config_files(tmp_path: Path) -> None:
     bad.write_text("workload: [simulators\n")
     with pytest.raises(ConfigError, match="'--config'.*malformed YAML"):
         load_config(bad)
+    refused("missing config file")
+    refused("malformed YAML")
     figure("bad config files", cases=2)
