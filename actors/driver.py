@@ -5,9 +5,11 @@ does nothing."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import socket
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,9 +22,10 @@ from actors.executor import point_trial
 from actors.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.resources import free_capacity, validate_requests
 from actors.workloads import get_binding
-from qray.config import SweepConfig
-from qray.errors import QrayError
+from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
+from qray.errors import ConfigError, QrayError
 from qray.results import read_ids, update_latest
+from qray.results.folder import SweepLock, check_manifest, check_output_dir
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -30,6 +33,8 @@ log = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = REPO_ROOT / "jobs" / "conf" / "simulators.yaml"
 FAILED_STATUSES = frozenset({"error", "timeout"})
+#: how long the driver tries to reach a Ray head's port before giving up
+CONNECT_TIMEOUT_S = 10.0
 
 
 @dataclass
@@ -63,8 +68,12 @@ def connect(cfg: SweepConfig) -> bool:
     if ray.is_initialized():
         return False
     address = cfg.ray.address
+    key = "ray.address"
     if address is None:
         address = os.environ.get("RAY_ADDRESS") or "local"
+        key = "RAY_ADDRESS"
+    if address != "local":
+        check_reachable(key, address)
     if address == "local":
         pythonpath = os.pathsep.join(
             p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
@@ -86,11 +95,32 @@ def connect(cfg: SweepConfig) -> bool:
     return False
 
 
+def check_reachable(key: str, address: str) -> None:
+    """Refuse a Ray address that is malformed or whose head does not answer within
+    ``CONNECT_TIMEOUT_S`` (Ray itself would retry for minutes, printing only GCS logs)."""
+    if address == "auto":
+        return  # Ray finds the local `ray start` cluster, or says there is none
+    hostport = parse_address(address)
+    if hostport is None:
+        raise ConfigError(key, address, ADDRESS_ALLOWED)
+    try:
+        socket.create_connection(hostport, timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+        raise ConfigError(key, address, "the host:port of a running Ray head (`ray start "
+                          "--head` prints it), 'auto', or 'local' for an embedded Ray",
+                          problem=f"cannot reach the Ray head ({reason}) at") from None
+
+
 def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
-              summarize: bool | None = None) -> SweepReport:
+              summarize: bool | None = None,
+              allow_config_change: bool = False) -> SweepReport:
     """Run (or resume) the sweep described by ``cfg``.
 
-    Validation (config, plan, resources) happens before anything is written.
+    Validation (config, plan, output folder, the sweep's earlier config, resources)
+    happens before anything is written; a second driver of the same sweep is refused.
+    ``allow_config_change`` resumes a sweep id under a config whose result-affecting keys
+    differ from the ones it was run with (its rows then mix both).
     """
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
@@ -98,20 +128,65 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     keys = binding.actor_keys(cfg, plan)
     requests = {config_resource_key(cfg, binding.resource_name(k), binding.resources(cfg, k)):
                 binding.resources(cfg, k) for k in keys}
-    started = connect(cfg)
+    check_output_dir(cfg.output_dir, cfg.sweep_dir)
+    check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
+    lock = SweepLock(cfg.sweep_dir)
+    started = False
+    ok = False
     try:
+        started = connect(cfg)
         validate_requests(requests)
         binding.validate_cluster(cfg, keys)
+        ok = True
         report = _execute(cfg, binding, plan, keys, rerun_failed=rerun_failed)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise disk_full(cfg.sweep_dir) from exc
+        raise
+    except Exception as exc:
+        if _disk_full(exc, cfg.sweep_dir):
+            raise disk_full(cfg.sweep_dir) from exc
+        raise
     finally:
         if started:
             ray.shutdown()
+        lock.release(cleanup=not ok)
     if summarize if summarize is not None else cfg.summarize:
         from qray.summary import summarize_sweep
 
         report.summary_md = summarize_sweep(report.sweep_dir).markdown
     report.elapsed_s = time.perf_counter() - t0
     return report
+
+
+NO_SPACE = "No space left on device"
+
+
+def _disk_full(exc: BaseException, folder: Path) -> bool:
+    """Whether a failure came from a full disk: an ENOSPC anywhere in its chain, or
+    (Tune reports a failed state write as e.g. EOFError) no space left where rows go."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC or NO_SPACE in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return _no_space(folder)
+
+
+def _no_space(folder: Path) -> bool:
+    """Less than 1 MiB free where the rows go."""
+    try:
+        st = os.statvfs(folder)
+    except OSError:
+        return False
+    return st.f_bavail * st.f_frsize < 1 << 20
+
+
+def disk_full(sweep_dir: Path) -> QrayError:
+    """The error of a sweep stopped by a full disk (the rows written stay intact)."""
+    return QrayError(f"disk full: no space left under {sweep_dir}; the rows written so far "
+                     "are intact and a rerun of the same command resumes the sweep once "
+                     "space is freed")
 
 
 def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
@@ -140,7 +215,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     update_latest(sweep_dir.parent, sweep_id)
 
     remove_stale_temp_files(sweep_dir)
-    existing, problems = read_ids(sweep_dir / cfg.workload)
+    existing, problems = read_ids(sweep_dir / cfg.workload, binding.schema)
     pending_points: list[dict[str, Any]] = []
     skipped = 0
     for point in plan.points:
@@ -203,6 +278,9 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     try:
         results = tuner.fit()
         report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
+        if report.trial_errors and (any(NO_SPACE in e for e in report.trial_errors)
+                                    or _no_space(sweep_dir)):
+            raise disk_full(sweep_dir)
         report.pool_stats = ray.get(pool.get_stats.remote())
     finally:
         try:
@@ -270,7 +348,8 @@ def _write_manifest(cfg: SweepConfig, sweep_dir: Path) -> None:
 
 
 def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] | tuple = (),
-          *, rerun_failed: bool = False, summarize: bool | None = None) -> SweepReport:
+          *, rerun_failed: bool = False, summarize: bool | None = None,
+          allow_config_change: bool = False) -> SweepReport:
     """Run a sweep from Python: ``actors.sweep("jobs/conf/simulators.yaml", ["shots=500"])``.
 
     ``config`` is a YAML path, an already-built config, or None for the default config.
@@ -283,4 +362,5 @@ def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] |
             raise ValueError("overrides apply to a YAML config, not to a built SweepConfig")
     else:
         cfg = load_config(config, list(overrides), default_path=DEFAULT_CONFIG)
-    return run_sweep(cfg, rerun_failed=rerun_failed, summarize=summarize)
+    return run_sweep(cfg, rerun_failed=rerun_failed, summarize=summarize,
+                     allow_config_change=allow_config_change)

@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="local: fake backends (offline); ibm: QiskitRuntimeService")
     parser.add_argument("--config", default=str(CONFIG), help="YAML deploy config")
     parser.add_argument("overrides", nargs="*", help="key=value config overrides")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -35,12 +35,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", type=int, default=1000,
                         help="recorded observations compared with forward_inference")
     parser.add_argument("overrides", nargs="*", help="key=value config overrides")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("qiskit").setLevel(logging.WARNING)  # per-pass timings
     try:
-        if not Path(args.checkpoint).is_dir():
-            raise QrayError(f"checkpoint {args.checkpoint!r}: no such folder")
+        from actors.policy_export import check_out, module_checkpoint
+
+        check_out(args.out)  # before any work: an existing OUT that is not ours stays as it is
+        module_checkpoint(args.checkpoint)
         cfg = load_config(args.config, args.overrides)
         env = getattr(cfg, "env", None)
         if env is None:

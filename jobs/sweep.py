@@ -32,15 +32,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rerun-failed", action="store_true",
                         help="rerun tasks whose rows have status error or timeout")
     parser.add_argument("--no-summary", action="store_true", help="skip the summary at the end")
+    parser.add_argument("--allow-config-change", action="store_true",
+                        help="resume a sweep_id under a config whose result-affecting keys "
+                             "differ from the ones it was run with (its rows then mix both)")
     parser.add_argument("overrides", nargs="*", help="key=value config overrides")
-    args = parser.parse_args(argv)
+    args = parser.parse_intermixed_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         cfg = load_config(args.config, args.overrides, default_path=DEFAULT_CONFIG)
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
-                           summarize=False if args.no_summary else None)
+                           summarize=False if args.no_summary else None,
+                           allow_config_change=args.allow_config_change)
     except QrayError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

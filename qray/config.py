@@ -104,6 +104,16 @@ class ActorConfig:
             "a number > 0",
         )
         require(self.batch_size >= 1, "actor.batch_size", self.batch_size, "an integer >= 1")
+        require(self.max_rss_mb <= MAX_MEMORY_MB, "actor.max_rss_mb", self.max_rss_mb,
+                f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
+        require(self.memory_budget_mb <= MAX_MEMORY_MB, "actor.memory_budget_mb",
+                self.memory_budget_mb, f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
+
+
+#: the largest memory figure a config may name, in MiB (1 TiB: more than one node has)
+MAX_MEMORY_MB = 1024 * 1024
+#: the most values a ``{start, stop, step}`` range may expand to
+MAX_RANGE_VALUES = 100_000
 
 
 @dataclass(frozen=True)
@@ -127,6 +137,23 @@ class RayConfig:
     def __post_init__(self) -> None:
         if self.num_cpus is not None:
             require(self.num_cpus >= 1, "ray.num_cpus", self.num_cpus, "an integer >= 1")
+        if self.address is not None:
+            require(self.address in ("auto", "local") or parse_address(self.address) is not None,
+                    "ray.address", self.address, ADDRESS_ALLOWED)
+
+
+ADDRESS_ALLOWED = ("null (RAY_ADDRESS or an embedded Ray), 'auto', 'local', or a head's "
+                   "host:port with a port in 1..65535 (ray://host:port for Ray Client)")
+_HOST_RE = re.compile(r"^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?)$")
+
+
+def parse_address(address: str) -> tuple[str, int] | None:
+    """``(host, port)`` of a ``host:port`` or ``ray://host:port`` address, else None."""
+    rest = address.removeprefix("ray://")
+    host, sep, port = rest.rpartition(":")
+    if not sep or not port.isdigit() or not _HOST_RE.match(host) or not 1 <= int(port) <= 65535:
+        return None
+    return host.strip("[]"), int(port)
 
 
 @dataclass(frozen=True)
@@ -265,7 +292,16 @@ def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict
         if not isinstance(loaded, DictConfig):
             raise ConfigError("--config", str(path), "a YAML mapping of config keys",
                               problem="not a mapping:")
-        data = typing.cast(dict, OmegaConf.to_container(loaded, resolve=True))
+        if not loaded:  # an empty file or a bare `~`: never silently the defaults
+            raise ConfigError("--config", str(path), "a YAML mapping of config keys",
+                              problem="empty config file")
+        try:
+            data = typing.cast(dict, OmegaConf.to_container(loaded, resolve=True))
+        except OmegaConfBaseException as exc:
+            raise ConfigError("--config", str(path), "values without ${...} interpolation, "
+                              "or interpolations of keys the file defines",
+                              problem=f"cannot resolve an interpolation ({_one_line(exc)}) "
+                                      "in") from None
     for item in overrides:
         if "=" not in item or item.startswith("="):
             raise ConfigError("override", item, "key=value, e.g. n_qubits=[4,6] or shots=2000",
@@ -400,6 +436,10 @@ def int_range(key: str, value: Any) -> Any:
             raise ConfigError(key, dict(value), "integer start, stop and step")
         if step < 1 or stop < start:
             raise ConfigError(key, dict(value), "step >= 1 and stop >= start")
+        count = (stop - start) // step + 1
+        if count > MAX_RANGE_VALUES:  # checked before the list is built
+            raise ConfigError(key, dict(value), f"a range of at most {MAX_RANGE_VALUES:,} values",
+                              problem=f"a range of {count:,} values")
         return list(range(start, stop + 1, step))
     if isinstance(value, int | float | str) and not isinstance(value, bool):
         return [value]

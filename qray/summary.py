@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,8 +27,8 @@ def header_lines(sweep_dir: Path, workload: str, problems: list) -> list[str]:
     """The title of a sweep's summary and the list of result files it had to skip."""
     lines = [f"# Sweep `{sweep_dir.name}` ({workload})", ""]
     if problems:
-        lines += [f"**{len(problems)} unreadable result file(s) skipped** (a rerun redoes "
-                  "their tasks):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
+        lines += [f"**{len(problems)} result file(s) skipped**, unreadable or not this "
+                  "workload's rows (a rerun redoes the tasks of unreadable ones):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
         lines.append("")
     return lines
 
@@ -38,7 +37,13 @@ def workload_of(sweep_dir: Path) -> str:
     """The workload of a sweep folder (from its manifest, else its subfolders)."""
     manifest = sweep_dir / "sweep.json"
     if manifest.exists():
-        return json.loads(manifest.read_text())["workload"]
+        from qray.results.folder import read_manifest
+
+        workload = read_manifest(manifest)["workload"]
+        if workload not in SUMMARIES:
+            raise ConfigError("workload", workload, SUMMARIES,
+                              problem=f"{manifest} names an unknown workload")
+        return workload
     found = [w for w in SUMMARIES if (sweep_dir / w).is_dir()]
     if not found:
         raise ConfigError("sweep_dir", str(sweep_dir), "a folder written by jobs/sweep.py",

@@ -1,7 +1,9 @@
 """Reading a sweep's dataset: every Parquet file under a folder, one unified schema.
 
 Files that cannot be read (truncated, corrupt) are reported and skipped rather than
-failing the whole read, so a summary still works and a rerun redoes their tasks.
+failing the whole read, so a summary still works and a rerun redoes their tasks. With the
+workload's schema given, files that do not match it (another workload's rows, a foreign
+Parquet file, a column of another type) are reported and skipped the same way.
 """
 
 from __future__ import annotations
@@ -56,17 +58,24 @@ def read_dataset(
     """
     tables: list[pa.Table] = []
     problems: list[DatasetProblem] = []
+    target = schema
+    if schema is not None and columns is not None:
+        target = pa.schema([schema.field(c) for c in columns])
     for path in parquet_files(folder):
         try:
-            table = pq.read_table(path, columns=columns)
+            mismatch = schema_mismatch(pq.read_schema(path), schema) if schema is not None else None
+            if mismatch is None:
+                table = pq.read_table(path, columns=columns)
+                if target is not None:
+                    table = _align(table, target)
         except Exception as exc:  # truncated or corrupt files raise ArrowInvalid/OSError
-            reason = " ".join(str(exc).split())[:200]
-            log.warning("skipping unreadable result file %s: %s", path, reason)
-            problems.append(DatasetProblem(path, reason))
+            mismatch = " ".join(str(exc).split())[:200]
+        if mismatch is not None:
+            log.warning("skipping result file %s: %s", path, mismatch)
+            problems.append(DatasetProblem(path, mismatch))
             continue
         tables.append(table)
-    if schema is not None and columns is not None:
-        schema = pa.schema([schema.field(c) for c in columns])
+    schema = target
     if not tables:
         empty_schema = schema if schema is not None else pa.schema([])
         return empty_schema.empty_table(), problems
@@ -76,9 +85,43 @@ def read_dataset(
     return pa.concat_tables(aligned), problems
 
 
-def read_ids(folder: str | Path) -> tuple[dict[str, str], list[DatasetProblem]]:
-    """Map ``task_id -> status`` for every row already written under ``folder``."""
-    table, problems = read_dataset(folder, columns=["task_id", "status"])
+def schema_mismatch(found: pa.Schema, expected: pa.Schema) -> str | None:
+    """Why a file with schema ``found`` does not hold rows of ``expected`` (None if it
+    does). Files of older versions may lack columns; they may not add foreign ones, come
+    from another workload, or give a column a type that does not cast."""
+    want = (expected.metadata or {}).get(b"qray.workload")
+    have = (found.metadata or {}).get(b"qray.workload")
+    if want is not None and have is not None and have != want:
+        return f"rows of workload {have.decode()!r}, not {want.decode()!r}"
+    missing = [n for n in ("task_id", "status") if n not in found.names]
+    if missing:
+        return f"not a qray result file (no {', '.join(missing)} column)"
+    extra = [n for n in found.names if n not in expected.names]
+    if extra:
+        return f"columns not in the {(want or b'workload').decode()} schema: {extra[:5]}"
+    for fld in found:
+        exp = expected.field(fld.name)
+        if fld.type != exp.type and not _widens(fld.type, exp.type):
+            return f"column {fld.name!r} is {fld.type}, expected {exp.type}"
+    return None
+
+
+def _widens(src: pa.DataType, dst: pa.DataType) -> bool:
+    """Type changes a reader accepts: an all-null column, integers read as floats, and
+    the large/small variants of strings."""
+    if pa.types.is_null(src):
+        return True
+    if pa.types.is_integer(src) and (pa.types.is_floating(dst) or pa.types.is_integer(dst)):
+        return True
+    strings = (pa.types.is_string, pa.types.is_large_string)
+    return any(f(src) for f in strings) and any(f(dst) for f in strings)
+
+
+def read_ids(folder: str | Path, schema: pa.Schema | None = None,
+             ) -> tuple[dict[str, str], list[DatasetProblem]]:
+    """Map ``task_id -> status`` for every row already written under ``folder``; with the
+    workload's ``schema``, files that do not match it are skipped and reported."""
+    table, problems = read_dataset(folder, schema=schema, columns=["task_id", "status"])
     if table.num_rows == 0:
         return {}, problems
     ids = table.column("task_id").to_pylist()

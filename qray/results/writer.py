@@ -53,7 +53,13 @@ def update_latest(output_dir: str | Path, sweep_id: str) -> Path:
     link = output_dir / "latest"
     tmp = output_dir / f"{TMP_PREFIX}latest.{os.getpid()}.{uuid.uuid4().hex[:8]}"
     os.symlink(sweep_id, tmp)
-    os.replace(tmp, link)
+    try:
+        if os.path.lexists(link) and not link.is_symlink():
+            raise IsADirectoryError(f"{link} is not qray's 'latest' link; left as it is")
+        os.replace(tmp, link)
+    finally:
+        if os.path.lexists(tmp):
+            tmp.unlink()
     return link
 
 

@@ -27,7 +27,7 @@ def test_corrupt_files_are_reported_skipped_and_redone(ray_session, tmp_path: Pa
     keep = {p: p.stat().st_mtime_ns for p in files if p not in (truncated, garbage)}
 
     summary = summarize_sweep(report.sweep_dir)
-    assert "2 unreadable result file(s) skipped" in summary.markdown
+    assert "2 result file(s) skipped" in summary.markdown
     assert truncated.name in summary.markdown and garbage.name in summary.markdown
     table, problems = read_dataset(folder)
     assert {p.path.name for p in problems} == {truncated.name, garbage.name}

@@ -33,7 +33,7 @@ def test_summary_tables_plots_and_corrupt_file(tmp_path: Path) -> None:
     (sweep / "simulators" / "broken.parquet").write_bytes(b"PAR1 truncated")
     summary = summarize_sweep(sweep)
     md = summary.markdown
-    assert "1 unreadable result file(s) skipped" in md and "broken.parquet" in md
+    assert "1 result file(s) skipped" in md and "broken.parquet" in md
     assert "| numpy |" in md and "| stim |" in md
     assert "Largest pairwise TVD: 0.00e+00" in md
     assert "GHZ population" in md

@@ -1,0 +1,242 @@
+"""Bad inputs of the runtime itself (output folder, Ray address, YAML, a reused sweep id,
+foreign result files, a sweep manifest, two drivers of one sweep, a full disk): each is
+refused before any work with a message naming the key or file, and nothing is written,
+moved or deleted."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import actors
+from qray.config import load_config
+from qray.errors import ConfigError, QrayError
+from qray.results import read_dataset
+from qray.results.folder import SweepLock
+from qray.summary import summarize_sweep
+from tests.reliability.helpers import refused
+
+ROOT = Path(__file__).resolve().parents[2]
+SIM = ROOT / "jobs" / "conf" / "simulators.yaml"
+TINY = ["ray.include_dashboard=false", "summarize=false", "backends=[numpy]",
+        "circuits=[ghz]", "n_qubits=[3]", "noise=[0.0]", "depth=[2]", "repetitions=1",
+        "warmup=0", "shots=10", "sweep_id=reused"]
+
+
+def _refuse(overrides: list[str], key: str, fragment: str, out: Path) -> str:
+    with pytest.raises(QrayError) as err:
+        actors.sweep(SIM, ["ray.include_dashboard=false", *overrides])
+    message = str(err.value)
+    assert f"'{key}'" in message and fragment in message, message
+    return refused(message)
+
+
+def _tree(folder: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*"))}
+
+
+def test_output_dir_that_cannot_be_written(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("mine")
+    _refuse([f"output_dir={a_file}"], "output_dir", "is a file, not a folder", tmp_path)
+    _refuse([f"output_dir={a_file}/sub"], "output_dir", "is a file, not a folder", tmp_path)
+    long_name = tmp_path / ("x" * 300)
+    _refuse([f"output_dir={long_name}"], "output_dir", "a name of 300 bytes", tmp_path)
+    assert a_file.read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_output_dir_on_a_read_only_file_system(tmp_path: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(ro)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        _refuse([f"output_dir={ro}/results"], "output_dir", "is read-only", tmp_path)
+    finally:
+        subprocess.run(["umount", str(ro)], check=True)
+
+
+def test_latest_that_is_a_real_folder(tmp_path: Path) -> None:
+    (tmp_path / "latest").mkdir()
+    (tmp_path / "latest" / "notes.txt").write_text("mine")
+    before = _tree(tmp_path)
+    _refuse([f"output_dir={tmp_path}"], "output_dir", "not qray's 'latest' link", tmp_path)
+    assert _tree(tmp_path) == before  # no sweep folder, no .tmp-latest link left
+
+
+def test_ray_address_malformed_or_unreachable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(SIM, ["ray.address=not-a-host:99999"])
+    assert "'ray.address'" in str(err.value) and "1..65535" in str(err.value)
+    refused(str(err.value))
+    env = {**os.environ, "RAY_ADDRESS": ""}
+    for address, fragment in [("not-a-host:6379", "cannot reach the Ray head"),
+                              ("127.0.0.1:1", "cannot reach the Ray head (Connection refused)")]:
+        out = tmp_path / address.replace(":", "_")
+        done = subprocess.run(
+            [sys.executable, str(ROOT / "jobs" / "sweep.py"), f"ray.address={address}",
+             f"output_dir={out}"], capture_output=True, text=True, timeout=120, env=env)
+        assert done.returncode == 2, done.stderr
+        assert "'ray.address'" in done.stderr and fragment in done.stderr, done.stderr
+        assert not out.exists()
+        refused(done.stderr.strip().splitlines()[-1])
+
+
+def test_yaml_interpolation_empty_file_and_overrides_around_config(tmp_path: Path) -> None:
+    bad = tmp_path / "interp.yaml"
+    bad.write_text("workload: simulators\nshots: ${nope}\n")
+    with pytest.raises(ConfigError, match=r"'--config'.*cannot resolve an interpolation"):
+        load_config(bad)
+    refused("interpolation")
+    for text in ("", "~\n", "# only a comment\n"):
+        empty = tmp_path / "empty.yaml"
+        empty.write_text(text)
+        with pytest.raises(ConfigError, match=r"'--config': empty config file"):
+            load_config(empty)
+        refused(f"empty config {text!r}")
+    # overrides may stand before and after --config; both are applied
+    sys.path.insert(0, str(ROOT / "jobs"))
+    try:
+        from sweep import main
+    finally:
+        sys.path.remove(str(ROOT / "jobs"))
+    for argv, key in [(["n_qubits=[0]", "--config", str(SIM)], "n_qubits[0]"),
+                      (["n_qubits=[3]", "--config", str(SIM), "shots=-1"], "shots")]:
+        out = tmp_path / "out"
+        assert main([*argv, f"output_dir={out}"]) == 2
+        assert not out.exists()
+        refused(key)
+
+
+def test_absurd_sizes_refused_before_they_are_built() -> None:
+    for overrides, key, fragment in [
+        (["n_qubits={start: 1, stop: 1000000000}"], "n_qubits", "1,000,000,000 values"),
+        (["actor.memory_budget_mb=1e308"], "actor.memory_budget_mb", "1 TiB"),
+        (["actor.max_rss_mb=1e308"], "actor.max_rss_mb", "1 TiB"),
+    ]:
+        with pytest.raises(ConfigError) as err:
+            load_config(SIM, overrides)
+        assert f"'{key}'" in str(err.value) and fragment in str(err.value), str(err.value)
+        refused(str(err.value))
+
+
+@pytest.fixture(scope="module")
+def finished(ray_session, tmp_path_factory) -> Path:
+    """A finished one-task sweep (sweep_id ``reused``, shots=10)."""
+    out = tmp_path_factory.mktemp("reused")
+    report = actors.sweep(SIM, [*TINY, f"output_dir={out}"])
+    assert report.complete and report.run_tasks == 1
+    return out
+
+
+def test_reused_sweep_id_with_another_config(finished: Path) -> None:
+    sweep_dir = finished / "reused"
+    before = _tree(sweep_dir)
+    with pytest.raises(ConfigError) as err:
+        actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20", "noise=[0.01]"])
+    message = refused(str(err.value))
+    assert "'sweep_id'" in message and "shots: 10 -> 20" in message, message
+    assert "noise: [0.0] -> [0.01]" in message and "--allow-config-change" in message
+    assert _tree(sweep_dir) == before
+    # a key that changes no result resumes the sweep as before
+    again = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "max_parallel=1"])
+    assert again.run_tasks == 0 and again.skipped_tasks == 1
+    # told otherwise, it runs the new config's tasks beside the old rows
+    mixed = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"],
+                         allow_config_change=True)
+    assert mixed.run_tasks == 1
+
+
+def test_foreign_parquet_files_are_reported_and_skipped(finished: Path) -> None:
+    folder = finished / "reused" / "simulators"
+    rows_before = read_dataset(folder)[0].num_rows
+    pq.write_table(pa.table({"a": [1, 2, 3]}), folder / "foreign.parquet")
+    pq.write_table(pa.table({"task_id": [1, 2], "status": ["ok", "ok"]}), folder / "int_ids.parquet")
+    other = pa.table({"task_id": ["x"], "status": ["ok"]}).replace_schema_metadata(
+        {"qray.workload": "netsim"})
+    pq.write_table(other, folder / "netsim_rows.parquet")
+    from qray.simulators.rows import SCHEMA
+
+    table, problems = read_dataset(folder, schema=SCHEMA)
+    reasons = {p.path.name: p.reason for p in problems}
+    assert table.num_rows == rows_before
+    assert "no task_id, status column" in reasons["foreign.parquet"]
+    assert "column 'task_id' is int64, expected string" in reasons["int_ids.parquet"]
+    assert "rows of workload 'netsim', not 'simulators'" in reasons["netsim_rows.parquet"]
+    summary = summarize_sweep(finished / "reused")
+    assert "3 result file(s) skipped" in summary.markdown
+    rerun = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"])
+    assert rerun.run_tasks == 0 and len(rerun.unreadable_files) == 3
+    for name, reason in reasons.items():
+        refused(f"{name}: {reason}")
+        (folder / name).unlink()
+
+
+def test_corrupt_or_unknown_manifest(finished: Path, tmp_path: Path) -> None:
+    manifest = finished / "reused" / "sweep.json"
+    good = manifest.read_text()
+    try:
+        manifest.write_text("{not json")
+        with pytest.raises(QrayError, match=r"sweep.json: not a readable sweep manifest"):
+            summarize_sweep(finished / "reused")
+        refused("corrupt sweep.json (summary)")
+        with pytest.raises(QrayError, match=r"sweep.json: not a readable sweep manifest"):
+            actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"])
+        refused("corrupt sweep.json (resume)")
+        manifest.write_text(json.dumps({"workload": "chemistry"}))
+        with pytest.raises(ConfigError, match=r"'workload'.*unknown workload.*'chemistry'"):
+            summarize_sweep(finished / "reused")
+        refused("unknown workload in sweep.json")
+    finally:
+        manifest.write_text(good)
+
+
+def test_second_driver_of_the_same_sweep_is_refused(finished: Path) -> None:
+    sweep_dir = finished / "reused"
+    before = _tree(sweep_dir)
+    lock = SweepLock(sweep_dir)  # the first driver
+    try:
+        with pytest.raises(QrayError, match=r"is in use by another qray driver \(pid \d+"):
+            actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"])
+        refused("second driver")
+    finally:
+        lock.release()
+    assert {k: v for k, v in _tree(sweep_dir).items() if k != ".lock"} == \
+        {k: v for k, v in before.items() if k != ".lock"}
+
+
+@pytest.mark.slow
+def test_disk_full_mid_sweep_says_so_and_resumes(ray_session, tmp_path: Path) -> None:
+    small = tmp_path / "small"
+    small.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(small)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    over = ["ray.include_dashboard=false", "summarize=false", "backends=[numpy]",
+            "circuits=[ghz,qft]", "n_qubits={start: 2, stop: 9}", "depth=[2]",
+            "repetitions=1", "warmup=0", f"output_dir={small}", "sweep_id=full"]
+    try:
+        filler = small / "filler"
+        filler.write_bytes(b"\0" * (2 * 2**20 - 300 * 2**10))  # ~300 KB left: a few points
+        with pytest.raises(QrayError, match="disk full: no space left under"):
+            actors.sweep(SIM, over)
+        refused("disk full")
+        rows_before = read_dataset(small / "full" / "simulators")[0]
+        filler.unlink()
+        report = actors.sweep(SIM, over)
+        df = read_dataset(small / "full" / "simulators")[0].to_pandas()
+        assert report.complete and len(df) == 16 and df["task_id"].is_unique
+        assert rows_before.num_rows < 16
+    finally:
+        subprocess.run(["umount", "-l", str(small)], check=False)
