@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -52,7 +53,17 @@ def rows_to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Ta
         if row.get("status") not in STATUSES:
             raise ValueError(f"row status {row.get('status')!r} not in {STATUSES}")
     columns = {name: [row.get(name) for row in rows] for name in schema.names}
+    if "error" in columns:  # tracebacks relayed by Ray carry terminal colour codes
+        columns["error"] = [plain_text(e) for e in columns["error"]]
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+
+
+def plain_text(text: str | None) -> str | None:
+    """``text`` without ANSI escape sequences (colour codes)."""
+    return None if text is None else _ANSI.sub("", text)
 
 
 def common_row(spec: Mapping[str, Any], *, workload: str, actor: str) -> dict[str, Any]:

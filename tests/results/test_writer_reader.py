@@ -71,3 +71,26 @@ def test_stale_temp_files_of_dead_writers_are_removed(tmp_path: Path) -> None:
     live.write_bytes(b"x")
     assert remove_stale_temp_files(tmp_path) == [dead]
     assert live.exists() and not dead.exists()
+
+
+def test_error_text_loses_terminal_colour_codes(tmp_path: Path) -> None:
+    row = {**_row(1, "error"), "error": "\x1b[36mray::Worker\x1b[39m failed: \x1b[1;31mboom\x1b[0m"}
+    table = rows_to_table([row], SCHEMA)
+    assert table.column("error").to_pylist() == ["ray::Worker failed: boom"]
+
+
+def test_files_of_another_schema_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    write_table_atomic(rows_to_table([_row(1)], SCHEMA), tmp_path / "ours.parquet")
+    old = pa.table({"task_id": ["id2"], "status": ["ok"], "x": pa.array([None], pa.null())})
+    pq.write_table(old, tmp_path / "older.parquet")  # fewer columns, an all-null one: read
+    pq.write_table(pa.table({"task_id": ["id3"], "status": ["ok"], "y": [1]}),
+                   tmp_path / "extra.parquet")
+    pq.write_table(pa.table({"task_id": ["id4"], "status": ["ok"], "x": ["text"]}),
+                   tmp_path / "retyped.parquet")
+    ids, problems = read_ids(tmp_path, SCHEMA)
+    assert set(ids) == {"id1", "id2"}
+    reasons = {p.path.name: p.reason for p in problems}
+    assert reasons == {"extra.parquet": "columns not in the t schema: ['y']",
+                       "retyped.parquet": "column 'x' is string, expected int64"}
