@@ -102,6 +102,8 @@ def check_reachable(key: str, address: str) -> None:
         return  # Ray finds the local `ray start` cluster, or says there is none
     hostport = parse_address(address)
     if hostport is None:
+        if key == "RAY_ADDRESS":
+            return  # set by Ray itself (a submitted job) in a form Ray knows
         raise ConfigError(key, address, ADDRESS_ALLOWED)
     try:
         socket.create_connection(hostport, timeout=CONNECT_TIMEOUT_S).close()
