@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from actors.policy_export import MODULE_PATH, _write_pair, recorded_env
+from actors.policy_export import MODULE_PATH, _write_pair, check_out, recorded_env
 from qray.cloud.policy import model_digest
 from qray.routing.policy import FORMAT
 from qray.routing.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
@@ -58,6 +58,7 @@ def export(checkpoint: str | Path, out: str | Path, cfg: Any = None, *, name: st
            n_check: int = 1000) -> dict[str, Any]:
     """Write ``out/policy.pt`` and ``out/policy.json`` (both or neither); returns the
     metadata. The env comes from the trial's ``params.json`` (or ``cfg``)."""
+    check_out(out)  # before any work: an existing OUT that is not a policy folder stays
     recorded = recorded_env(checkpoint)
     env_cfg = env_config(recorded if recorded is not None else cfg)
     module = load_module(checkpoint)

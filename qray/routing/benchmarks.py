@@ -4,7 +4,8 @@
   distinct qubits (the training generator's distribution; evaluation keys are held out);
 - ``qft``, ``ghz``: ``qray.circuits``' circuits (no measurements);
 - ``qaoa_maxcut``: one QAOA layer for MaxCut on a seeded random 3-regular graph (RZZ);
-- ``mqt-<name>``: ``mqt.bench``'s target-independent ``<name>`` benchmark, when installed.
+- ``mqt-<name>``: ``mqt.bench``'s target-independent ``<name>`` benchmark, when installed;
+  ``<name>`` is one of ``MQT_BENCHMARKS`` (checked even where mqt.bench is missing).
 """
 
 from __future__ import annotations
@@ -13,10 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from qray.errors import ConfigError
+from qray.errors import ConfigError, closest
 
 FAMILIES = ("random", "qft", "ghz", "qaoa_maxcut")
 MQT_PREFIX = "mqt-"
+#: mqt.bench 1.x's scalable benchmarks (``get_benchmark(name, "indep", n_qubits)`` with
+#: ``n_qubits`` the circuit size); kept here so a mistyped name is refused at config time
+#: even where mqt.bench is not installed
+MQT_BENCHMARKS = (
+    "ae", "dj", "ghz", "graphstate", "grover-noancilla", "grover-v-chain", "qaoa", "qft",
+    "qftentangled", "qnn", "qpeexact", "qpeinexact", "qwalk", "qwalk-noancilla",
+    "qwalk-v-chain", "random", "realamprandom", "su2random", "twolocalrandom", "vqe",
+    "wstate",
+)
+#: every family name the routing sweep knows
+KNOWN_FAMILIES = (*FAMILIES, *(MQT_PREFIX + b for b in MQT_BENCHMARKS))
 #: evaluation keys start here; training draws keys below ``TRAIN_SEED_LIMIT``
 EVAL_SEED_BASE = 10_000_000
 TRAIN_SEED_LIMIT = 1_000_000
@@ -45,12 +57,25 @@ def family_deterministic(family: str) -> bool:
     return family in ("qft", "ghz") or family.startswith(MQT_PREFIX)
 
 
+def unknown_family(family: Any, key: str) -> ConfigError:
+    """The error of a family that is neither built in nor in ``MQT_BENCHMARKS``."""
+    mqt = isinstance(family, str) and family.startswith(MQT_PREFIX)
+    if mqt:
+        near = closest(family[len(MQT_PREFIX):], MQT_BENCHMARKS)
+        suggestion = MQT_PREFIX + near if near else None
+    else:
+        suggestion = closest(str(family), KNOWN_FAMILIES)
+    return ConfigError(
+        key, family, f"{', '.join(FAMILIES)}, or mqt-<benchmark> with <benchmark> one of "
+        f"mqt.bench's {', '.join(MQT_BENCHMARKS)}",
+        problem="unknown MQT Bench benchmark" if mqt else "unknown family",
+        hint=f"did you mean {suggestion!r}?" if suggestion else None)
+
+
 def check_family(family: str, key: str) -> None:
-    if family in FAMILIES:
-        return
-    if family.startswith(MQT_PREFIX) and len(family) > len(MQT_PREFIX):
-        return
-    raise ConfigError(key, family, [*FAMILIES, "mqt-<benchmark>"], problem="unknown family")
+    """Refuse a family that is neither built in nor one of mqt.bench's ``MQT_BENCHMARKS``."""
+    if family not in KNOWN_FAMILIES:
+        raise unknown_family(family, key)
 
 
 def benchmark_circuit(family: str, n_qubits: int, key: int, gates: int = 50) -> Any:
@@ -85,5 +110,4 @@ def benchmark_circuit(family: str, n_qubits: int, key: int, gates: int = 50) -> 
 
         qc = get_benchmark(family[len(MQT_PREFIX):], "indep", n_qubits)
         return qc.remove_final_measurements(inplace=False)
-    raise ConfigError("families", family, [*FAMILIES, "mqt-<benchmark>"],
-                      problem="unknown family")
+    raise unknown_family(family, "families")

@@ -14,8 +14,11 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from qray.routing.circuit_io import UNROUTED, interactions, load_circuit, routable
-from qray.routing.graphs import graph_from_spec
+from qray.routing.circuit_io import UNROUTED, expand, interactions, load_circuit, routable
+from qray.routing.graphs import to_graph
+
+__all__ = ["RoutedCircuit", "RoutingFailedError", "StepPolicy", "UnverifiedRoutingError",
+           "expand", "insert_swaps", "route", "route_with_policy", "to_graph"]
 
 
 class StepPolicy(Protocol):
@@ -26,6 +29,17 @@ class StepPolicy(Protocol):
 
 class RoutingFailedError(RuntimeError):
     """A step policy hit the env's step cap before surpassing every gate."""
+
+
+class UnverifiedRoutingError(RoutingFailedError):
+    """A router returned a circuit that fails verification (``qray.routing.verify``):
+    ``route`` raises it instead of returning the circuit."""
+
+    def __init__(self, message: str, result: RoutedCircuit | None = None,
+                 problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.result = result
+        self.problems = list(problems or [])
 
 
 @dataclass
@@ -40,28 +54,6 @@ class RoutedCircuit:
     router: str
     steps: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def to_graph(coupling_map: Any) -> nx.Graph:
-    """A named map, a Qiskit ``CouplingMap``, a networkx graph, adjacency or edge list."""
-    if hasattr(coupling_map, "get_edges") and hasattr(coupling_map, "size"):
-        g = nx.Graph()
-        g.add_nodes_from(range(coupling_map.size()))
-        g.add_edges_from(coupling_map.get_edges())
-        return graph_from_spec(g)
-    return graph_from_spec(coupling_map)
-
-
-def expand(circuit: Any, n_physical: int) -> Any:
-    """``circuit`` on ``n_physical`` qubits with the trivial layout (same clbits)."""
-    from qiskit import QuantumCircuit
-
-    if circuit.num_qubits > n_physical:
-        raise ValueError(f"circuit has {circuit.num_qubits} qubits; the coupling map has "
-                         f"{n_physical}")
-    out = QuantumCircuit(n_physical, circuit.num_clbits, global_phase=circuit.global_phase)
-    return out.compose(circuit, qubits=range(circuit.num_qubits),
-                       clbits=range(circuit.num_clbits))
 
 
 def insert_swaps(circuit: Any, swaps: list[tuple[int, int, int]], n_physical: int) -> tuple[
@@ -128,18 +120,35 @@ def route_with_policy(circuit: Any, graph: nx.Graph, policy: StepPolicy, *,
                          steps=env.state.steps_done)
 
 
-def route(circuit: Any, coupling_map: Any, policy: Any, *, max_steps: int | None = None
-          ) -> RoutedCircuit:
+def route(circuit: Any, coupling_map: Any, policy: Any, *, max_steps: int | None = None,
+          check: bool = True) -> RoutedCircuit:
     """Route ``circuit`` (a ``QuantumCircuit``, QASM file or string) on ``coupling_map``
     with ``policy``: ``"sabre-1"``, ``"sabre-20"``, ``"lookahead"``, an exported policy
     folder (``"policy:<folder>"``), a router (``route_circuit``) or a step policy
     (``act(env)``). SWAPs already in the circuit are written as three CX first, so every
-    SWAP of the result was inserted by the router."""
+    SWAP of the result was inserted by the router. A circuit with control flow is refused
+    (``circuit_io.ControlFlowError``).
+
+    With ``check`` (the default) the result is verified (adjacency and SWAP replay, any
+    size; no ``Operator``) and a circuit that fails is never returned:
+    ``UnverifiedRoutingError`` is raised with the problems. ``check=False`` is for callers
+    that verify themselves (the sweep's worker, which records the result as a row)."""
     from qray.routing.routers import make_router
 
     graph = to_graph(coupling_map)
     circ = routable(load_circuit(circuit))
     router = make_router(policy, graph) if isinstance(policy, str) else policy
     if hasattr(router, "route_circuit"):
-        return router.route_circuit(circ, graph)
-    return route_with_policy(circ, graph, router, max_steps=max_steps)
+        result = router.route_circuit(circ, graph)
+    else:
+        result = route_with_policy(circ, graph, router, max_steps=max_steps)
+    if check:
+        from qray.routing.verify import verify
+
+        verdict = verify(circ, result, graph, operator_max_qubits=0)
+        if not verdict.ok:
+            raise UnverifiedRoutingError(
+                f"{result.router} returned a routed circuit that fails verification: "
+                f"{'; '.join(verdict.problems)[:1000]}", result, verdict.problems)
+        result.extra["verified"] = True
+    return result

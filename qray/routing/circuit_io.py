@@ -34,14 +34,50 @@ def load_circuit(source: Any) -> Any:
     return qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
 
 
+class ControlFlowError(ValueError):
+    """A circuit with control flow: the interaction circuit of ``circuit.data`` order, the
+    SWAP inserter and the verifier see only the top level, so routing it is refused."""
+
+
+def control_flow_ops(circuit: Any) -> list[str]:
+    """The control-flow instructions at the top level of ``circuit`` (``if_else``,
+    ``while_loop``, ``for_loop``, ``switch_case``, ``box``, ...)."""
+    from qiskit.circuit import CONTROL_FLOW_OP_NAMES, ControlFlowOp
+
+    return [inst.operation.name for inst in circuit.data
+            if isinstance(inst.operation, ControlFlowOp)
+            or inst.operation.name in CONTROL_FLOW_OP_NAMES]
+
+
+def check_no_control_flow(circuit: Any) -> None:
+    """Raise ``ControlFlowError`` naming the control-flow instructions of ``circuit``."""
+    found = control_flow_ops(circuit)
+    if found:
+        raise ControlFlowError(
+            f"circuit {circuit.name!r} has control flow ({', '.join(sorted(set(found)))}: "
+            f"{len(found)} instruction(s)); it cannot be routed or verified here; allowed: a "
+            "circuit without if_else, while_loop, for_loop, switch_case or box (unroll or "
+            "remove it first)")
+
+
+def expand(circuit: Any, n_physical: int) -> Any:
+    """``circuit`` on ``n_physical`` qubits with the trivial layout (same clbits)."""
+    from qiskit import QuantumCircuit
+
+    if circuit.num_qubits > n_physical:
+        raise ValueError(f"circuit has {circuit.num_qubits} qubits; the coupling map has "
+                         f"{n_physical}")
+    out = QuantumCircuit(n_physical, circuit.num_clbits, global_phase=circuit.global_phase)
+    return out.compose(circuit, qubits=range(circuit.num_qubits),
+                       clbits=range(circuit.num_clbits))
+
+
 def routable(circuit: Any) -> Any:
     """``circuit`` with its SWAP gates written as three CX (so every SWAP in a routed
-    circuit is one the router inserted) and gates on three or more qubits decomposed."""
+    circuit is one the router inserted) and gates on three or more qubits decomposed.
+    A circuit with control flow is refused (``ControlFlowError``)."""
     for _ in range(8):  # decomposing a wide gate may produce SWAPs, and the reverse
-        if any(inst.operation.control_flow for inst in circuit.data
-               if hasattr(inst.operation, "control_flow")):
-            raise ValueError("control flow (if/while/for/switch) cannot be routed here; "
-                             "unroll it first")
+        check_no_control_flow(circuit)
         todo = {inst.operation.name for inst in circuit.data
                 if inst.operation.name == "swap"
                 or (len(inst.qubits) > 2 and inst.operation.name not in UNROUTED)}

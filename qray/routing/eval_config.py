@@ -7,12 +7,27 @@ from pathlib import Path
 
 from qray.config import SweepConfig, as_list, require
 from qray.errors import ConfigError
-from qray.routing.benchmarks import EVAL_SEED_BASE, VALIDATION_SEED_BASE, check_family
-from qray.routing.graphs import coupling_graph
+from qray.routing.benchmarks import (
+    EVAL_SEED_BASE,
+    FAMILIES,
+    MQT_PREFIX,
+    VALIDATION_SEED_BASE,
+    check_family,
+    family_deterministic,
+    mqt_available,
+)
+from qray.routing.graphs import MAX_MAP_QUBITS, coupling_graph
+from qray.routing.verify import check_operator_max_qubits
 
 #: the learned router's name in rows (one exported policy per coupling map)
 POLICY_ROUTER = "ppo"
 CLASSICAL = ("lookahead", "sabre-1", "sabre-20")
+#: CX gates of one ``random`` circuit at most (a routed 100k-gate circuit takes minutes)
+MAX_RANDOM_GATES = 100_000
+#: seeded circuits per (family, size) at most
+MAX_INSTANCES = 100_000
+#: tasks (rows) of one sweep at most: the plan holds every task in memory (~1 KB each)
+MAX_TASKS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -24,15 +39,22 @@ class RoutingConfig(SweepConfig):
             heuristic "decay", trivial layout, ``sabre_seed``).
         policies: exported learned routers, coupling map -> policy folder
             (``jobs/train_router.py``); rows name them ``ppo``.
-        maps: coupling maps (grid-RxC, heavy-hex-D, line-N, ring-N).
-        families: random, qft, ghz, qaoa_maxcut, mqt-<benchmark> (mqt.bench, if installed).
-        sizes: logical qubits per circuit (sizes above a map's qubits are skipped).
-        random_gates: CX gates of a ``random`` circuit.
-        instances: seeded circuits per (family, size) for random and qaoa_maxcut.
+        maps: coupling maps (grid-RxC, heavy-hex-D, line-N, ring-N), each of at most
+            ``MAX_MAP_QUBITS`` (1000) qubits.
+        families: random, qft, ghz, qaoa_maxcut, mqt-<benchmark> (one of
+            ``benchmarks.MQT_BENCHMARKS``; skipped where mqt.bench is not installed).
+        sizes: logical qubits per circuit, each at most the widest map's qubits (on a
+            narrower map a larger size is skipped).
+        random_gates: CX gates of a ``random`` circuit (1 to ``MAX_RANDOM_GATES``).
+        instances: seeded circuits per (family, size) for random and qaoa_maxcut (1 to
+            ``MAX_INSTANCES``); the whole grid has at most ``MAX_TASKS`` tasks and at least
+            one (an empty grid, e.g. only mqt-* families without mqt.bench, is refused).
         seed_base: key of the first instance (held out: training keys are < 10^6).
         sabre_seed: SabreSwap's seed.
         max_steps: step cap of step policies (null: the env's default).
-        operator_max_qubits: also check ``Operator`` equivalence on maps this small.
+        operator_max_qubits: also check ``Operator`` equivalence on maps this small (at
+            most ``qray.routing.verify.OPERATOR_QUBIT_LIMIT`` = 12: an Operator is a dense
+            2^n x 2^n matrix, 256 MiB at 12 qubits).
     """
 
     workload: str = "routing"
@@ -63,8 +85,8 @@ class RoutingConfig(SweepConfig):
         require(len(set(self.routers)) == len(self.routers), "routers", self.routers,
                 "distinct routers")
         require(bool(self.maps), "maps", self.maps, "a non-empty list of coupling maps")
-        for i, m in enumerate(self.maps):
-            coupling_graph(m, f"maps[{i}]")
+        widths = {m: coupling_graph(m, f"maps[{i}]").number_of_nodes()
+                  for i, m in enumerate(self.maps)}
         for m in self.policies:
             require(m in self.maps, f"policies.{m}", self.policies[m],
                     f"a policy for one of maps {self.maps}")
@@ -76,31 +98,74 @@ class RoutingConfig(SweepConfig):
         for i, f in enumerate(self.families):
             check_family(f, f"families[{i}]")
         require(bool(self.sizes), "sizes", self.sizes, "a non-empty list")
+        widest = max(widths.values())
         for i, s in enumerate(self.sizes):
-            require(isinstance(s, int) and s >= 2, f"sizes[{i}]", s, "an integer >= 2")
+            require(isinstance(s, int) and not isinstance(s, bool) and 2 <= s <= widest,
+                    f"sizes[{i}]", s, f"an integer in [2, {widest}] (the widest map's "
+                    f"qubits; maps have at most {MAX_MAP_QUBITS})")
         for key, values in (("maps", self.maps), ("families", self.families),
                             ("sizes", self.sizes)):
             require(len(set(values)) == len(values), key, values, "distinct entries")
-        widest = max(coupling_graph(m).number_of_nodes() for m in self.maps)
-        require(min(self.sizes) <= widest, "sizes", self.sizes,
-                f"sizes of at most {widest} qubits (the largest map's)")
         if "qaoa_maxcut" in self.families:
             require(min(self.sizes) >= 3, "sizes", self.sizes,
                     "sizes >= 3 with qaoa_maxcut (a regular graph needs 3 nodes)")
         require(0 <= self.sabre_seed < 2**63, "sabre_seed", self.sabre_seed,
                 "an integer in [0, 2^63)")
-        require(self.operator_max_qubits >= 0, "operator_max_qubits", self.operator_max_qubits,
-                "an integer >= 0")
+        check_operator_max_qubits(self.operator_max_qubits)
+        require(isinstance(self.random_gates, int) and 1 <= self.random_gates
+                <= MAX_RANDOM_GATES, "random_gates", self.random_gates,
+                f"an integer in [1, {MAX_RANDOM_GATES}]")
+        require(isinstance(self.instances, int) and 1 <= self.instances <= MAX_INSTANCES,
+                "instances", self.instances, f"an integer in [1, {MAX_INSTANCES}]")
+        self.check_grid(widths)
         require(self.seed_base + self.instances <= VALIDATION_SEED_BASE
                 or self.seed_base >= VALIDATION_SEED_BASE + 1_000_000, "seed_base",
                 self.seed_base, f"keys outside [{VALIDATION_SEED_BASE}, "
                 f"{VALIDATION_SEED_BASE + 1_000_000}) (the routers' validation circuits)")
-        require(self.random_gates >= 1, "random_gates", self.random_gates, "an integer >= 1")
-        require(self.instances >= 1, "instances", self.instances, "an integer >= 1")
         require(self.seed_base >= 1_000_000, "seed_base", self.seed_base,
                 "an integer >= 1000000 (training keys are below it)")
         require(self.max_steps is None or self.max_steps >= 1, "max_steps", self.max_steps,
                 "null or an integer >= 1")
+
+    def runnable_families(self) -> list[str]:
+        """The families that can be generated here (mqt-* only where mqt.bench is)."""
+        if any(f.startswith(MQT_PREFIX) for f in self.families) and not mqt_available():
+            return [f for f in self.families if not f.startswith(MQT_PREFIX)]
+        return list(self.families)
+
+    def count_tasks(self, widths: dict[str, int] | None = None) -> int:
+        """The tasks ``plan`` makes, counted without building them."""
+        widths = widths or {m: coupling_graph(m).number_of_nodes() for m in self.maps}
+        per_size = sum(1 if family_deterministic(f) else self.instances
+                       for f in self.runnable_families())
+        pairs = sum(1 for r in self.all_routers() for m in self.maps
+                    if r != POLICY_ROUTER or m in self.policies
+                    for s in self.sizes if s <= widths[m])
+        return pairs * per_size
+
+    def check_grid(self, widths: dict[str, int] | None = None) -> None:
+        """Refuse a grid with no task (naming why) or with more than ``MAX_TASKS``."""
+        widths = widths or {m: coupling_graph(m).number_of_nodes() for m in self.maps}
+        if not self.runnable_families():
+            raise ConfigError(
+                "families", self.families, f"at least one of {', '.join(FAMILIES)}, or "
+                "mqt-* with mqt.bench installed (pip install mqt.bench)",
+                problem="gives a grid with no tasks (mqt.bench is not installed, so its "
+                "mqt-* families are skipped):")
+        n = self.count_tasks(widths)
+        if n == 0:
+            maps = [m for m in self.maps if self.routers or m in self.policies]
+            raise ConfigError(
+                "sizes", self.sizes, f"a size of at most {max(widths[m] for m in maps)} "
+                f"qubits (the widest map that a router runs on: {', '.join(maps)})",
+                problem="gives a grid with no tasks (every size is larger than the maps "
+                "routed):")
+        if n > MAX_TASKS:
+            raise ConfigError(
+                "instances", self.instances, f"a grid of at most {MAX_TASKS} tasks (fewer "
+                "instances, routers, maps, families or sizes)",
+                problem=f"makes a grid of {n} tasks (routers x maps x families x sizes x "
+                "instances) with instances")
 
     def all_routers(self) -> list[str]:
         return [*self.routers, *([POLICY_ROUTER] if self.policies else [])]

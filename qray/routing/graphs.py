@@ -12,6 +12,11 @@ from qray.errors import ConfigError
 
 #: named coupling maps of the routing workload (see ``coupling_graph``)
 NAMED_MAPS = ("grid-RxC", "heavy-hex-D", "line-N", "ring-N")
+#: the most physical qubits a named map may have: today's largest devices have about a
+#: thousand qubits, and routing costs grow with qubits^2 (the distance matrix, the
+#: policy's per-edge features); a bigger name (``grid-20000x20000``) is refused before
+#: any graph is built instead of exhausting memory
+MAX_MAP_QUBITS = 1000
 
 
 def parse_connection_graph(graph: Any) -> nx.Graph:
@@ -57,13 +62,24 @@ def _checked(g: nx.Graph, given: Any) -> nx.Graph:
     return g
 
 
+def heavy_hex_qubits(distance: int) -> int:
+    """Qubits of ``CouplingMap.from_heavy_hex(distance)``: (5 d^2 - 2 d - 1) / 2."""
+    return (5 * distance * distance - 2 * distance - 1) // 2
+
+
 def coupling_graph(name: str, key: str = "coupling_map") -> nx.Graph:
     """A named coupling map: ``grid-5x5``, ``heavy-hex-3`` (19 qubits, Qiskit's
     ``CouplingMap.from_heavy_hex(3)``; ``heavy-hex-19`` is accepted for it), ``line-25``,
-    ``ring-8``."""
+    ``ring-8``. A map has at most ``MAX_MAP_QUBITS`` (1000) qubits, checked before the
+    graph is built."""
     def bad(problem: str = "unknown coupling map") -> ConfigError:
         return ConfigError(key, name, "grid-RxC, heavy-hex-D (odd D >= 3, or heavy-hex-19), "
-                           "line-N (N >= 2), ring-N (N >= 3)", problem=problem)
+                           "line-N (N >= 2), ring-N (N >= 3), with at most "
+                           f"{MAX_MAP_QUBITS} qubits", problem=problem)
+
+    def bounded(qubits: int) -> None:
+        if qubits > MAX_MAP_QUBITS:
+            raise bad(f"too large ({qubits} qubits, more than {MAX_MAP_QUBITS}):")
 
     kind, _, size = str(name).rpartition("-")
     try:
@@ -71,22 +87,26 @@ def coupling_graph(name: str, key: str = "coupling_map") -> nx.Graph:
             rows, cols = (int(x) for x in size.split("x"))
             if rows < 1 or cols < 1 or rows * cols < 2:
                 raise bad("too small")
+            bounded(rows * cols)
             g = nx.convert_node_labels_to_integers(nx.grid_2d_graph(rows, cols), ordering="sorted")
         elif kind == "line":
             n = int(size)
             if n < 2:
                 raise bad("too small")
+            bounded(n)
             g = nx.path_graph(n)
         elif kind == "ring":
             n = int(size)
             if n < 3:
                 raise bad("too small")
+            bounded(n)
             g = nx.cycle_graph(n)
         elif kind == "heavy-hex":
             d = int(size)
             d = {19: 3, 57: 5, 115: 7}.get(d, d)
             if d < 3 or d % 2 == 0:
                 raise bad("heavy-hex distance must be odd and >= 3")
+            bounded(heavy_hex_qubits(d))
             from qiskit.transpiler import CouplingMap
 
             g = nx.Graph()
@@ -110,6 +130,16 @@ def graph_from_spec(spec: Any, key: str = "coupling_map") -> nx.Graph:
         return parse_connection_graph(spec)
     except ValueError as exc:
         raise ConfigError(key, spec, "a named coupling map or a graph", problem=str(exc)) from None
+
+
+def to_graph(coupling_map: Any) -> nx.Graph:
+    """A named map, a Qiskit ``CouplingMap``, a networkx graph, adjacency or edge list."""
+    if hasattr(coupling_map, "get_edges") and hasattr(coupling_map, "size"):
+        g = nx.Graph()
+        g.add_nodes_from(range(coupling_map.size()))
+        g.add_edges_from(coupling_map.get_edges())
+        return graph_from_spec(g)
+    return graph_from_spec(coupling_map)
 
 
 def sorted_edges(g: nx.Graph) -> tuple[tuple[int, int], ...]:

@@ -1,13 +1,18 @@
 """An exported learned router (TorchScript + JSON), usable without Ray or RLlib.
 
 ``policy.pt`` maps (mask, observations) to masked logits; ``policy.json`` holds the
-feature parameters (coupling map, window, decay) and the edge order it was trained on.
+feature parameters (coupling map, window, decay), the edge order it was trained on and
+``model_digest``, the content hash of ``policy.pt``'s module (code and tensors). Loading
+checks all of it: a ``policy.pt`` swapped for another model, a ``policy.json`` that is not
+JSON or lacks a key, or a model that does not map the map's actions, is refused with a
+``ConfigError`` naming the key, never run under the name ``ppo``.
 ``act(env)`` computes ``EdgeFeatures`` from the env's state and takes the argmax.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -15,28 +20,108 @@ import networkx as nx
 import numpy as np
 
 from qray.errors import ConfigError
-from qray.routing.features import FeaturePolicy
+from qray.routing.features import GLOBAL, PER_EDGE, FeaturePolicy
 from qray.routing.graphs import sorted_edges
 
 FORMAT = "qray-router/1"
 MODEL_FILE, META_FILE = "policy.pt", "policy.json"
+ALLOWED = (f"an exported router folder: {MODEL_FILE} and {META_FILE} ({FORMAT}) written by "
+           "jobs/train_router.py")
+AGAIN = "export the policy again (or train it again) with jobs/train_router.py"
+
+
+class PolicyFormatError(ValueError):
+    """An exported router folder that is not one (the message says what is wrong)."""
+
+
+def _model_digest(model: Any) -> str:
+    from qray.cloud.policy import model_digest  # the one digest of a TorchScript module
+
+    return model_digest(model)
+
+
+def _is_int(x: Any) -> bool:
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def read_meta(folder: Path) -> dict[str, Any]:
+    """``policy.json`` of ``folder``, checked key by key (``PolicyFormatError``)."""
+    path = folder / META_FILE
+    if not folder.is_dir():
+        raise PolicyFormatError("no such folder")
+    if not path.is_file():
+        raise PolicyFormatError(f"no {META_FILE}")
+    try:
+        meta = json.loads(path.read_text())
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PolicyFormatError(f"{META_FILE} is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise PolicyFormatError(f"{META_FILE} is not a JSON object")
+    if meta.get("format") != FORMAT:
+        raise PolicyFormatError(f"{META_FILE} has format {meta.get('format')!r}, not {FORMAT!r}")
+    params = meta.get("params")
+    if not isinstance(params, dict):
+        raise PolicyFormatError(f"{META_FILE} has no 'params' object")
+    for name, ok in (("window", lambda v: _is_int(v) and v >= 0),
+                     ("decay", lambda v: isinstance(v, int | float) and not isinstance(v, bool)
+                      and math.isfinite(v) and 0 < v <= 1),
+                     ("coupling_map", lambda v: isinstance(v, str))):
+        if name not in params:
+            raise PolicyFormatError(f"{META_FILE} has no 'params.{name}'")
+        if not ok(params[name]):
+            raise PolicyFormatError(f"{META_FILE} has an invalid 'params.{name}' "
+                                    f"{params[name]!r}")
+    edges = meta.get("edges")
+    if not isinstance(edges, list) or not edges:
+        raise PolicyFormatError(f"{META_FILE} has no 'edges' list")
+    if not all(isinstance(e, list) and len(e) == 2 and all(_is_int(q) and q >= 0 for q in e)
+               for e in edges):
+        raise PolicyFormatError(f"{META_FILE}: 'edges' must be pairs of qubit indices")
+    digest = meta.get("model_digest")
+    if not isinstance(digest, str) or not digest:
+        raise PolicyFormatError(f"{META_FILE} has no 'model_digest' (so {MODEL_FILE} cannot "
+                                "be checked)")
+    return meta
 
 
 class RouterPolicy(FeaturePolicy):
-    """Greedy masked-argmax router for one coupling map."""
+    """Greedy masked-argmax router for one coupling map (the folder is checked: see
+    ``read_meta``; ``policy.pt`` must be the module ``model_digest`` describes and map
+    ``(mask (B, E + 1), observations (B, 4 E + 2))`` to scores ``(B, E + 1)``)."""
 
     def __init__(self, folder: str | Path) -> None:
         import torch
 
         folder = Path(folder)
-        self.meta = json.loads((folder / META_FILE).read_text())
-        if self.meta.get("format") != FORMAT:
-            raise ValueError(f"{folder / META_FILE} is not a {FORMAT} policy")
-        super().__init__(self.meta["params"]["window"], self.meta["params"]["decay"])
-        self.model = torch.jit.load(str(folder / MODEL_FILE), map_location="cpu")
+        self.meta = read_meta(folder)
+        params = self.meta["params"]
+        super().__init__(params["window"], params["decay"])
+        if not (folder / MODEL_FILE).is_file():
+            raise PolicyFormatError(f"no {MODEL_FILE}")
+        try:
+            self.model = torch.jit.load(str(folder / MODEL_FILE), map_location="cpu")
+        except Exception as exc:  # noqa: BLE001 - torch raises RuntimeError, ValueError, ...
+            raise PolicyFormatError(f"{MODEL_FILE} is not a TorchScript module "
+                                    f"({type(exc).__name__}: {str(exc)[:200]})") from None
         self.model.eval()
+        self.model_digest = _model_digest(self.model)
+        if self.model_digest != self.meta["model_digest"]:
+            raise PolicyFormatError(
+                f"{MODEL_FILE} is not the model {META_FILE} describes (model_digest "
+                f"{self.model_digest} != {self.meta['model_digest']})")
         self.name = str(self.meta.get("name", "ppo"))
         self.edges = [tuple(e) for e in self.meta["edges"]]
+        n_actions = len(self.edges) + 1
+        try:
+            out = self.scores(np.ones((1, n_actions), np.float32),
+                              np.zeros((1, PER_EDGE * len(self.edges) + GLOBAL), np.float32))
+        except Exception as exc:  # noqa: BLE001 - whatever the module raises
+            raise PolicyFormatError(f"{MODEL_FILE} does not take (mask, observations) of "
+                                    f"{len(self.edges)} edges ({type(exc).__name__}: "
+                                    f"{str(exc)[:200]})") from None
+        if np.shape(out) != (1, n_actions):
+            raise PolicyFormatError(f"{MODEL_FILE} returns scores of shape {np.shape(out)}, "
+                                    f"not (1, {n_actions}) for {len(self.edges)} edges")
 
     def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
         import torch
@@ -56,12 +141,17 @@ class RouterPolicy(FeaturePolicy):
 
 def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str = "policy",
                 coupling_map: str | None = None) -> RouterPolicy:
-    """Load an exported router; with ``graph`` it must have been trained on its edges."""
+    """Load an exported router; with ``graph`` it must have been trained on its edges.
+    Every problem is a ``ConfigError`` naming ``key`` and the folder."""
     try:
         policy = RouterPolicy(folder)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
-        raise ConfigError(key, str(folder), "an exported router folder (jobs/train_router.py)",
-                          problem=f"cannot load ({exc}):") from None
+    except PolicyFormatError as exc:
+        digest = "model_digest" in str(exc)
+        raise ConfigError(key, str(folder), ALLOWED, problem=f"cannot load ({exc}):",
+                          hint=AGAIN if digest else None) from None
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
+        raise ConfigError(key, str(folder), ALLOWED,
+                          problem=f"cannot load ({type(exc).__name__}: {exc}):") from None
     from qray.routing.features import FEATURES_VERSION
 
     version = policy.meta["params"].get("features", 1)

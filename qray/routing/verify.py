@@ -2,8 +2,11 @@
 
 (a) every two-qubit gate acts on adjacent physical qubits; (b) replaying the SWAPs as
 relabelings gives back the original circuit's DAG exactly, and ends in the reported final
-layout; (c) for at most ``operator_max_qubits`` physical qubits, the routed unitary
-followed by the inverse final permutation equals the original's (``Operator.equiv``).
+layout; (c) for at most ``operator_max_qubits`` physical qubits (at most
+``OPERATOR_QUBIT_LIMIT`` = 12), the routed unitary followed by the inverse final
+permutation equals the original's (``Operator.equiv``). An ``Operator`` that cannot be
+built for a unitary circuit fails (c); only a circuit that is not unitary (a measurement
+before the end, a reset) skips it, with the reason in ``Verification.notes``.
 Adjacency alone is not enough: deleting a SWAP keeps (a) true and breaks (b) and (c).
 """
 
@@ -14,16 +17,25 @@ from typing import Any
 
 import networkx as nx
 
-from qray.routing.circuit_io import UNROUTED, load_circuit, routable
+from qray.routing.circuit_io import UNROUTED, expand, load_circuit, routable
+from qray.routing.graphs import to_graph
+
+#: the most qubits an ``Operator`` check may cover: an Operator on n qubits is a dense
+#: 2^n x 2^n complex matrix (16 x 4^n bytes: 256 MiB at 12 qubits, 1 GiB at 13, 4 GiB at
+#: 14), two of them are built per circuit and every gate costs O(4^n) to apply
+OPERATOR_QUBIT_LIMIT = 12
+#: instructions that make a circuit non-unitary (no ``Operator``) where not final
+NON_UNITARY = frozenset({"measure", "reset", "initialize", "prepare_state"})
 
 
 @dataclass
 class Verification:
     adjacent: bool
     equivalent: bool
-    operator: bool | None  # None: not checked (too many qubits, non-unitary, non-trivial
-    # initial layout)
+    operator: bool | None  # None: not checked (more than operator_max_qubits qubits, a
+    # non-unitary circuit, a non-trivial initial layout: see notes)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # why a check was not made
 
     @property
     def ok(self) -> bool:
@@ -94,11 +106,11 @@ def _undo_permutation(routed: Any, start: list[int], end: list[int]) -> Any:
 
 def verify(original: Any, routed: Any, coupling_map: Any, *,
            operator_max_qubits: int = 10) -> Verification:
-    """Check ``routed`` (a ``RoutedCircuit``) against ``original`` on ``coupling_map``."""
+    """Check ``routed`` (a ``RoutedCircuit``) against ``original`` on ``coupling_map``;
+    ``operator_max_qubits`` must be in [0, ``OPERATOR_QUBIT_LIMIT``]."""
     from qiskit.converters import circuit_to_dag
 
-    from qray.routing.bridge import expand, to_graph
-
+    check_operator_max_qubits(operator_max_qubits)
     graph = to_graph(coupling_map)
     circ = routable(load_circuit(original))
     circuit = routed.circuit
@@ -125,27 +137,60 @@ def verify(original: Any, routed: Any, coupling_map: Any, *,
             problems.append(f"final layout {list(routed.final_layout)} differs from the "
                             f"replayed one {final}")
     operator = None
+    notes: list[str] = []
     trivial = list(routed.initial_layout) == list(range(len(routed.initial_layout)))
-    if equivalent and trivial and n <= operator_max_qubits:
+    if n > operator_max_qubits:
+        notes.append(f"Operator not checked: {n} qubits > operator_max_qubits "
+                     f"{operator_max_qubits}")
+    elif not trivial:
+        notes.append("Operator not checked: non-trivial initial layout")
+    elif equivalent:
         start = _start_holder(list(routed.initial_layout), n)
-        operator = operator_equivalent(circ, circuit, start, end)
-        if operator is False:
-            problems.append("unitaries differ up to the final permutation")
-    return Verification(adjacent, equivalent, operator, problems)
+        try:
+            operator = operator_equivalent(circ, circuit, start, end)
+        except NonUnitaryError as exc:
+            notes.append(f"Operator not checked: {exc}")
+        except Exception as exc:  # a unitary circuit whose Operator cannot be built
+            operator = False
+            problems.append(f"Operator check failed: {type(exc).__name__}: {exc}")
+        else:
+            if operator is False:
+                problems.append("unitaries differ up to the final permutation")
+    return Verification(adjacent, equivalent, operator, problems, notes)
 
 
-def operator_equivalent(original: Any, routed: Any, start: list[int], end: list[int]
-                        ) -> bool | None:
-    """Operator check up to the final permutation of every qubit (ancillas included);
-    None if a circuit is not unitary (mid-circuit measurement, conditionals)."""
+def check_operator_max_qubits(value: Any, key: str = "operator_max_qubits") -> int:
+    """``value`` as the Operator check's qubit bound, or a ``ConfigError`` naming ``key``."""
+    from qray.errors import ConfigError
+
+    if (not isinstance(value, int) or isinstance(value, bool)
+            or not 0 <= value <= OPERATOR_QUBIT_LIMIT):
+        raise ConfigError(key, value, f"an integer in [0, {OPERATOR_QUBIT_LIMIT}] (an Operator "
+                          f"on n qubits is a dense 2^n x 2^n matrix: "
+                          f"{16 * 4 ** OPERATOR_QUBIT_LIMIT // 2**20} MiB at "
+                          f"{OPERATOR_QUBIT_LIMIT}; larger maps are verified by SWAP replay)")
+    return value
+
+
+class NonUnitaryError(ValueError):
+    """A circuit has no ``Operator``: a measurement before its end, a reset."""
+
+
+def non_unitary_ops(circuit: Any) -> list[str]:
+    """Names of the non-unitary instructions of ``circuit`` (final measurements removed)."""
+    return sorted({inst.operation.name for inst in circuit.data
+                   if inst.operation.name in NON_UNITARY or inst.clbits})
+
+
+def operator_equivalent(original: Any, routed: Any, start: list[int], end: list[int]) -> bool:
+    """Operator check up to the final permutation of every qubit (ancillas included).
+    Raises ``NonUnitaryError`` if a circuit is not unitary (a measurement before the end,
+    a reset); any other failure to build an Operator propagates (``verify`` fails on it)."""
     from qiskit.quantum_info import Operator
 
-    from qray.routing.bridge import expand
-
-    try:
-        a = expand(original, routed.num_qubits).remove_final_measurements(inplace=False)
-        b = _undo_permutation(routed.remove_final_measurements(inplace=False), start, end)
-        ops_a, ops_b = Operator(a), Operator(b)
-    except Exception:  # not a unitary circuit
-        return None
-    return bool(ops_a.equiv(ops_b))
+    a = expand(original, routed.num_qubits).remove_final_measurements(inplace=False)
+    b = _undo_permutation(routed.remove_final_measurements(inplace=False), start, end)
+    bad = non_unitary_ops(a) or non_unitary_ops(b)
+    if bad:
+        raise NonUnitaryError(f"not unitary ({', '.join(bad)} before the end)")
+    return bool(Operator(a).equiv(Operator(b)))

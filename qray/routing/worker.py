@@ -46,8 +46,14 @@ class RoutingWorker:
         spec = f"policy:{params['policy']}" if params.get("policy") else self.router
         key = (cmap, spec)
         if key not in self._routers:
-            self._routers[key] = make_router(spec, self.graph(cmap),
-                                             seed=int(params.get("sabre_seed", 2024)))
+            router = make_router(spec, self.graph(cmap), seed=int(params.get("sabre_seed", 2024)))
+            planned = params.get("model_digest")
+            if planned and getattr(router, "model_digest", None) != planned:
+                # the folder changed between the plan and this actor: not the planned model
+                raise ValueError(f"policy {params['policy']} holds model "
+                                 f"{getattr(router, 'model_digest', None)}, not the planned "
+                                 f"{planned}: export it again and rerun the sweep")
+            self._routers[key] = router
         return self._routers[key]
 
     def should_recycle(self) -> str | None:
@@ -71,7 +77,9 @@ class RoutingWorker:
             graph = self.graph(p["coupling_map"])
             circuit = routable(benchmark_circuit(p["family"], int(p["n_qubits"]),
                                                  int(p["instance"]), int(p["random_gates"])))
-            result = route(circuit, graph, self.router_for(p), max_steps=p.get("max_steps"))
+            # verified below with the Operator check, and the verdict is the row's
+            result = route(circuit, graph, self.router_for(p), max_steps=p.get("max_steps"),
+                           check=False)
             t0 = time.perf_counter()
             check = verify(circuit, result, graph,
                            operator_max_qubits=int(p.get("operator_max_qubits", 10)))

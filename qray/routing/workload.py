@@ -1,7 +1,9 @@
 """The ``routing`` sweep: a grid point is (router, coupling map, family, size); its tasks
 are the seeded circuit instances. Exported policies are loaded here, before Ray starts,
-so a missing policy or one trained on another map is a config error naming its key; the
-task id covers the policy file's content."""
+so a missing or malformed policy, one whose ``policy.pt`` is not the model its
+``policy.json`` describes, or one trained on another map is a config error naming its key;
+the task id covers ``policy.json``'s content and the verified digest of the model itself,
+so rows of another model never count as this one's. A grid without tasks is refused."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qray.routing.benchmarks import family_deterministic, mqt_available
+from qray.routing.benchmarks import family_deterministic
 from qray.routing.eval_config import POLICY_ROUTER, RoutingConfig
 from qray.routing.graphs import coupling_graph
 from qray.routing.rows import WORKLOAD
@@ -30,21 +32,32 @@ class Plan:
         return sum(len(p.tasks) for p in self.points)
 
 
-def policy_digest(coupling_map: str, folder: str) -> str:
-    from qray.routing.policy import META_FILE, load_policy
+def policy_digest(coupling_map: str, folder: str) -> dict[str, str]:
+    """What identifies the policy of ``coupling_map`` in its task ids: the hash of its
+    ``policy.json`` and its model's digest, computed from the loaded module (loading
+    refuses a ``policy.pt`` whose digest is not the one ``policy.json`` records)."""
+    from qray.errors import ConfigError
+    from qray.routing.policy import ALLOWED, META_FILE, load_policy
 
-    load_policy(folder, coupling_graph(coupling_map), key=f"policies.{coupling_map}",
-                coupling_map=coupling_map)
-    return hashlib.sha256((Path(folder) / META_FILE).read_bytes()).hexdigest()[:16]
+    key = f"policies.{coupling_map}"
+    policy = load_policy(folder, coupling_graph(coupling_map), key=key,
+                         coupling_map=coupling_map)
+    try:
+        meta = (Path(folder) / META_FILE).read_bytes()
+    except OSError as exc:
+        raise ConfigError(key, folder, ALLOWED, problem=f"cannot read {META_FILE} ({exc}):"
+                          ) from None
+    return {"policy_sha": hashlib.sha256(meta).hexdigest()[:16],
+            "model_digest": policy.model_digest}
 
 
 def plan(cfg: RoutingConfig) -> Plan:
     digests = {m: policy_digest(m, f) for m, f in cfg.policies.items()}
-    families = list(cfg.families)
-    if any(f.startswith("mqt-") for f in families) and not mqt_available():
+    families = cfg.runnable_families()
+    if len(families) < len(cfg.families):
         log.warning("mqt.bench is not installed: skipping %s",
-                    [f for f in families if f.startswith("mqt-")])
-        families = [f for f in families if not f.startswith("mqt-")]
+                    [f for f in cfg.families if f not in families])
+    cfg.check_grid()  # never an empty grid (also checked when the config is built)
     points = []
     for router in cfg.all_routers():
         for cmap in cfg.maps:
@@ -64,7 +77,7 @@ def plan(cfg: RoutingConfig) -> Plan:
                                               "operator_max_qubits": cfg.operator_max_qubits}
                     if router == POLICY_ROUTER:
                         params["policy"] = cfg.policies[cmap]
-                        params["policy_sha"] = digests[cmap]
+                        params.update(digests[cmap])
                     n = 1 if family_deterministic(family) else cfg.instances
                     tasks = tuple(Task(WORKLOAD, {**params, "instance": cfg.seed_base + i})
                                   for i in range(n))
