@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from qray.cloud.config import CloudEnvConfig
+from qray.cloud.config import MAX_TRAIN_SEED_LIMIT, CloudEnvConfig
 from qray.errors import ConfigError, QrayError
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,8 @@ class DeployConfig:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError("mode", self.mode, list(MODES))
-        if self.episode < 0:
-            raise ConfigError("episode", self.episode, "an integer >= 0")
+        if not 0 <= self.episode <= MAX_TRAIN_SEED_LIMIT:
+            raise ConfigError("episode", self.episode, f"an integer in [0, {MAX_TRAIN_SEED_LIMIT}]")
         names = self.node_names()
         for node in self.ibm.backends:
             if node not in names:
@@ -133,12 +133,18 @@ def ibm_backends(cfg: DeployConfig, node_names: list[str]) -> dict[str, Any]:
 
 
 def ideal_distribution(circuit: Any) -> dict[str, float] | None:
-    """The noiseless outcome distribution of a measured circuit (None above 16 qubits)."""
+    """The noiseless outcome distribution of a measured circuit (None above 16 qubits, and
+    for a circuit a statevector cannot describe: mid-circuit measurements, resets,
+    classical control flow)."""
     if circuit.num_qubits > IDEAL_MAX_QUBITS:
         return None
     from qiskit.quantum_info import Statevector
 
-    sv = Statevector(circuit.remove_final_measurements(inplace=False))
+    try:
+        sv = Statevector(circuit.remove_final_measurements(inplace=False))
+    except Exception as exc:  # QiskitError for instructions without a matrix
+        log.info("no ideal distribution for %s: %s", circuit.name, exc)
+        return None
     return {k: float(v) for k, v in sv.probabilities_dict().items() if v > 1e-12}
 
 

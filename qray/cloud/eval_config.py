@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qray.cloud.config import CloudEnvConfig
+from qray.cloud.config import MAX_TRAIN_SEED_LIMIT, CloudEnvConfig
 from qray.cloud.evaluate import EVAL_SEED_BASE
 from qray.cloud.heuristics import HEURISTICS
 from qray.config import SweepConfig, as_list
 from qray.errors import ConfigError
+
+MAX_EPISODES = 1_000_000
+MAX_EPISODES_PER_POINT = 100_000
 
 
 @dataclass(frozen=True)
@@ -23,10 +26,11 @@ class CloudConfig(SweepConfig):
         heuristics: heuristic schedulers (RoundRobin, Random, Greedy, GreedyError,
             FeasibleGreedy).
         policies: exported learned schedulers, name -> folder (``jobs/export_policy.py``).
-        episodes: evaluation episodes per scheduler.
-        episodes_per_point: episodes per grid point (Tune trial and result file).
+        episodes: evaluation episodes per scheduler, in [1, 1e6].
+        episodes_per_point: episodes per grid point (Tune trial and result file), in
+            [1, 1e5].
         seed_base: key of the first episode; at least ``env.train_seed_limit`` so that no
-            evaluation episode can have occurred in training.
+            evaluation episode can have occurred in training (and at most 2**62 - episodes).
     """
 
     workload: str = "cloud"
@@ -54,14 +58,18 @@ class CloudConfig(SweepConfig):
         if not self.heuristics and not self.policies:
             raise ConfigError("heuristics", self.heuristics,
                               "at least one heuristic or one entry under policies")
-        if self.episodes < 1:
-            raise ConfigError("episodes", self.episodes, "an integer >= 1")
-        if self.episodes_per_point < 1:
-            raise ConfigError("episodes_per_point", self.episodes_per_point, "an integer >= 1")
+        if not 1 <= self.episodes <= MAX_EPISODES:
+            raise ConfigError("episodes", self.episodes, f"an integer in [1, {MAX_EPISODES}]")
+        if not 1 <= self.episodes_per_point <= MAX_EPISODES_PER_POINT:
+            raise ConfigError("episodes_per_point", self.episodes_per_point,
+                              f"an integer in [1, {MAX_EPISODES_PER_POINT}]")
         if self.seed_base < self.env.train_seed_limit:
             raise ConfigError("seed_base", self.seed_base,
                               f"an integer >= env.train_seed_limit ({self.env.train_seed_limit}) "
                               "so evaluation episodes never occur in training")
+        if self.seed_base + self.episodes > MAX_TRAIN_SEED_LIMIT:
+            raise ConfigError("seed_base", self.seed_base,
+                              f"an integer <= {MAX_TRAIN_SEED_LIMIT} - episodes")
 
     def schedulers(self) -> dict[str, str]:
         """Scheduler name -> its spec (heuristic name or ``policy:<folder>``)."""

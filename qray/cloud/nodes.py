@@ -31,13 +31,24 @@ class QNode:
     gate_error_2q: float
 
 
+@functools.cache
 def fake_backend_names() -> list[str]:
-    """Every fake backend class qiskit-ibm-runtime ships."""
-    from qiskit_ibm_runtime import fake_provider
+    """Every fake *backend* class qiskit-ibm-runtime ships (``FakeWashingtonV2``, ...):
+    subclasses of ``BackendV2``, not the providers (``FakeProviderForBackendV2``) nor the
+    abstract base classes."""
+    import inspect
 
-    return sorted(n for n in dir(fake_provider)
-                  if n.startswith("Fake") and n not in {"FakeProviderForBackendV2", "FakeProvider"}
-                  and isinstance(getattr(fake_provider, n), type))
+    from qiskit.providers import BackendV2
+    from qiskit_ibm_runtime import fake_provider
+    from qiskit_ibm_runtime.fake_provider.fake_backend import FakeBackendV2
+
+    names = []
+    for n in dir(fake_provider):
+        cls = getattr(fake_provider, n)
+        if (n.startswith("Fake") and isinstance(cls, type) and issubclass(cls, BackendV2)
+                and cls is not FakeBackendV2 and not inspect.isabstract(cls)):
+            names.append(n)
+    return sorted(names)
 
 
 @functools.cache
@@ -45,10 +56,14 @@ def fake_backend(name: str, key: str = "nodes") -> Any:
     """An instance of the fake backend class ``name`` (cached per process)."""
     from qiskit_ibm_runtime import fake_provider
 
-    cls = getattr(fake_provider, name, None)
-    if not name.startswith("Fake") or not isinstance(cls, type):
+    if not isinstance(name, str) or name not in fake_backend_names():
         raise ConfigError(key, name, fake_backend_names(), problem="unknown fake backend")
-    return cls()
+    try:
+        return getattr(fake_provider, name)()
+    except Exception as exc:  # a backend whose bundled snapshot does not load
+        raise ConfigError(key, name, "a fake backend of qiskit_ibm_runtime.fake_provider "
+                          "that loads", problem=f"cannot load ({type(exc).__name__}: "
+                          f"{' '.join(str(exc).split())[:200]})") from None
 
 
 def _mean_error(target: Any, names: list[str]) -> float:

@@ -8,6 +8,7 @@ an episode only draws from it, so ``reset()`` never parses or transpiles anythin
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -68,6 +69,12 @@ def qiskit_circuit(spec: CircuitSpec) -> Any:
     return to_qiskit(make_circuit(family, n, depth=depth, seed=seed))
 
 
+def _short(exc: BaseException) -> str:
+    """One line naming an exception (some parsers raise with an empty message)."""
+    text = " ".join(str(exc).split())[:200]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def load_qasm(path: str, key: str = "qasm_files") -> Any:
     """A QuantumCircuit from an OpenQASM 2 or 3 file (measurements added if absent)."""
     from qiskit import qasm2, qasm3
@@ -75,16 +82,75 @@ def load_qasm(path: str, key: str = "qasm_files") -> Any:
     p = Path(path)
     if not p.is_file():
         raise ConfigError(key, path, "an existing OpenQASM file", problem="no such file")
-    text = p.read_text()
+    try:
+        text = p.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(key, path, "a readable OpenQASM 2 or 3 text file",
+                          problem=f"cannot read ({_short(exc)})") from None
     try:
         qc = qasm3.loads(text) if "OPENQASM 3" in text else qasm2.loads(
             text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
     except Exception as exc:
-        raise ConfigError(key, path, "a parsable OpenQASM 2 or 3 file",
-                          problem=f"cannot parse ({' '.join(str(exc).split())[:200]})") from None
+        detail = _short(exc) if str(exc).strip() else f"{type(exc).__name__}: a syntax error"
+        raise ConfigError(key, path, "a parsable OpenQASM 2 or 3 file whose gates are "
+                          "those of qelib1.inc (QASM 2) or stdgates.inc (QASM 3) or defined "
+                          "in the file", problem=f"cannot parse ({detail})") from None
     if qc.num_clbits == 0:
         qc.measure_all()
     return qc
+
+
+#: instructions that are not gates: a circuit of only these is empty
+NON_GATES = frozenset({"measure", "barrier", "delay"})
+
+
+def check_qasm_files(paths: list[str], nodes: list[Any],
+                     key: str = "env.tasks.qasm_files") -> None:
+    """Do with every QASM file what a worker will do with it, so that a bad file is a
+    config error naming ``key[i]``, the file and the problem, before any work: parse it,
+    refuse a circuit without qubits or gates, one wider than every node, and one that
+    does not transpile to a node it fits on (a gate the node's basis cannot express,
+    control flow the node cannot run). The transpiled depths land in the depth cache,
+    which the workers then read."""
+    backends = tuple(n.backend for n in nodes)
+    for i, path in enumerate(paths):
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            digest = ""  # load_qasm names the problem
+        _check_qasm(path, digest, backends, f"{key}[{i}]")
+
+
+@functools.lru_cache(maxsize=64)
+def _check_qasm(path: str, digest: str, backends: tuple[str, ...], key: str) -> None:
+    from qray.cloud.nodes import fake_backend
+
+    qc = load_qasm(path, key)
+    if qc.num_qubits == 0:
+        raise ConfigError(key, path, "a circuit on at least 1 qubit",
+                          problem="declares no qubits:")
+    if not any(inst.operation.name not in NON_GATES for inst in qc.data):
+        raise ConfigError(key, path, "a circuit with at least one gate",
+                          problem="has no gates (only measurements, barriers or delays):")
+    sizes = {name: fake_backend(name).num_qubits for name in backends}
+    biggest = max(sizes.values())
+    if qc.num_qubits > biggest:
+        raise ConfigError(key, path, f"a circuit on at most {biggest} qubits, the largest "
+                          "node of env.nodes", problem=f"is {qc.num_qubits} qubits wide, "
+                          "wider than every node:")
+    spec = qasm_spec(path, qc)
+    cache = DepthCache()
+    for j, name in enumerate(backends):
+        if sizes[name] < spec.width:
+            continue
+        try:
+            transpiled_depths([spec], [name], cache)
+        except ConfigError:
+            raise
+        except Exception as exc:
+            raise ConfigError(key, path, "a circuit that transpiles to every node of env.nodes "
+                              "with enough qubits", problem=f"does not transpile to env.nodes"
+                              f"[{j}] {name} ({_short(exc)}):") from None
 
 
 def family_pool(families: list[str], widths: list[int], per_width: int,
@@ -106,19 +172,27 @@ def family_pool(families: list[str], widths: list[int], per_width: int,
     return specs
 
 
+def qasm_spec(path: str, qc: Any) -> CircuitSpec:
+    """The pool entry of a parsed QASM file (its content hash is part of the depth-cache
+    key)."""
+    digest = content_hash(Path(path).read_text())[:16]
+    return CircuitSpec(Path(path).stem, qc.num_qubits, qc.depth(), ("qasm", path, digest))
+
+
 def qasm_pool(paths: list[str]) -> list[CircuitSpec]:
-    """One pool entry per QASM file (its content hash is part of the depth-cache key)."""
-    specs = []
-    for i, path in enumerate(paths):
-        qc = load_qasm(path, f"tasks.qasm_files[{i}]")
-        digest = content_hash(Path(path).read_text())[:16]
-        specs.append(CircuitSpec(Path(path).stem, qc.num_qubits, qc.depth(),
-                                 ("qasm", path, digest)))
-    return specs
+    """One pool entry per QASM file."""
+    return [qasm_spec(path, load_qasm(path, f"tasks.qasm_files[{i}]"))
+            for i, path in enumerate(paths)]
 
 
 class DepthCache:
-    """Transpiled depths on disk: one JSON file, rewritten atomically when it grows."""
+    """Transpiled depths on disk: one JSON file, rewritten atomically when it grows. The
+    depths this process computed are also kept in memory, so that a file that cannot be
+    written (a read-only home) does not make the config check and the pool transpile the
+    same circuit twice."""
+
+    #: every depth this process computed or read, by key
+    memory: dict[str, int] = {}
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or cache_dir() / "depths.json"
@@ -129,10 +203,14 @@ class DepthCache:
         self.dirty = False
 
     def get(self, key: str) -> int | None:
-        return self.data.get(key)
+        depth = self.data.get(key)
+        if depth is None and key in DepthCache.memory:
+            depth = self.data[key] = DepthCache.memory[key]
+            self.dirty = True  # the file lacks it
+        return depth
 
     def put(self, key: str, depth: int) -> None:
-        self.data[key] = depth
+        self.data[key] = DepthCache.memory[key] = depth
         self.dirty = True
 
     def save(self) -> None:

@@ -30,11 +30,11 @@ def make_scheduler(spec: str, key: str = "schedulers", env: Any = None) -> Any:
     if spec.startswith(POLICY_PREFIX):
         from qray.cloud.env import policy_mismatch
         from qray.cloud.policy import load
-        from qray.errors import ConfigError
+        from qray.errors import ConfigError, QrayError
 
         try:
             policy = load(spec[len(POLICY_PREFIX):])
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, QrayError) as exc:
             raise ConfigError(key, spec, "an exported policy folder (jobs/export_policy.py)",
                               problem=f"cannot load ({exc}):") from None
         problem = policy_mismatch(policy.params, env) if env is not None else None

@@ -3,8 +3,9 @@
 A grid point is a scheduler and a run of ``episodes_per_point`` episodes; its tasks are the
 episodes. Every exported policy is loaded
 here, before Ray starts, so a missing or broken policy folder, or one trained on other
-nodes, is a config error naming its key. The task id covers the policy file's content, so
-re-exporting a policy re-runs its episodes and nothing else.
+nodes, is a config error naming its key. The task id covers the policy's JSON and its
+model's verified content digest (and every QASM file's content), so re-exporting a policy
+or swapping its model re-runs its episodes and nothing else.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from qray.cloud.eval_config import CloudConfig
 from qray.cloud.rows import WORKLOAD
-from qray.tasks import Point, Task, stable_seed
+from qray.tasks import Point, Task, content_hash, stable_seed
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,31 @@ class Plan:
 
 def _policy_digest(name: str, folder: str, cfg: CloudConfig) -> str:
     """Load the policy (errors name ``policies.<name>``), check that it was trained on
-    this env's observation, and hash its JSON (which holds the model's content digest)."""
-    from qray.cloud.policy import META_FILE
+    this env's observation, and hash what identifies it: its JSON and the content digest
+    of its model, which ``load`` requires and verifies against ``policy.pt``; so another
+    model in the folder gives other task ids and never reuses this one's rows."""
     from qray.cloud.worker import make_scheduler
 
-    make_scheduler(f"policy:{folder}", f"policies.{name}", cfg.env)
-    return hashlib.sha256((Path(folder) / META_FILE).read_bytes()).hexdigest()[:16]
+    policy = make_scheduler(f"policy:{folder}", f"policies.{name}", cfg.env)
+    return content_hash({"policy_json": policy.meta_sha256,
+                         "model_digest": policy.model_digest})[:16]
+
+
+def _qasm_digests(cfg: CloudConfig) -> list[str]:
+    """The content hash of every QASM file of the pool (the paths alone are in ``env``),
+    so an edited file gives other task ids."""
+    return [hashlib.sha256(Path(p).read_bytes()).hexdigest()[:16]
+            for p in cfg.env.tasks.qasm_files]
 
 
 def plan(cfg: CloudConfig) -> Plan:
     env = cfg.env_dict()
+    qasm = _qasm_digests(cfg)
     points = []
     for name, spec in cfg.schedulers().items():
         params: dict[str, Any] = {"scheduler": name, "spec": spec, "env": env}
+        if qasm:
+            params["qasm_sha"] = qasm
         if spec.startswith("policy:"):
             params["policy_sha"] = _policy_digest(name, spec[len("policy:"):], cfg)
         keys = [cfg.seed_base + i for i in range(cfg.episodes)]

@@ -12,7 +12,7 @@ import torch
 from actors.cloud_pipeline import validation_score
 from qray.cloud.env import policy_params
 from qray.cloud.features import observation_size
-from qray.cloud.policy import FORMAT
+from qray.cloud.policy import FORMAT, model_digest
 from qray.cloud.train_config import CloudTrainConfig
 from qray.config import build
 
@@ -28,10 +28,12 @@ class Fixed(torch.nn.Module):
 
 def fixed_policy(folder: Path, node: int, cfg: CloudTrainConfig) -> Path:
     folder.mkdir()
-    torch.jit.save(torch.jit.script(Fixed(node)), str(folder / "policy.pt"))
+    model = torch.jit.script(Fixed(node))
+    torch.jit.save(model, str(folder / "policy.pt"))
     (folder / "policy.json").write_text(json.dumps({
         "format": FORMAT, "algorithm": "DQN", "name": f"node{node}",
-        "obs_size": observation_size(5), "n_actions": 5, "params": policy_params(cfg.env)}))
+        "obs_size": observation_size(5), "n_actions": 5, "params": policy_params(cfg.env),
+        "model_digest": model_digest(model)}))
     return folder
 
 

@@ -15,7 +15,7 @@ from qray.cloud.config import env_config
 from qray.cloud.env import policy_params
 from qray.cloud.features import observation_size
 from qray.cloud.heuristics import HEURISTICS
-from qray.cloud.policy import FORMAT
+from qray.cloud.policy import FORMAT, model_digest
 from qray.cloud.worker import SchedulerWorker
 
 
@@ -35,7 +35,8 @@ def tiny_policy(folder: Path) -> str:
     torch.jit.save(model, str(folder / "policy.pt"))
     (folder / "policy.json").write_text(json.dumps({
         "format": FORMAT, "algorithm": "DQN", "name": "tiny", "obs_size": size,
-        "n_actions": 5, "params": policy_params(env_config({}))}))
+        "n_actions": 5, "params": policy_params(env_config({})),
+        "model_digest": model_digest(model)}))
     return f"policy:{folder}"
 
 

@@ -75,3 +75,34 @@ def test_env_config_refuses_what_would_fail_late(tmp_path: Path, monkeypatch) ->
     monkeypatch.chdir(tmp_path)
     cfg = env_config({"tasks": {"qasm_files": ["x.qasm"]}})  # relative to where it ran
     assert cfg.tasks.qasm_files == [str(qasm.resolve())]
+
+
+def test_only_fake_backends_are_nodes() -> None:
+    from qiskit.providers import BackendV2
+    from qiskit_ibm_runtime import fake_provider
+
+    from qray.cloud.nodes import fake_backend_names
+
+    names = fake_backend_names()
+    assert "FakeProviderForBackendV2" not in names and "FakeWashingtonV2" in names
+    assert all(issubclass(getattr(fake_provider, n), BackendV2) for n in names)
+    with pytest.raises(ConfigError, match="'env.nodes\\[0\\]': unknown fake backend"):
+        build_nodes(["FakeProviderForBackendV2"], "env.nodes")
+
+
+def test_the_qasm_check_transpiles_once_for_the_pool(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("QRAY_CACHE", str(tmp_path / "cache"))
+    qasm = tmp_path / "bell3.qasm"
+    qasm.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[3];\nh q[0];\n'
+                    "cx q[0],q[1];\ncx q[1],q[2];\n")
+    nodes = build_nodes(["FakeKolkataV2", "FakePerth"])
+    cloud_tasks.check_qasm_files([str(qasm)], nodes)  # parses and transpiles
+
+    def refuse(*a, **k):
+        raise AssertionError("transpiled again")
+
+    monkeypatch.setattr("qiskit.transpiler.generate_preset_pass_manager", refuse)
+    (spec,) = cloud_tasks.qasm_pool([str(qasm)])
+    depths = cloud_tasks.transpiled_depths([spec], ["FakeKolkataV2", "FakePerth"])
+    assert (depths > 0).all()
+    assert (tmp_path / "cache" / "cloud" / "depths.json").is_file()
