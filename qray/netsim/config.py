@@ -7,6 +7,14 @@ from typing import Any
 
 from qray.config import SweepConfig, as_list, int_range
 from qray.errors import ConfigError, UnknownNameError
+from qray.netsim.bounds import (
+    MAX_HORIZON,
+    MAX_REPLICAS,
+    MAX_RUNS,
+    MAX_SCALE,
+    MAX_SEED,
+    check_range,
+)
 from qray.netsim.registry import ALLOCATORS, KINDS, LEARNERS, PHYSICS, SCENARIOS, make_params
 
 #: config section -> (registry kind, names)
@@ -88,18 +96,27 @@ class NetsimConfig(SweepConfig):
         for i, t in enumerate(self.horizons):
             if not isinstance(t, int) or t < 1:
                 raise ConfigError(f"horizons[{i}]", t, "an integer >= 1 (frames)")
+            check_range(f"horizons[{i}]", t, 1, MAX_HORIZON, integer=True, why="frames")
         if len(set(self.horizons)) != len(self.horizons):
             raise ConfigError("horizons", self.horizons, "each horizon once")
         if self.runs < 1:
             raise ConfigError("runs", self.runs, "an integer >= 1 (replicates)")
+        check_range("runs", self.runs, 1, MAX_RUNS, integer=True, why="replicates")
         if self.epoch < 1:
             raise ConfigError("epoch", self.epoch, "an integer >= 1 (frames)")
+        check_range("epoch", self.epoch, 1, MAX_HORIZON, integer=True,
+                    why="frames between re-allocations")
         if self.scale <= 0:
             raise ConfigError("scale", self.scale, "a number > 0")
+        check_range("scale", self.scale, 0.0, MAX_SCALE, low_open=True,
+                    why="replay-buffer capacity = horizon * scale frames")
         if self.topology_seed < 0:
             raise ConfigError("topology_seed", self.topology_seed, "an integer >= 0")
+        check_range("topology_seed", self.topology_seed, 0, MAX_SEED, integer=True)
         if self.replicas < 1:
             raise ConfigError("replicas", self.replicas, "an integer >= 1")
+        check_range("replicas", self.replicas, 1, MAX_REPLICAS, integer=True,
+                    why="AllocatorActors per physics model")
         for section, (kind, table) in PARAM_SECTIONS.items():
             for name, raw in getattr(self, section).items():
                 if name not in table:

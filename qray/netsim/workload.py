@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from qray.errors import ConfigError
+from qray.netsim.bounds import MAX_TASKS, machine_memory_mb
 from qray.netsim.config import NetsimConfig
 from qray.netsim.rows import WORKLOAD
 from qray.tasks import Point, Task, stable_seed
@@ -37,9 +39,79 @@ def build_testbeds(cfg: NetsimConfig) -> dict[str, Any]:
     return {m: build_testbed(m, cfg.models.get(m, {}), cfg.topology_seed) for m in cfg.physics}
 
 
+def check_grid_size(cfg: NetsimConfig) -> int:
+    """The sweep's experiment count; a ConfigError naming its largest axis when it is over
+    :data:`MAX_TASKS` (checked before any testbed is built)."""
+    axes = {"physics": len(cfg.physics), "learners": len(cfg.learners),
+            "scenarios": len(cfg.scenarios), "allocators": len(cfg.allocators),
+            "horizons": len(cfg.horizons), "runs": cfg.runs}
+    n_tasks = 1
+    for n in axes.values():
+        n_tasks *= n
+    if n_tasks > MAX_TASKS:
+        key = max(axes, key=axes.__getitem__)
+        raise ConfigError(key, axes[key], f"a grid of at most {MAX_TASKS:,} experiments "
+                          "(physics x learners x scenarios x allocators x horizons x runs)",
+                          problem=f"too large a grid ({n_tasks:,} experiments); its largest "
+                          "factor is")
+    return n_tasks
+
+
+def run_memory_mb(cfg: NetsimConfig, testbed: Any, learner: str,
+                  horizon: int) -> tuple[float, float, int]:
+    """(MiB of one experiment's learner state and traces, MiB of that in NeuralUCB's
+    Z^-1 matrices, the NeuralUCB width or 0) of ``learner`` on ``testbed`` at ``horizon``
+    frames."""
+    from qray.netsim.learners.neural import NeuralParams
+    from qray.netsim.registry import make_params
+
+    n_paths = testbed.n_paths
+    traces = horizon * (n_paths + 6 * 8)  # the per-frame traces of every run
+    params = make_params("learners", learner, cfg.learner_params.get(learner),
+                         key=f"learner_params.{learner}")
+    if not isinstance(params, NeuralParams):
+        return traces / 2**20, 0.0, 0
+    dim = testbed.context(0, testbed.arms(0, testbed.baseline[0])).shape[1]
+    n_grad = params.width + 1 if params.sigma == "last" else params.width * (dim + 2) + 1
+    capacity = max(1, int(horizon * cfg.scale))
+    z = n_paths * n_grad * n_grad * 8
+    replay = n_paths * capacity * (dim + 1) * 8
+    return (traces + z + replay) / 2**20, z / 2**20, params.width
+
+
+def check_run_memory(cfg: NetsimConfig, testbeds: dict[str, Any]) -> None:
+    """ConfigError when one experiment would need more memory than the actor's budget (or
+    this machine, when the budget is more than it has): the neural learners keep a
+    (width + 1)^2 matrix, or (width (d + 2) + 1)^2 with sigma=full, and a replay buffer of
+    horizon * scale contexts per path."""
+    budget = cfg.actor.memory_budget_mb
+    machine = machine_memory_mb()
+    limit = min(budget, machine)
+    horizon = max(cfg.horizons)
+    for physics, testbed in testbeds.items():
+        for learner in cfg.learners:
+            need, z, width = run_memory_mb(cfg, testbed, learner, horizon)
+            if need <= limit:
+                continue
+            where = (f"actor.memory_budget_mb={budget:g}" if budget <= machine else
+                     f"this machine's memory ({machine:,.0f} MiB; actor.memory_budget_mb="
+                     f"{budget:g} is more than it has)")
+            what = (f"one {learner} experiment on {physics} ({testbed.n_paths} paths, "
+                    f"horizon {horizon:,}) needs about {need:,.0f} MiB")
+            if z >= need / 2:
+                raise ConfigError(f"learner_params.{learner}.width", width,
+                                  f"a width whose NeuralUCB matrices fit {where}",
+                                  problem=f"{what} (Z^-1 {z:,.0f} MiB); too wide:")
+            key = "scale" if cfg.scale > 1 else f"horizons[{cfg.horizons.index(horizon)}]"
+            value = cfg.scale if key == "scale" else horizon
+            raise ConfigError(key, value, f"a replay buffer (horizon * scale contexts per "
+                              f"path) that fits {where}", problem=f"{what}; too large:")
+
+
 def plan(cfg: NetsimConfig) -> Plan:
     """Expand the config into points (validating every testbed first)."""
-    build_testbeds(cfg)
+    check_grid_size(cfg)
+    check_run_memory(cfg, build_testbeds(cfg))
     points: list[Point] = []
     actors: dict[str, str] = {}
     for physics in cfg.physics:

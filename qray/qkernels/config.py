@@ -11,6 +11,25 @@ from qray.errors import ConfigError, UnknownNameError
 
 DATASETS = ("digits", "classification")
 PRECISIONS = ("float32", "float64")
+#: largest feature scale: features are angles in [0, scale * pi] (periodic beyond 2 pi)
+MAX_SCALE = 100.0
+#: largest SVM regularization C (libsvm converges ever more slowly as C grows)
+MAX_SVM_C = 1e6
+#: most samples (before the plan's memory estimate of the Gram matrices)
+MAX_SAMPLES = 200_000
+#: QCNN limits: (most, why)
+QCNN_LIMITS = {
+    "qcnn.epochs": (1000, "training epochs per fold"),
+    "qcnn.batch_size": (65_536, "samples per minibatch"),
+    "qcnn.max_train": (MAX_SAMPLES, "training samples per fold"),
+}
+
+
+def min_samples_text(need: int, folds: int, classes: int) -> str:
+    """The ``allowed`` text of a dataset too small for its folds and classes."""
+    return (f"at least {need:,} samples for folds={folds} and {classes} classes (stratified "
+            "k-fold needs every class at least folds times, so that every test fold holds "
+            "every class); raise n_samples or lower folds")
 
 
 @dataclass(frozen=True)
@@ -39,8 +58,16 @@ class QcnnConfig:
             if not ok:
                 raise ConfigError(key, value, "an integer >= 1" if key != "qcnn.max_train"
                                   else "an integer >= 10")
+            most, why = QCNN_LIMITS[key]
+            if value > most:
+                low = 10 if key == "qcnn.max_train" else 1
+                raise ConfigError(key, value, f"an integer in {low}..{most:,} ({why})",
+                                  problem="too large:")
         if not self.lr > 0:
             raise ConfigError("qcnn.lr", self.lr, "a number > 0")
+        if self.lr > 10:
+            raise ConfigError("qcnn.lr", self.lr, "a number in (0, 10] (Adam learning rate)",
+                              problem="too large:")
 
 
 @dataclass(frozen=True)
@@ -96,8 +123,8 @@ class QKernelsConfig(SweepConfig):
             raise ConfigError("n_samples", self.n_samples, "an integer >= 20, or null for all")
         if self.dataset == "digits" and self.n_samples is not None and self.n_samples > 1797:
             raise ConfigError("n_samples", self.n_samples, "at most 1797 (digits has 1797)")
-        if self.n_samples is not None and self.n_samples > 200_000:
-            raise ConfigError("n_samples", self.n_samples, "at most 200,000 (the k-fold "
+        if self.n_samples is not None and self.n_samples > MAX_SAMPLES:
+            raise ConfigError("n_samples", self.n_samples, f"at most {MAX_SAMPLES:,} (the k-fold "
                               "SVM holds K(train, train) in memory)")
         if self.n_classes is not None:
             if self.dataset != "classification":
@@ -130,6 +157,10 @@ class QKernelsConfig(SweepConfig):
                 raise ConfigError(key, values, "each value once")
         if not self.scale > 0:
             raise ConfigError("scale", self.scale, "a number > 0")
+        if self.scale > MAX_SCALE:
+            raise ConfigError("scale", self.scale, f"a number in (0, {MAX_SCALE:g}] (features "
+                              "are angles in [0, scale * pi]; the encoding is periodic)",
+                              problem="too large:")
         if self.entangler not in ENTANGLERS:
             raise UnknownNameError("entangler", self.entangler, "entangler", ENTANGLERS)
         if not 1 <= self.workers <= 64:
@@ -138,6 +169,16 @@ class QKernelsConfig(SweepConfig):
             raise ConfigError("folds", self.folds, "an integer in 2..20")
         if not self.svm_c > 0:
             raise ConfigError("svm_c", self.svm_c, "a number > 0")
+        if self.svm_c > MAX_SVM_C:
+            raise ConfigError("svm_c", self.svm_c, f"a number in (0, {MAX_SVM_C:g}] (SVM "
+                              "regularization; libsvm slows down without end as C grows)",
+                              problem="too large:")
+        if self.n_samples is not None:
+            need = self.folds * self.class_count
+            if self.n_samples < need:
+                raise ConfigError("n_samples", self.n_samples, min_samples_text(
+                    need, self.folds, self.class_count), problem="too few samples for the "
+                    "folds and classes:")
         for key in self.resources:
             if key != "default" and key not in BACKENDS:
                 raise UnknownNameError(f"resources.{key}", key, "kernel backend",
@@ -152,6 +193,13 @@ class QKernelsConfig(SweepConfig):
                 raise ConfigError(f"resources.{name}.num_gpus", res.num_gpus,
                                   "0 for a CPU backend",
                                   problem=f"backend {name} does not use a GPU:")
+
+    @property
+    def class_count(self) -> int:
+        """Classes of the configured dataset (digits: 10 or ``len(classes)``)."""
+        if self.dataset == "classification":
+            return self.n_classes or 2
+        return len(self.classes) if self.classes is not None else 10
 
     @staticmethod
     def _check_names(key: str, names: list[str], table, label: str) -> None:  # noqa: ANN001

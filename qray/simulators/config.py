@@ -12,6 +12,20 @@ from qray.errors import ConfigError, UnknownNameError
 INSTALLED = "installed"
 #: GPU share of a GPU backend's actor unless configured (four actors per GPU)
 GPU_FRACTION = 0.25
+#: most qubits: outcomes are 64-bit integers (the memory guard bounds each backend further:
+#: 2^n or 4^n amplitudes must fit the budget and the machine)
+MAX_QUBITS = 63
+#: most layers of the depth families (the plan builds every point's circuit)
+MAX_DEPTH = 1000
+#: most samples per run (outcomes, readout flips and counts are held in memory)
+MAX_SHOTS = 1_000_000
+#: most timed runs and untimed warmup runs per grid point
+MAX_REPETITIONS = 1000
+MAX_WARMUP = 100
+#: longest per-run timeout: 7 days
+MAX_TIMEOUT_S = 7 * 24 * 3600.0
+#: most tasks of a grid (backends x circuits x n_qubits x depth x noise x repetitions)
+MAX_TASKS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -69,8 +83,10 @@ class SimulatorsConfig(SweepConfig):
             if fam not in FAMILIES:
                 raise UnknownNameError(f"circuits[{i}]", fam, "circuit family", FAMILIES)
         _unique(self.circuits, "circuits")
-        _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= 64, "integers in 1..64")
-        _each(self.depth, "depth", lambda v: v >= 1, "integers >= 1")
+        _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= MAX_QUBITS,
+              f"integers in 1..{MAX_QUBITS} (outcomes are 64-bit integers)")
+        _each(self.depth, "depth", lambda v: 1 <= v <= MAX_DEPTH,
+              f"integers in 1..{MAX_DEPTH} (circuit layers)")
         _each(self.noise, "noise", lambda v: 0.0 <= v <= 1.0, "probabilities in [0, 1]")
         if self.noise_2q is not None and not 0.0 <= self.noise_2q <= 1.0:
             raise ConfigError("noise_2q", self.noise_2q, "a probability in [0, 1] or null")
@@ -79,12 +95,21 @@ class SimulatorsConfig(SweepConfig):
         if self.shots < 1:
             raise ConfigError("shots", self.shots, "an integer >= 1",
                               problem="shots must be positive, got")
-        if self.repetitions < 1:
-            raise ConfigError("repetitions", self.repetitions, "an integer >= 1")
-        if self.warmup < 0:
-            raise ConfigError("warmup", self.warmup, "an integer >= 0")
+        if self.shots > MAX_SHOTS:
+            raise ConfigError("shots", self.shots, f"an integer in 1..{MAX_SHOTS:,} (samples "
+                              "per run)", problem="too many shots:")
+        if not 1 <= self.repetitions <= MAX_REPETITIONS:
+            raise ConfigError("repetitions", self.repetitions,
+                              f"an integer in 1..{MAX_REPETITIONS:,} (timed runs per point)")
+        if not 0 <= self.warmup <= MAX_WARMUP:
+            raise ConfigError("warmup", self.warmup,
+                              f"an integer in 0..{MAX_WARMUP} (untimed runs per point)")
         if self.timeout_s <= 0:
             raise ConfigError("timeout_s", self.timeout_s, "a number of seconds > 0")
+        if self.timeout_s > MAX_TIMEOUT_S:
+            raise ConfigError("timeout_s", self.timeout_s, f"a number of seconds in "
+                              f"(0, {MAX_TIMEOUT_S:g}] (at most 7 days per run)",
+                              problem="timeout too long:")
         if not 0 <= self.exact_max_qubits <= 20:
             raise ConfigError("exact_max_qubits", self.exact_max_qubits, "an integer in 0..20")
         for key, spec in self.resources.items():

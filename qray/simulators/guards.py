@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError
 from qray.simulators.base import Backend
+
+#: cgroup files that may limit this process's memory below the machine's (v2, v1)
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 
 
 def format_bytes(n: float) -> str:
@@ -16,19 +22,45 @@ def format_bytes(n: float) -> str:
     raise AssertionError("unreachable")
 
 
+@cache
+def machine_memory_bytes() -> int:
+    """Physical memory of this machine, or the container's limit when that is lower."""
+    import psutil
+
+    total = int(psutil.virtual_memory().total)
+    for path in CGROUP_LIMITS:
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < total:
+            total = int(text)
+    return total
+
+
 def check_memory(backend: Backend, n_qubits: int, noise: NoiseSpec, budget_mb: float) -> int:
-    """Return the estimate in bytes, or raise MemoryGuardError naming it and the budget."""
+    """Return the estimate in bytes, or raise MemoryGuardError naming it and the limit: the
+    budget, or this machine's memory when the budget is larger than what the machine has
+    (an absurd budget never lets a run allocate past physical memory)."""
     need = backend.memory_bytes(n_qubits, noise)
-    if need > budget_mb * 2**20:
+    budget = budget_mb * 2**20
+    machine = machine_memory_bytes()
+    if need > min(budget, machine):
         method = backend.method(n_qubits, noise)
         formula = {
             "density_matrix": f"density matrix 4^{n_qubits} x 16 B",
             "statevector": f"statevector 2^{n_qubits} x 16 B",
             "statevector64": f"statevector 2^{n_qubits} x 8 B",
         }.get(method, method)
+        head = (f"n_qubits={n_qubits} on backend {backend.name!r} needs {format_bytes(need)} "
+                f"({formula})")
+        if need > budget:
+            raise MemoryGuardError(
+                f"{head} > memory budget {format_bytes(budget)} "
+                f"(actor.memory_budget_mb={budget_mb:g}); lower n_qubits or raise the budget"
+            )
         raise MemoryGuardError(
-            f"n_qubits={n_qubits} on backend {backend.name!r} needs {format_bytes(need)} "
-            f"({formula}) > memory budget {format_bytes(budget_mb * 2**20)} "
-            f"(actor.memory_budget_mb={budget_mb:g}); lower n_qubits or raise the budget"
+            f"{head} > this machine's memory {format_bytes(machine)} (actor.memory_budget_mb="
+            f"{budget_mb:g} is more than the machine has); lower n_qubits"
         )
     return need

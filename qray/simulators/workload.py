@@ -17,7 +17,7 @@ from typing import Any
 from qray.circuits.families import DEPTH_FAMILIES
 from qray.circuits.noise import NoiseSpec
 from qray.errors import ConfigError, MemoryGuardError, UnsupportedError
-from qray.simulators.config import INSTALLED, SimulatorsConfig
+from qray.simulators.config import INSTALLED, MAX_TASKS, SimulatorsConfig
 from qray.simulators.guards import check_memory
 from qray.simulators.registry import BACKENDS, get_backend, installed_backends
 from qray.simulators.worker import circuit_of
@@ -85,9 +85,26 @@ def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, dept
     }
 
 
+def check_grid_size(cfg: SimulatorsConfig, backends: list[str]) -> int:
+    """The sweep's task count; a ConfigError naming its largest axis when it is over
+    :data:`MAX_TASKS` (checked before any point is built)."""
+    shapes = sum(len(cfg.depth) if c in DEPTH_FAMILIES else 1 for c in cfg.circuits)
+    n_tasks = len(backends) * shapes * len(cfg.n_qubits) * len(cfg.noise) * cfg.repetitions
+    if n_tasks > MAX_TASKS:
+        axes = {"n_qubits": len(cfg.n_qubits), "depth": len(cfg.depth),
+                "noise": len(cfg.noise), "repetitions": cfg.repetitions,
+                "backends": len(backends), "circuits": len(cfg.circuits)}
+        key = max(axes, key=axes.__getitem__)
+        raise ConfigError(key, axes[key], f"a grid of at most {MAX_TASKS:,} tasks (backends x "
+                          "circuits x n_qubits x depth x noise x repetitions)",
+                          problem=f"too large a grid ({n_tasks:,} tasks); its largest factor is")
+    return n_tasks
+
+
 def plan(cfg: SimulatorsConfig) -> Plan:
     """Expand the config into points and pre-check each one."""
     backends = resolve_backends(cfg)
+    check_grid_size(cfg, backends)
     points: list[Point] = []
     problems: dict[str, tuple[str, str]] = {}
     runnable: dict[str, int] = dict.fromkeys(backends, 0)

@@ -42,11 +42,51 @@ CONF = ROOT / "jobs" / "conf" / "netsim_paper2.yaml"
     ("models.paper12.attenuation=-5", r"'models.paper12.attenuation'"),
     ("models.paper2.dephasing_rate=1e9", r"'models.paper2'.*fidelity 0"),
     ("models.paper2.total_qubits=1000", r"'models.paper2.total_qubits'.*too many qubits"),
+    # sizes that build a graph, a matrix or a trace are bounded before anything is built
+    ("models.paper7.n_nodes=100000000", r"'models.paper7.n_nodes'.*2\.\.100,000"),
+    ("models.paper7.m=60", r"'models.paper7.m'.*1\.\.50"),
+    ("models.paper7.k=30", r"'models.paper7.k'.*at most 64 paths"),
+    ("models.paper2.n_nodes=101", r"'models.paper2.n_nodes'.*2\.\.100"),
+    ("models.paper2.side_km=1e308", r"'models.paper2.side_km'.*out of range"),
+    ("models.paper8.n_nodes=501", r"'models.paper8.n_nodes'.*2\.\.500"),
+    ("models.paper12.n_nodes=1001", r"'models.paper12.n_nodes'.*2\.\.1,000"),
+    ("models.paper12.n_paths=65", r"'models.paper12.n_paths'.*1\.\.64"),
+    ("models.paper8.total_qubits=100000", r"'models.paper8.total_qubits'.*1\.\.10,000"),
+    ("models.default.attempts=10000000000", r"'models.default.attempts'.*1,000,000,000"),
+    ("horizons=[1000001]", r"'horizons\[0\]'.*1\.\.1,000,000"),
+    ("runs=1001", r"'runs'.*1\.\.1,000"),
+    ("epoch=100000000000000000000", r"'epoch'.*out of range"),
+    ("scale=1e308", r"'scale'.*\(0, 10\]"),
+    ("topology_seed=4294967296", r"'topology_seed'.*4,294,967,295"),
+    ("replicas=257", r"'replicas'.*1\.\.256"),
+    ("scenario_params.adaptive.window=1000001", r"'scenario_params.adaptive.window'"),
+    ("learner_params.GNeuralUCB.width=1025", r"'learner_params.GNeuralUCB.width'.*1,024"),
+    ("learner_params.GNeuralUCB.c=-1", r"'learner_params.GNeuralUCB.c'.*>= 0"),
+    ("learner_params.EXPNeuralUCB.eta=1e308", r"'learner_params.EXPNeuralUCB.eta'"),
+    ("learner_params.LinUCB.lam=1e308", r"'learner_params.LinUCB.lam'"),
+    ("allocator_params.Random.concentration=1e308",
+     r"'allocator_params.Random.concentration'"),
 ])
 def test_bad_netsim_input_names_the_key(override: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         cfg = load_config(CONF, [override])
         plan(cfg)
+
+
+def test_neural_learner_memory_is_estimated_before_ray() -> None:
+    with pytest.raises(ConfigError, match=r"'learner_params.EXPNeuralUCB.width'.*too wide: "
+                       r"1024.*actor.memory_budget_mb=4096"):
+        plan(load_config(CONF, ["learners=[EXPNeuralUCB]", "horizons=[100]",
+                                "learner_params.EXPNeuralUCB.width=1024",
+                                "learner_params.EXPNeuralUCB.sigma=full"]))
+    with pytest.raises(ConfigError, match=r"'scale'.*replay buffer"):
+        plan(load_config(CONF, ["learners=[GNeuralUCB]", "horizons=[1000000]", "scale=10"]))
+
+
+def test_grid_size_is_bounded() -> None:
+    with pytest.raises(ConfigError, match=r"'horizons'.*too large a grid \(1,500,000 "
+                       r"experiments\).*at most 1,000,000"):
+        plan(load_config(CONF, ["horizons={start: 1, stop: 10000, step: 1}", "runs=3"]))
 
 
 def test_paper2_preset_matrix_shape() -> None:

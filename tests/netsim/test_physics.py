@@ -161,6 +161,52 @@ def test_paper7_edge_list_loader(tmp_path: Path) -> None:
         make_testbed("paper7", edge_list=str(tmp_path / "missing.txt"))
 
 
+@pytest.mark.parametrize(("data", "message"), [
+    (b"1 2\n2 3\xff\n", r"line 2 is not UTF-8 text \(byte 0xff at column 4\)"),
+    (b"\xef\xbb\xbf1 2\n\xe9 3\n", r"line 2 is not UTF-8 text \(byte 0xe9 at column 1\)"),
+    (b"# header\n1\t2\n\n42\n", r"line 4 has 1 field \('42'\) where an edge needs two"),
+    (b"1 2\n\x00\x01\n", r"line 2 holds a NUL byte"),
+    (b"# nothing\n3 3\n", r"no edges in"),
+])
+def test_paper7_bad_edge_lists_name_the_file_and_line(tmp_path: Path, data: bytes,
+                                                     message: str) -> None:
+    from qray.netsim.physics.paper7 import read_edges
+
+    path = tmp_path / "as.txt"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError, match=r"'models\.paper7\.edge_list': " + message) as err:
+        read_edges(path)
+    assert str(path) in str(err.value) and "allowed: a UTF-8 text file" in str(err.value)
+
+
+def test_paper7_edge_list_limits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import qray.netsim.physics.paper7 as paper7
+
+    path = tmp_path / "as.txt"
+    path.write_text("\n".join(f"{i} {i + 1}" for i in range(20)))
+    assert len(paper7.read_edges(path)) == 20
+    monkeypatch.setattr(paper7, "MAX_EDGES", 10)
+    with pytest.raises(ConfigError, match=r"more than 10 edges \(line 11\)"):
+        paper7.read_edges(path)
+    monkeypatch.setattr(paper7, "MAX_EDGE_LIST_BYTES", 2**20)
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.truncate(2 * 2**20)
+    with pytest.raises(ConfigError, match=r"edge_list'.*too large \(2.0 MiB\).*at most 1 MiB"):
+        paper7.Paper7Params(edge_list=str(big))
+
+
+def test_paper7_sizes_are_checked_before_building() -> None:
+    from qray.netsim.physics.paper7 import Paper7Params
+
+    with pytest.raises(ConfigError, match=r"'models.paper7.n_nodes': out of range 100000000"):
+        Paper7Params(n_nodes=100_000_000)
+    with pytest.raises(ConfigError, match=r"'models.paper7.m'.*1\.\.10 .*1,000,000 edges"):
+        Paper7Params(n_nodes=100_000, m=11)
+    with pytest.raises(ConfigError, match=r"'models.paper7.k'.*1\.\.1 .*45 pairs"):
+        Paper7Params(n_isps=10, k=2)
+
+
 def test_too_few_qubits_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match=r"models\.paper2\.total_qubits.*at least"):
         make_testbed("paper2", total_qubits=5)

@@ -44,6 +44,17 @@ BAD = [
     (["dataset=classification", "n_classes=11"], "n_classes"),
     (["n_qubits=[20]", "actor.memory_budget_mb=1000"], "n_qubits[0]"),
     (["n_samples=30", "folds=2", "n_qubits=[16]"], "n_qubits[0]"),
+    # numbers that overflow or never finish are bounded
+    (["scale=1e308"], "scale"),
+    (["svm_c=1e308"], "svm_c"),
+    (["qcnn.epochs=1000000000"], "qcnn.epochs"),
+    (["qcnn.batch_size=100000000000000000000"], "qcnn.batch_size"),
+    (["qcnn.max_train=100000000"], "qcnn.max_train"),
+    (["qcnn.lr=1e308"], "qcnn.lr"),
+    (["dataset=classification", "n_samples=100000000000000000000"], "n_samples"),
+    # a dataset too small for its folds and classes names n_samples
+    (["dataset=classification", "n_classes=10", "n_samples=20"], "n_samples"),
+    (["classes=[0,1,2]", "n_samples=20", "folds=10"], "n_samples"),
 ]
 
 
@@ -62,6 +73,35 @@ def test_plan_checks_the_data_and_the_backends() -> None:
     with pytest.raises(ConfigError, match=r"'n_qubits\[0\]'.*at most 11"):
         plan(load_config(CONF, ["dataset=classification", "n_samples=22", "folds=2",
                                 "n_qubits=[12]"]))
+
+
+def test_too_few_samples_for_the_folds_and_classes_gives_the_minimum() -> None:
+    # 20 samples over 10 classes cannot fill 5 stratified folds: 50 are needed
+    with pytest.raises(ConfigError, match=r"'n_samples': too few samples for the folds and "
+                       r"classes: 20; allowed: at least 50 samples for folds=5 and 10 classes"):
+        load_config(CONF, ["dataset=classification", "n_classes=10", "n_samples=20"])
+    # folds x classes samples can still leave a class short (make_classification flips a
+    # few labels): the plan finds the fewest samples that fill every fold
+    with pytest.raises(ConfigError, match=r"'n_samples': too few samples .*\(the rarest class "
+                       r"has 8\): 90; allowed: at least 92 samples for folds=9 and 10 classes"):
+        plan(load_config(CONF, ["dataset=classification", "n_classes=10", "n_samples=90",
+                                "folds=9", "backends=[numpy]", "n_qubits=[2]"]))
+    plan(load_config(CONF, ["dataset=classification", "n_classes=10", "n_samples=92",
+                            "folds=9", "backends=[numpy]", "n_qubits=[2]"]))
+
+
+def test_gram_matrices_must_fit_the_budget(monkeypatch) -> None:
+    import qray.qkernels.workload as workload
+
+    with pytest.raises(ConfigError, match=r"'n_samples': the fold's Gram matrices need about "
+                       r"[\d,]+ MiB with 1797; allowed: about [\d,]+ samples or fewer, whose "
+                       r"Gram matrices fit actor.memory_budget_mb=20"):
+        plan(load_config(CONF, ["backends=[numpy]", "actor.memory_budget_mb=20"]))
+    # a budget above the machine's memory is held to the machine's
+    monkeypatch.setattr(workload, "machine_memory_mb", lambda: 20.0)
+    with pytest.raises(ConfigError, match=r"'n_samples'.*this machine's memory \(20 MiB; "
+                       r"actor.memory_budget_mb=1e\+06 is more than it has\)"):
+        plan(load_config(CONF, ["backends=[numpy]", "actor.memory_budget_mb=1000000"]))
 
 
 def test_plan_refuses_a_cpu_backend_that_cannot_run_here(monkeypatch) -> None:

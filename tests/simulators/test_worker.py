@@ -38,6 +38,14 @@ def test_refused_and_unsupported_rows() -> None:
     assert row["status"] == "unsupported" and "Clifford" in row["error"]
 
 
+def test_refused_row_over_the_machines_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import qray.simulators.guards as guards
+
+    monkeypatch.setattr(guards, "machine_memory_bytes", lambda: 2**20)
+    row = SimulatorWorker("numpy", memory_budget_mb=1e6).run_task(_spec(n_qubits=20))
+    assert row["status"] == "refused" and "this machine's memory 1.0 MiB" in row["error"]
+
+
 def test_timeout_row_and_recycle(monkeypatch: pytest.MonkeyPatch) -> None:
     w = SimulatorWorker("numpy")
     real = w._timed_run

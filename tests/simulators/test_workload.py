@@ -38,6 +38,41 @@ def test_n_too_large_for_memory_gives_the_estimate() -> None:
         _plan("backends=[qiskit-aer]", "n_qubits=[40]")
 
 
+def test_a_budget_above_the_machine_is_held_to_the_machine(monkeypatch) -> None:
+    import qray.simulators.guards as guards
+
+    monkeypatch.setattr(guards, "machine_memory_bytes", lambda: 4 * 2**30)
+    with pytest.raises(ConfigError, match=r"nothing runnable \(n_qubits=30 on backend 'numpy' "
+                       r"needs 16.0 GiB \(statevector 2\^30 x 16 B\) > this machine's memory "
+                       r"4.0 GiB \(actor.memory_budget_mb=1e\+06 is more than the machine has\)"):
+        _plan("backends=[numpy]", "circuits=[ghz]", "n_qubits=[30]",
+              "actor.memory_budget_mb=1000000")
+    # in a mixed grid the point is refused and the rest runs
+    p = _plan("backends=[numpy]", "circuits=[ghz]", "n_qubits=[4,30]",
+              "actor.memory_budget_mb=1000000")
+    assert [s for s, _ in p.problems.values()] == ["refused"]
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("timeout_s=1e308", r"'timeout_s': timeout too long: 1e\+308; allowed: a number of "
+                        r"seconds in \(0, 604800\]"),
+    ("shots=100000000000000000000", r"'shots': too many shots.*1\.\.1,000,000"),
+    ("depth=[1001]", r"'depth\[0\]'.*1\.\.1000"),
+    ("repetitions=1001", r"'repetitions'.*1\.\.1,000"),
+    ("warmup=101", r"'warmup'.*0\.\.100"),
+    ("n_qubits=[64]", r"'n_qubits\[0\]'.*1\.\.63"),
+])
+def test_absurd_numbers_are_refused(override: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        _plan(override)
+
+
+def test_grid_size_is_bounded() -> None:
+    with pytest.raises(ConfigError, match=r"'depth': too large a grid \(2,000,000 tasks\)"):
+        _plan("backends=[numpy]", "circuits=[random]", "n_qubits=[2,3,4,5]",
+              "depth={start: 1, stop: 1000}", "repetitions=500")
+
+
 def test_stim_on_non_clifford_only() -> None:
     with pytest.raises(ConfigError, match=r"config key 'backends': nothing runnable \(backend 'stim' runs Clifford circuits only .* circuit 'qft' uses non-Clifford gates \['cp', 'ry'\]\) for backend 'stim'"):
         _plan("backends=[stim]", "circuits=[qft]")

@@ -10,6 +10,7 @@ import numpy as np
 
 from qray.errors import ConfigError
 from qray.netsim.allocators.base import Allocator, RouteStats, proportional
+from qray.netsim.bounds import check_range
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class DynamicParams:
             raise ConfigError("allocator_params.Dynamic.c", self.c, "a number >= 0")
         if self.power <= 0:
             raise ConfigError("allocator_params.Dynamic.power", self.power, "a number > 0")
+        check_range("allocator_params.Dynamic.c", self.c, 0.0, 1e6,
+                    why="exploration weight")
+        check_range("allocator_params.Dynamic.power", self.power, 0.0, 100.0, low_open=True,
+                    why="capacity follows score**power")
 
 
 class DynamicAllocator(Allocator):

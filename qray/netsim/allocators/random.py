@@ -10,6 +10,7 @@ import numpy as np
 
 from qray.errors import ConfigError
 from qray.netsim.allocators.base import Allocator, RouteStats, proportional
+from qray.netsim.bounds import check_range
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,8 @@ class RandomParams:
             raise ConfigError(k + "decay", self.decay, "a number in [0, 1]")
         if self.concentration <= 0:
             raise ConfigError(k + "concentration", self.concentration, "a number > 0")
+        check_range(k + "concentration", self.concentration, 0.0, 1e6, low_open=True,
+                    why="Dirichlet concentration")
 
 
 class RandomAllocator(Allocator):

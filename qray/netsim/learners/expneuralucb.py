@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
 from qray.netsim.learners.base import ArmSet, Exp3, Learner
 from qray.netsim.learners.neural import NeuralParams, PathNeuralUCB
 
@@ -26,6 +27,8 @@ class EXPNeuralUCBParams(NeuralParams):
                               "a number in (0, 1]")
         if self.eta <= 0:
             raise ConfigError("learner_params.EXPNeuralUCB.eta", self.eta, "a number > 0")
+        check_range("learner_params.EXPNeuralUCB.eta", self.eta, 0.0, 10.0, low_open=True,
+                    why="EXP3 step over paths")
 
 
 class EXPNeuralUCB(Learner):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
 from qray.netsim.learners.base import Exp3, FlatLearner, ucb1_index
 
 
@@ -28,6 +29,13 @@ class EXPUCBParams:
             raise ConfigError("learner_params.EXPUCB.gamma", self.gamma, "a number in (0, 1]")
         if self.eta is not None and self.eta <= 0:
             raise ConfigError("learner_params.EXPUCB.eta", self.eta, "a number > 0 or null")
+        if self.eta is not None:
+            check_range("learner_params.EXPUCB.eta", self.eta, 0.0, 10.0, low_open=True,
+                        why="EXP3 step over paths, or null for gamma / paths")
+        if self.c < 0:
+            raise ConfigError("learner_params.EXPUCB.c", self.c, "a number >= 0")
+        check_range("learner_params.EXPUCB.c", self.c, 0.0, 1e6,
+                    why="UCB1 exploration constant")
 
 
 class EXPUCB(FlatLearner):

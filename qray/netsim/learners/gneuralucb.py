@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
 from qray.netsim.learners.base import ArmSet, Learner, ucb1_index
 from qray.netsim.learners.neural import NeuralParams, PathNeuralUCB
 
@@ -18,6 +20,10 @@ class GNeuralUCBParams(NeuralParams):
 
     def __post_init__(self) -> None:
         self.validate("GNeuralUCB")
+        if self.c < 0:
+            raise ConfigError("learner_params.GNeuralUCB.c", self.c, "a number >= 0")
+        check_range("learner_params.GNeuralUCB.c", self.c, 0.0, 1e6,
+                    why="UCB1 exploration constant over paths")
 
 
 class GNeuralUCB(Learner):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
 from qray.netsim.learners.base import ArmSet, Learner
 
 
@@ -26,6 +27,10 @@ class LinUCBParams:
             raise ConfigError("learner_params.LinUCB.alpha", self.alpha, "a number >= 0")
         if self.lam <= 0:
             raise ConfigError("learner_params.LinUCB.lam", self.lam, "a number > 0")
+        check_range("learner_params.LinUCB.alpha", self.alpha, 0.0, 1e6,
+                    why="exploration weight")
+        check_range("learner_params.LinUCB.lam", self.lam, 0.0, 1e6, low_open=True,
+                    why="ridge regularization")
 
 
 class LinUCB(Learner):

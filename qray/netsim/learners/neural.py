@@ -22,6 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
+
+#: upper bounds of the NeuralUCB keys: (most, why)
+NEURAL_LIMITS = {
+    "width": (1024, "hidden width; Z^-1 is (width + 1)^2 numbers per path, more with sigma=full"),
+    "batch": (4096, "samples per Adam step"),
+    "train_every": (1_000_000, "frames between training steps"),
+    "steps": (100, "Adam steps per training"),
+}
 
 
 @dataclass(frozen=True)
@@ -51,11 +60,16 @@ class NeuralParams:
         for name in ("width", "batch", "train_every", "steps"):
             if getattr(self, name) < 1:
                 raise ConfigError(k + name, getattr(self, name), "an integer >= 1")
+            most, why = NEURAL_LIMITS[name]
+            check_range(k + name, getattr(self, name), 1, most, integer=True, why=why)
         for name in ("lam", "lr"):
             if getattr(self, name) <= 0:
                 raise ConfigError(k + name, getattr(self, name), "a number > 0")
         if self.beta < 0:
             raise ConfigError(k + "beta", self.beta, "a number >= 0")
+        check_range(k + "lam", self.lam, 0.0, 1e6, low_open=True)
+        check_range(k + "lr", self.lr, 0.0, 1.0, low_open=True, why="Adam learning rate")
+        check_range(k + "beta", self.beta, 0.0, 1e6, why="exploration weight")
         if self.sigma not in ("last", "full"):
             raise ConfigError(k + "sigma", self.sigma, "last or full")
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import check_range
 from qray.netsim.learners.base import FlatLearner, ucb1_index
 
 
@@ -23,6 +24,7 @@ class UCB1Params:
     def __post_init__(self) -> None:
         if self.c < 0:
             raise ConfigError("learner_params.UCB1.c", self.c, "a number >= 0")
+        check_range("learner_params.UCB1.c", self.c, 0.0, 1e6, why="exploration constant")
 
 
 class UCB1(FlatLearner):

@@ -15,10 +15,23 @@ from typing import Any
 
 import numpy as np
 
+from qray.netsim.bounds import check_range
+
 #: more arms than this on one path keeps the most balanced splits
 MAX_ARMS = 512
 #: a testbed whose paths could have more splits than this to enumerate is refused
 MAX_SPLITS = 100_000
+#: most candidate paths of a testbed (each gets its own arms, learner state and context)
+MAX_PATHS = 64
+#: most qubits over all paths (``total_qubits``); far more than any path's splits allow
+MAX_TOTAL_QUBITS = 10_000
+
+
+def check_total_qubits(key: str, value: int | None) -> None:
+    """``total_qubits`` is null (the default) or 1..:data:`MAX_TOTAL_QUBITS`."""
+    if value is not None:
+        check_range(key, value, 1, MAX_TOTAL_QUBITS, integer=True,
+                    why="qubits over all paths, or null for one per link plus 2 per path")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qray.errors import ConfigError
-from qray.netsim.physics.base import PathInfo, Testbed, multiplexed
+from qray.netsim.physics.base import PathInfo, Testbed, check_range, multiplexed
+
+#: most entanglement attempts per slot (the paper uses 4000)
+MAX_ATTEMPTS = 10**9
 
 #: per-attempt link success of each path's links (the paper's four paths)
 LINK_SUCCESS = (1.5e-4, 1e-4, 2e-4, 1.5e-4)
@@ -36,6 +39,8 @@ class DefaultParams:
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ConfigError("models.default.attempts", self.attempts, "an integer >= 1")
+        check_range("models.default.attempts", self.attempts, 1, MAX_ATTEMPTS, integer=True,
+                    why="entanglement attempts per slot")
         if self.capacity not in CAPACITIES:
             raise ConfigError("models.default.capacity", self.capacity, "busy or idle")
         if len(self.link_success) != len(LINKS) or not all(0 < p < 1 for p in self.link_success):

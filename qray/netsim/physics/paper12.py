@@ -18,13 +18,23 @@ import numpy as np
 
 from qray.errors import ConfigError
 from qray.netsim.physics.base import (
+    MAX_PATHS,
     PathInfo,
     Testbed,
+    check_range,
+    check_total_qubits,
     k_shortest_paths,
     multiplexed,
     path_length,
     uniform_capacities,
 )
+
+#: most nodes: the Waxman graph and the choice of S and D look at every node pair (the
+#: paper: 100)
+MAX_NODES = 1000
+#: largest distance scale (unit-square units to km) and attenuation (per km)
+MAX_DISTANCE_SCALE = 100_000.0
+MAX_ATTENUATION = 100.0
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,16 @@ class Paper12Params:
         k = "models.paper12."
         if self.n_nodes < 2:
             raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
+        check_range(k + "n_nodes", self.n_nodes, 2, MAX_NODES, integer=True,
+                    why="nodes of the Waxman graph")
         for name in ("e_p", "fusion"):
             if not 0 < getattr(self, name) <= 1:
                 raise ConfigError(k + name, getattr(self, name), "a probability in (0, 1]")
         if self.n_paths < 1:
             raise ConfigError(k + "n_paths", self.n_paths, "an integer >= 1")
+        check_range(k + "n_paths", self.n_paths, 1, MAX_PATHS, integer=True,
+                    why="candidate paths")
+        check_total_qubits(k + "total_qubits", self.total_qubits)
         if self.distance_scale <= 0:
             raise ConfigError(k + "distance_scale", self.distance_scale, "a number > 0")
         for name in ("alpha", "beta"):
@@ -64,6 +79,9 @@ class Paper12Params:
                 raise ConfigError(k + name, getattr(self, name), "a number in (0, 1]")
         if self.attenuation < 0:
             raise ConfigError(k + "attenuation", self.attenuation, "a number >= 0")
+        check_range(k + "distance_scale", self.distance_scale, 0.0, MAX_DISTANCE_SCALE,
+                    low_open=True, why="km per unit of the unit square")
+        check_range(k + "attenuation", self.attenuation, 0.0, MAX_ATTENUATION, why="per km")
 
 
 def chain_components(graph) -> int:  # noqa: ANN001

@@ -22,8 +22,11 @@ import numpy as np
 
 from qray.errors import ConfigError
 from qray.netsim.physics.base import (
+    MAX_PATHS,
     PathInfo,
     Testbed,
+    check_range,
+    check_total_qubits,
     k_shortest_paths,
     multiplexed,
     path_length,
@@ -34,6 +37,19 @@ C_FIBER = 3e8 / 1.5  # m/s: c_light over the refractive index 1.5
 #: (extra error, probability) of the random per-link error components: BSM, gate, depolarizing
 RANDOM_ERRORS = ((0.05, 0.2), (0.03, 0.2), (0.02, 0.1))
 EXACT_MAX_LINKS = 6  # expected piecewise reward: exact enumeration up to 8^6 outcomes
+#: most nodes: each of up to 1000 topology draws checks every node pair (the paper: 15)
+MAX_NODES = 100
+#: longest side / edge of the square (km)
+MAX_KM = 10_000.0
+#: upper bounds of the error-model parameters (key -> (high, unit))
+LIMITS = {
+    "attenuation_db_per_km": (100.0, "dB/km; fiber is about 0.2"),
+    "dephasing_rate": (1e12, "1/s"),
+    "t_bsm_s": (3600.0, "seconds"),
+    "t_d_s": (3600.0, "seconds"),
+    "swap_delay_s": (3600.0, "seconds"),
+    "t2_s": (1e6, "seconds"),
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,8 @@ class Paper2Params:
         k = "models.paper2."
         if self.n_nodes < 2:
             raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
+        check_range(k + "n_nodes", self.n_nodes, 2, MAX_NODES, integer=True,
+                    why="nodes of the random geometric topology")
         for name in ("source", "target"):
             v = getattr(self, name)
             if not 0 <= v < self.n_nodes:
@@ -81,6 +99,9 @@ class Paper2Params:
             raise ConfigError(k + "target", self.target, "a node other than the source")
         if self.n_paths < 1:
             raise ConfigError(k + "n_paths", self.n_paths, "an integer >= 1")
+        check_range(k + "n_paths", self.n_paths, 1, MAX_PATHS, integer=True,
+                    why="candidate paths")
+        check_total_qubits(k + "total_qubits", self.total_qubits)
         if self.reward not in ("fidelity", "piecewise"):
             raise ConfigError(k + "reward", self.reward, "fidelity or piecewise")
         if self.swap not in ("sync", "async"):
@@ -93,6 +114,11 @@ class Paper2Params:
         for name in ("attenuation_db_per_km", "dephasing_rate", "t_bsm_s", "t_d_s", "swap_delay_s"):
             if getattr(self, name) < 0:
                 raise ConfigError(k + name, getattr(self, name), "a number >= 0")
+        for name in ("side_km", "max_edge_km"):
+            check_range(k + name, getattr(self, name), 0.0, MAX_KM, low_open=True, why="km")
+        for name, (high, unit) in LIMITS.items():
+            check_range(k + name, getattr(self, name), 0.0, high, low_open=name == "t2_s",
+                        why=unit)
 
 
 def piecewise_reward(f: np.ndarray | float) -> np.ndarray:

@@ -21,8 +21,11 @@ import numpy as np
 
 from qray.errors import ConfigError
 from qray.netsim.physics.base import (
+    MAX_PATHS,
     PathInfo,
     Testbed,
+    check_range,
+    check_total_qubits,
     k_shortest_paths,
     multiplexed,
     path_length,
@@ -30,6 +33,19 @@ from qray.netsim.physics.base import (
 )
 
 REWARDS = ("hops", "degree", "length", "weighted")
+KEY = "models.paper7."
+#: most nodes of the synthetic graph (the AS-level Internet has about 75,000 ASes)
+MAX_NODES = 100_000
+#: most edges per new node of the synthetic graph
+MAX_M = 50
+#: most edges of a topology (synthetic: n_nodes * m; an edge list: its edge lines)
+MAX_EDGES = 1_000_000
+#: largest edge-list file read (a full Route Views AS graph is a few MiB)
+MAX_EDGE_LIST_BYTES = 64 * 2**20
+#: most ISP nodes (their pairs times k are the candidate paths)
+MAX_ISPS = 10
+EDGE_LIST_FORMAT = ("a UTF-8 text file of edge lines 'a b' (two node ids separated by "
+                    "tabs or spaces; '#' comment lines)")
 
 
 @dataclass(frozen=True)
@@ -54,22 +70,101 @@ class Paper7Params:
     total_qubits: int | None = None
 
     def __post_init__(self) -> None:
-        k = "models.paper7."
-        if self.edge_list is None and not 1 <= self.m < self.n_nodes:
-            raise ConfigError(k + "m", self.m, f"an integer in 1..{self.n_nodes - 1}")
-        if self.edge_list is not None and not Path(self.edge_list).expanduser().is_file():
-            raise ConfigError(k + "edge_list", self.edge_list, "an existing edge-list file",
-                              problem="no such file")
-        if self.edge_list is None and self.n_nodes < 2:
-            raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
+        k = KEY
+        if self.edge_list is None:
+            # sizes first: nothing is built from an absurd n_nodes or m
+            if self.n_nodes < 2:
+                raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
+            check_range(k + "n_nodes", self.n_nodes, 2, MAX_NODES, integer=True,
+                        why="nodes of the synthetic Barabasi-Albert AS graph")
+            most_m = min(self.n_nodes - 1, MAX_M, MAX_EDGES // self.n_nodes)
+            if not 1 <= self.m <= most_m:
+                raise ConfigError(k + "m", self.m, f"an integer in 1..{most_m} (edges per new "
+                                  f"node: fewer than n_nodes={self.n_nodes}, at most {MAX_M}, "
+                                  f"and n_nodes * m at most {MAX_EDGES:,} edges)",
+                                  problem="out of range")
+        else:
+            check_edge_list_file(self.edge_list)
         if self.n_isps < 2:
             raise ConfigError(k + "n_isps", self.n_isps, "an integer >= 2")
+        check_range(k + "n_isps", self.n_isps, 2, MAX_ISPS, integer=True,
+                    why="ISP nodes; the paths join every pair of them")
         if self.k < 1:
             raise ConfigError(k + "k", self.k, "an integer >= 1")
+        pairs = self.n_isps * (self.n_isps - 1) // 2
+        most_k = max(1, MAX_PATHS // pairs)
+        check_range(k + "k", self.k, 1, most_k, integer=True,
+                    why=f"shortest paths per ISP pair: {pairs} pairs x k paths, at most "
+                        f"{MAX_PATHS} paths")
+        check_total_qubits(k + "total_qubits", self.total_qubits)
         if self.reward not in REWARDS:
             raise ConfigError(k + "reward", self.reward, ", ".join(REWARDS))
         if not 0 < self.link_success <= 1:
             raise ConfigError(k + "link_success", self.link_success, "a probability in (0, 1]")
+
+
+def check_edge_list_file(path: str | Path) -> Path:
+    """The edge list's path, if it is an existing file of at most
+    :data:`MAX_EDGE_LIST_BYTES` (checked before anything is read)."""
+    key = KEY + "edge_list"
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise ConfigError(key, str(path), "an existing edge-list file",
+                          problem="not a file:" if p.exists() else "no such file")
+    size = p.stat().st_size
+    if size > MAX_EDGE_LIST_BYTES:
+        raise ConfigError(key, str(path), f"an edge-list file of at most "
+                          f"{MAX_EDGE_LIST_BYTES // 2**20} MiB",
+                          problem=f"too large ({size / 2**20:,.1f} MiB):")
+    return p
+
+
+def _edge_list_error(path: str | Path, problem: str) -> ConfigError:
+    return ConfigError(KEY + "edge_list", str(path), EDGE_LIST_FORMAT, problem=problem)
+
+
+def read_edges(path: str | Path) -> list[tuple[str, str]]:
+    """The ``(a, b)`` edges of a SNAP / Route Views edge list (self-loops dropped).
+
+    Raises:
+        ConfigError: naming ``models.paper7.edge_list``, the file and the line, for a file
+            that is too large, not UTF-8 text, has a line with fewer than two node ids, more
+            than :data:`MAX_EDGES` edges or no edge at all.
+    """
+    try:
+        data = check_edge_list_file(path).read_bytes()
+    except OSError as exc:
+        raise _edge_list_error(path, f"cannot read ({exc.strerror or exc})") from None
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a byte-order mark is no node id
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = skip + exc.start
+        line = data.count(b"\n", 0, at) + 1
+        column = at - (data.rfind(b"\n", 0, at) + 1) + 1
+        raise _edge_list_error(path, f"line {line} is not UTF-8 text (byte "
+                               f"0x{data[at]:02x} at column {column}) in") from None
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise _edge_list_error(path, f"line {line} holds a NUL byte (a binary file?) in")
+    edges: list[tuple[str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split()
+        if len(fields) < 2:
+            shown = line if len(line) <= 40 else line[:37] + "..."
+            raise _edge_list_error(path, f"line {number} has {len(fields)} field ({shown!r}) "
+                                   "where an edge needs two node ids, in")
+        if len(edges) >= MAX_EDGES:
+            raise _edge_list_error(path, f"more than {MAX_EDGES:,} edges (line {number}) in")
+        a, b = fields[0], fields[1]
+        if a != b:
+            edges.append((a, b))
+    if not edges:
+        raise _edge_list_error(path, "no edges in")
+    return edges
 
 
 def load_edge_list(path: str | Path):  # noqa: ANN201
@@ -77,16 +172,10 @@ def load_edge_list(path: str | Path):  # noqa: ANN201
     import networkx as nx
 
     graph = nx.Graph()
-    for line in Path(path).expanduser().read_text().splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        a, b, *_ = line.split()
-        if a != b:
-            graph.add_edge(a, b)
-    if graph.number_of_nodes() == 0:
-        raise ConfigError("models.paper7.edge_list", str(path), "a file with 'a b' edge lines",
-                          problem="no edges in")
+    graph.add_edges_from(read_edges(path))
+    if graph.number_of_nodes() > MAX_NODES:
+        raise _edge_list_error(path, f"{graph.number_of_nodes():,} nodes (at most "
+                               f"{MAX_NODES:,}) in")
     return graph.subgraph(max(nx.connected_components(graph), key=len)).copy()
 
 

@@ -17,7 +17,19 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
-from qray.netsim.physics.base import PathInfo, Testbed, k_shortest_paths, uniform_capacities
+from qray.netsim.physics.base import (
+    MAX_PATHS,
+    PathInfo,
+    Testbed,
+    check_range,
+    check_total_qubits,
+    k_shortest_paths,
+    uniform_capacities,
+)
+
+#: most nodes: the testbed keeps all-pairs shortest path lengths (n^2) and may draw up to
+#: 1000 graphs until one is connected (the model: 50)
+MAX_NODES = 500
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,8 @@ class Paper8Params:
         k = "models.paper8."
         if self.n_nodes < 2:
             raise ConfigError(k + "n_nodes", self.n_nodes, "an integer >= 2")
+        check_range(k + "n_nodes", self.n_nodes, 2, MAX_NODES, integer=True,
+                    why="nodes of the G(n, p) graph")
         if not 0 < self.edge_prob <= 1:
             raise ConfigError(k + "edge_prob", self.edge_prob, "a probability in (0, 1]")
         if not 0.5 < self.fidelity_low <= self.fidelity_high <= 1:
@@ -47,6 +61,9 @@ class Paper8Params:
                               "0.5 < fidelity_low <= fidelity_high <= 1")
         if self.n_paths < 1:
             raise ConfigError(k + "n_paths", self.n_paths, "an integer >= 1")
+        check_range(k + "n_paths", self.n_paths, 1, MAX_PATHS, integer=True,
+                    why="candidate paths")
+        check_total_qubits(k + "total_qubits", self.total_qubits)
 
 
 def purify(f: np.ndarray | float, rounds: np.ndarray | int) -> tuple[np.ndarray, np.ndarray]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.netsim.bounds import MAX_HORIZON, check_range
 from qray.netsim.scenarios.base import Scenario, check_probability
 
 
@@ -35,6 +36,9 @@ class AdaptiveParams:
             raise ConfigError("scenario_params.adaptive.weight", self.weight, "a number >= 0")
         if self.window < 1:
             raise ConfigError("scenario_params.adaptive.window", self.window, "an integer >= 1")
+        check_range("scenario_params.adaptive.window", self.window, 1, MAX_HORIZON,
+                    integer=True, why="frames of recent choices remembered")
+        check_range("scenario_params.adaptive.weight", self.weight, 0.0, 1e6)
 
 
 class Adaptive(Scenario):
