@@ -257,6 +257,7 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
         "pool_name": POOL_NAME,
         "batch_size": cfg.actor.batch_size,
         "warmup": getattr(cfg, "warmup", 0),
+        "metric_tag": binding.spec.metric_tag,
     }
     points = {p["label"]: p for p in pending_points}
     trainable = tune.with_resources(

@@ -16,7 +16,9 @@ from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutErro
 
 from actors.metrics import metric_fields, record_rows
 from actors.pool import NAMESPACE
+from actors.workloads import get_binding
 from qray.results import rows_to_table, write_table_atomic
+from qray.workloads import resolve
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +41,6 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
     Rows already present for tasks that are not being rerun are kept, so the file of a
     point always holds each of its tasks once.
     """
-    from actors.workloads import get_binding
-
     binding = get_binding(ctx["workload"])
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
     key = point["key"]
@@ -94,16 +94,17 @@ def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any
     write_table_atomic(rows_to_table(kept + rows, schema), path)
     n_ok = sum(1 for r in rows if r["status"] == "ok")
     return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
-            "rows_written": [metric_fields(r) for r in rows]}
+            "rows_written": [metric_fields(r, ctx.get("metric_tag", "")) for r in rows]}
 
 
 def point_trial(config: dict[str, Any], ctx: dict[str, Any],
                 points: dict[str, dict[str, Any]]) -> None:
-    """Tune function trainable: one grid point (named by ``config["point"]``) per trial."""
-    from actors.workloads import get_binding
-
+    """Tune function trainable: one grid point (named by ``config["point"]``) per trial,
+    run by the generic executor or by the runner the workload's spec names."""
     t0 = time.perf_counter()
-    counts = get_binding(ctx["workload"]).run_point(points[config["point"]], ctx)
+    spec = get_binding(ctx["workload"]).spec
+    runner = resolve(spec.run_point) if spec.run_point else run_point
+    counts = runner(points[config["point"]], ctx)
     record_rows(ctx["workload"], counts.pop("rows_written", []))
     tune.report({**counts, "point_s": time.perf_counter() - t0})
 

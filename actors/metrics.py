@@ -1,7 +1,8 @@
 """qray's Prometheus metrics (``ray.util.metrics``), exported on each node's metrics port.
 
 - ``qray_runs_total{workload, backend, status}``: task rows written (a run, an experiment,
-  a k-fold point) by outcome;
+  a k-fold point) by outcome; ``backend`` is the value of the column the workload's spec
+  names as its metric tag (simulator or kernel backend, physics model, scheduler, router);
 - ``qray_run_seconds{workload, backend}``: histogram of each row's wall seconds;
 - ``qray_actor_events_total{workload, event}``: actors created, recycled, evicted and
   replaced by the pool.
@@ -39,14 +40,11 @@ def _get() -> dict[str, Any]:
     return _METRICS
 
 
-def backend_of(row: Mapping[str, Any]) -> str:
-    """The row's backend tag: the simulator or kernel backend, or the physics model."""
-    return str(row.get("backend") or row.get("physics") or "")
-
-
-def metric_fields(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields of a row that its metrics use (what the trial hands to the recorder)."""
-    return {k: row.get(k) for k in ("backend", "physics", "status", "wall_s")}
+def metric_fields(row: Mapping[str, Any], tag: str) -> dict[str, Any]:
+    """The fields of a row that its metrics use (what the trial hands to the recorder):
+    its tag (the value of column ``tag``), status and wall seconds."""
+    return {"backend": str(row.get(tag) or "") if tag else "", "status": row.get("status"),
+            "wall_s": row.get("wall_s")}
 
 
 def record_rows(workload: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -54,7 +52,7 @@ def record_rows(workload: str, rows: Iterable[Mapping[str, Any]]) -> None:
     try:
         m = _get()
         for row in rows:
-            backend = backend_of(row)
+            backend = str(row.get("backend") or "")
             m["runs"].inc(1, tags={"workload": workload, "backend": backend,
                                    "status": str(row.get("status"))})
             if row.get("wall_s") is not None:

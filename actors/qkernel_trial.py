@@ -21,15 +21,11 @@ from actors.kernel_driver import TiledGram
 from actors.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
 from qray.qkernels.rows import SCHEMA
+from qray.qkernels.spec import worker_keys
 
 log = logging.getLogger(__name__)
 
 MAX_POINT_CRASHES = 2
-
-
-def worker_keys(backend: str, workers: int) -> list[str]:
-    """Pool keys of a backend's KernelWorkers."""
-    return [f"{backend}-{i}" for i in range(workers)]
 
 
 def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:

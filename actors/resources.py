@@ -59,3 +59,17 @@ def free_capacity() -> dict[str, float]:
     """Resources free in the cluster now (other jobs' reservations left out): what the
     sweep's actors may hold together."""
     return {r: float(v) for r, v in ray.available_resources().items()}
+
+
+THREAD_ENV_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "QSIM_NUM_THREADS",
+)
+
+
+def thread_env(threads: int) -> dict[str, str]:
+    """Environment that caps every threaded library of an actor at ``threads``."""
+    return dict.fromkeys(THREAD_ENV_VARS, str(threads))

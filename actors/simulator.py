@@ -9,6 +9,7 @@ from typing import Any
 
 import ray
 
+from actors.resources import THREAD_ENV_VARS, thread_env  # noqa: F401  (re-exported)
 from qray.lifecycle import rss_mb
 from qray.simulators.worker import SimulatorWorker
 
@@ -50,17 +51,3 @@ class SimulatorActor:
             "rss_mb": rss_mb(),
             "warmup_s": self.warmup_s,
         }
-
-
-THREAD_ENV_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "QSIM_NUM_THREADS",
-)
-
-
-def thread_env(threads: int) -> dict[str, str]:
-    """Environment that caps every threaded library of an actor at ``threads``."""
-    return dict.fromkeys(THREAD_ENV_VARS, str(threads))

@@ -9,31 +9,44 @@ value and what is allowed, before any work starts.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import math
 import re
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from qray.errors import ConfigError, UnknownKeyError, UnknownNameError
+from qray.errors import ConfigError, UnknownKeyError
 from qray.tasks import content_hash
 
 T = TypeVar("T")
 
-#: workload name -> "module:Class" of its config dataclass (imported lazily).
-WORKLOADS: dict[str, str] = {
-    "simulators": "qray.simulators.config:SimulatorsConfig",
-    "netsim": "qray.netsim.config:NetsimConfig",
-    "qkernels": "qray.qkernels.config:QKernelsConfig",
-    "cloud": "qray.cloud.eval_config:CloudConfig",
-    "cloud_train": "qray.cloud.train_config:CloudTrainConfig",
-    "routing": "qray.routing.eval_config:RoutingConfig",
-    "routing_train": "qray.routing.train_config:RouterTrainConfig",
-}
+class _Workloads(Mapping[str, str]):
+    """Workload name -> ``"module:Class"`` of its config dataclass, from the workload
+    registry (``qray.workloads``: built-ins and the ``qray.workloads`` entry points)."""
+
+    def __getitem__(self, name: str) -> str:
+        from qray.workloads import get_spec, names
+
+        if name not in names():
+            raise KeyError(name)
+        return get_spec(name).config
+
+    def __iter__(self) -> Iterator[str]:
+        from qray.workloads import names
+
+        return iter(names())
+
+    def __len__(self) -> int:
+        from qray.workloads import names
+
+        return len(names())
+
+
+#: every known workload and its config class (read-only view of the registry)
+WORKLOADS: Mapping[str, str] = _Workloads()
 
 #: names of entries of the output folder that are not sweeps
 RESERVED_IDS = frozenset({"latest"})
@@ -327,11 +340,10 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
 
 def config_from_dict(data: Mapping[str, Any]) -> SweepConfig:
     """Validate a plain mapping into the workload's frozen config dataclass."""
+    from qray.workloads import get_spec
+
     workload = data.get("workload", "simulators")
-    if workload not in WORKLOADS:
-        raise UnknownNameError("workload", workload, "workload", WORKLOADS)
-    module, _, attr = WORKLOADS[workload].partition(":")
-    cls = getattr(importlib.import_module(module), attr)
+    cls = get_spec(workload).load("config")
     return build(cls, dict(data), prefix="")
 
 

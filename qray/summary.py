@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from qray.errors import ConfigError
-
-#: workload -> module with ``summarize(sweep_dir) -> Summary``
-SUMMARIES = {"simulators": "qray.simulators.summary", "netsim": "qray.netsim.summary",
-             "qkernels": "qray.qkernels.summary", "cloud": "qray.cloud.summary",
-             "routing": "qray.routing.summary"}
+from qray.workloads import get_spec, names
 
 
 @dataclass
@@ -40,11 +35,11 @@ def workload_of(sweep_dir: Path) -> str:
         from qray.results.folder import read_manifest
 
         workload = read_manifest(manifest)["workload"]
-        if workload not in SUMMARIES:
-            raise ConfigError("workload", workload, SUMMARIES,
+        if workload not in summarized():
+            raise ConfigError("workload", workload, summarized(),
                               problem=f"{manifest} names an unknown workload")
         return workload
-    found = [w for w in SUMMARIES if (sweep_dir / w).is_dir()]
+    found = [w for w in summarized() if (sweep_dir / w).is_dir()]
     if not found:
         raise ConfigError("sweep_dir", str(sweep_dir), "a folder written by jobs/sweep.py",
                           problem="no sweep found in")
@@ -58,5 +53,9 @@ def summarize_sweep(sweep_dir: str | Path) -> Summary:
         raise ConfigError("sweep_dir", str(sweep_dir), "an existing sweep folder",
                           problem="no such folder")
     workload = workload_of(sweep_dir)
-    module = importlib.import_module(SUMMARIES[workload])
-    return module.summarize(sweep_dir)
+    return get_spec(workload).load("summary")(sweep_dir)
+
+
+def summarized() -> list[str]:
+    """The workloads whose spec names a summary."""
+    return [n for n in names() if get_spec(n).summary]

@@ -142,3 +142,27 @@ def test_metrics_scraped_from_the_metrics_port_during_a_sweep(head: dict, tmp_pa
     figure("metrics scraped during a sweep", port=port, runs_seen_while_running=int(runs),
            runs_after_the_sweep=int(final), rows=total)
     assert final == total
+
+
+@pytest.mark.parametrize(("conf", "overrides", "workload", "tag", "rows"), [
+    ("cloud_eval.yaml", ["heuristics=[RoundRobin]", "episodes=3"], "cloud", "RoundRobin", 3),
+    ("routing_eval.yaml", ["routers=[lookahead]", "maps=[grid-3x3]", "families=[random]",
+                           "sizes=[4]", "instances=3"], "routing", "lookahead", 3),
+])
+def test_every_workload_tags_its_metrics(head: dict, tmp_path: Path, conf: str,
+                                         overrides: list[str], workload: str, tag: str,
+                                         rows: int) -> None:
+    """Rows of cloud and routing carry their spec's tag (scheduler, router), not ``""``."""
+    port = int(head["QRAY_METRICS_PORT"])
+    res = submit(head, "--config", f"jobs/conf/{conf}", *overrides, "summarize=false",
+                 f"output_dir={tmp_path / 'results'}")
+    assert res.returncode == 0, res.stdout + res.stderr
+    deadline = time.time() + 30
+    seen = 0.0
+    while time.time() < deadline and seen < rows:
+        text = _scrape(port)
+        seen = _value(text, "ray_qray_runs_total", workload=workload, backend=tag, status="ok")
+        time.sleep(0.5)
+    figure("metrics tagged by the spec", workload=workload, tag=tag, runs=int(seen))
+    assert seen == rows
+    assert _value(text, "ray_qray_runs_total", workload=workload, backend="") == 0

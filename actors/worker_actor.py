@@ -1,0 +1,54 @@
+"""``WorkerActor``: the generic long-lived Ray actor around any plain worker.
+
+The worker class comes from the workload's spec (``"module:Class"``), so a workload needs
+no actor code of its own: the actor builds the worker once, warms it up, and runs task
+batches, saying after each whether its process should be recycled.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import ray
+
+from qray.lifecycle import rss_mb
+from qray.workloads import resolve
+
+log = logging.getLogger(__name__)
+
+
+@ray.remote
+class WorkerActor:
+    """Holds one worker (``worker``: ``"module:Class"``) built with ``worker_kwargs``."""
+
+    def __init__(self, worker: str, *, actor_name: str,
+                 worker_kwargs: Mapping[str, Any] | None = None) -> None:
+        logging.basicConfig(level=logging.INFO)
+        cls = resolve(worker)
+        kwargs = dict(worker_kwargs or {})
+        if "actor_name" in inspect.signature(cls).parameters:
+            kwargs.setdefault("actor_name", actor_name)
+        self.worker = cls(**kwargs)
+        warm = getattr(self.worker, "warmup", None)
+        self.warmup_s = float(warm() or 0.0) if callable(warm) else 0.0
+        self._takes_warmup = "warmup" in inspect.signature(self.worker.run_batch).parameters
+        log.info("actor %s (%s) ready in pid %d", actor_name, worker, os.getpid())
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], warmup: int = 0) -> dict[str, Any]:
+        """Run a batch; returns its rows and, when due, why the actor should be recycled."""
+        if self._takes_warmup:
+            rows = self.worker.run_batch(specs, warmup=warmup)
+        else:
+            rows = self.worker.run_batch(specs)
+        recycle = getattr(self.worker, "should_recycle", None)
+        return {"rows": rows, "recycle": recycle() if callable(recycle) else None}
+
+    def info(self) -> dict[str, Any]:
+        """Process id, memory and what the worker reports."""
+        info = getattr(self.worker, "info", None)
+        return {"pid": os.getpid(), "rss_mb": rss_mb(), "warmup_s": self.warmup_s,
+                **(info() if callable(info) else {})}

@@ -1,0 +1,39 @@
+"""The ``routing`` workload's specs: router comparison (one RouterActor per router, all
+coupling maps) and its training config (``routing_train``, run by
+``jobs/train_router.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qray.config import ResourceSpec
+from qray.workloads import WorkloadSpec
+
+
+def actor_kwargs(cfg: Any, key: str, res: ResourceSpec) -> dict[str, Any]:
+    """Constructor arguments of the actor serving router ``key``."""
+    return {"router": key,
+            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb}}
+
+
+SPEC = WorkloadSpec(
+    name="routing",
+    description="qubit routing: learned routers vs SABRE and lookahead, every circuit verified",
+    config="qray.routing.eval_config:RoutingConfig",
+    workload="qray.routing.workload",
+    schema="qray.routing.rows:SCHEMA",
+    crash_row="qray.routing.worker:crash_row",
+    summary="qray.routing.summary:summarize",
+    worker="qray.routing.worker:RoutingWorker",
+    actor="actors.router:RouterActor",
+    actor_kwargs="qray.routing.spec:actor_kwargs",
+    actor_key="router",
+    metric_tag="router",
+)
+
+TRAIN_SPEC = WorkloadSpec(
+    name="routing_train",
+    description="train, export and evaluate the masked-PPO routers",
+    config="qray.routing.train_config:RouterTrainConfig",
+    train_job="python jobs/train_router.py",
+)

@@ -1,0 +1,80 @@
+"""``RowWorker``: the base of a plain worker that turns task specs into rows.
+
+A subclass implements ``run_task(spec) -> dict`` (its own columns, and ``status`` when a
+task ends otherwise than ``ok``); the base gives every worker the same common columns,
+timing, peak RSS, error rows (an exception is the task's ``error`` row, never a crashed
+actor) and recycling. The generic actor shell (``actors.worker_actor.WorkerActor``) holds
+one in a long-lived Ray actor; ``qray.testing.check_workload`` runs one in-process.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.results.schema import common_row
+
+log = logging.getLogger(__name__)
+
+
+class RowWorker:
+    """Runs tasks of workload ``WORKLOAD`` one row each.
+
+    Attributes:
+        WORKLOAD: the workload name its rows carry (set by each subclass).
+    """
+
+    WORKLOAD: str = ""
+
+    def __init__(self, *, actor_name: str = "", max_tasks: int = 0,
+                 max_rss_mb: float = float("inf")) -> None:
+        self.actor_name = actor_name or f"inprocess/{self.WORKLOAD}"
+        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
+        self.tasks_done = 0
+
+    def run_task(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """The row's own columns for one task (``spec["params"]`` holds its parameters)."""
+        raise NotImplementedError
+
+    def warmup(self) -> float:
+        """Pay import and first-call costs before the first timed task; returns seconds."""
+        return 0.0
+
+    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
+        """One row per spec, in order."""
+        return [self.row(spec) for spec in specs]
+
+    def row(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """The complete row of one task: common columns, its own, timing, status."""
+        started = time.perf_counter()
+        row = common_row(spec, workload=self.WORKLOAD, actor=self.actor_name)
+        try:
+            own = self.run_task(spec)
+            row.update(status="ok", error=None)
+            row.update(own)
+        except Exception as exc:  # a failed task is a row, not a crashed actor
+            log.exception("%s task %s failed", self.WORKLOAD, spec.get("task_id"))
+            row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:2000])
+        self.tasks_done += 1
+        row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
+                   created_at=datetime.now(UTC))
+        return row
+
+    def should_recycle(self) -> str | None:
+        """Why this worker's process should be replaced now (task count, RSS), or None."""
+        return self.policy.reason(self.tasks_done)
+
+    def info(self) -> dict[str, Any]:
+        """What the actor reports about its worker."""
+        return {"workload": self.WORKLOAD, "tasks_done": self.tasks_done}
+
+
+def crash_row(workload: str, spec: Mapping[str, Any], message: str) -> dict[str, Any]:
+    """The ``error`` row of a task whose actor process died running it."""
+    row = common_row(spec, workload=workload, actor="")
+    row.update(error=message, created_at=datetime.now(UTC))
+    return row
