@@ -92,8 +92,7 @@ class WorkloadBinding:
             cls = self.spec.actor
         else:
             kwargs = {"worker": self.spec.worker,
-                      "worker_kwargs": dict(resolve(self.spec.worker_kwargs)(cfg, key))
-                      if self.spec.worker_kwargs else {}}
+                      "worker_kwargs": self.spec.worker_arguments(cfg, key, res)}
             cls = GENERIC_ACTOR
         return ActorSpec(name=name, cls=cls, kwargs={**kwargs, "actor_name": name},
                          options=self.actor_options(cfg, key))

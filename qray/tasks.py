@@ -67,3 +67,16 @@ class Point:
 
     def __hash__(self) -> int:
         return hash(self.point_id)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A sweep's expansion: its grid points and the points refused up front
+    (``point_id -> (status, reason)``). The shape every workload's ``plan`` returns."""
+
+    points: Sequence[Point]
+    problems: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def n_tasks(self) -> int:
+        return sum(len(p.tasks) for p in self.points)

@@ -1,10 +1,15 @@
-"""Conformance checkers for simulator backends, usable by third-party backends too.
+"""Conformance checkers for simulator backends and for workloads (``check_workload``),
+usable by third-party backends and workloads too.
 
 Each checker raises AssertionError with a message naming the backend, the circuit and the
 measured discrepancy.
 """
 
 from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -76,3 +81,96 @@ def ghz_population(outcomes: np.ndarray, n_qubits: int) -> float:
     """Fraction of shots in |0...0> or |1...1>."""
     ones = (1 << n_qubits) - 1
     return float(np.mean((outcomes == 0) | (outcomes == ones)))
+
+
+# -- workloads ----------------------------------------------------------------------------
+
+
+def check_workload(spec: Any, config: Any = None, overrides: Sequence[str] = ()) -> dict:
+    """Check that a workload honours the contract the runtime relies on (in the style of
+    Gymnasium's ``check_env``): its config loads, its plan has points with unique,
+    content-addressed tasks, its task specs carry what the executor sends, one task run
+    in-process by its plain worker gives a row of its schema with the metric tag filled,
+    and its crash row fits the schema too. Needs no Ray.
+
+    Args:
+        spec: a ``WorkloadSpec`` or a registered workload name.
+        config: a YAML path, a mapping of config keys, or None for the spec's defaults.
+        overrides: ``key=value`` overrides applied to a YAML config.
+
+    Returns:
+        What was checked: ``{"workload", "points", "tasks", "row", "crash_row"}``.
+
+    Raises:
+        AssertionError: naming the workload and the broken part of the contract.
+    """
+    import pyarrow as pa
+
+    from qray.config import config_from_dict, load_config
+    from qray.results.schema import COMMON_FIELDS, STATUSES, rows_to_table
+    from qray.workloads import WorkloadSpec, get_spec
+
+    spec = get_spec(spec) if isinstance(spec, str) else spec
+    assert isinstance(spec, WorkloadSpec), f"{spec!r} is not a WorkloadSpec"
+    name = spec.name
+    if config is None or isinstance(config, Mapping):
+        cfg = config_from_dict({"workload": name, **dict(config or {})})
+    else:
+        cfg = load_config(config, list(overrides))
+    assert cfg.workload == name, f"{name}: the config is for workload {cfg.workload!r}"
+    schema = spec.load("schema")
+    assert isinstance(schema, pa.Schema), f"{name}: schema is a {type(schema).__name__}"
+    assert (schema.metadata or {}).get(b"qray.workload") == name.encode(), \
+        f"{name}: the schema's qray.workload metadata must be {name!r} (use make_schema)"
+    missing = [f.name for f in COMMON_FIELDS if f.name not in schema.names]
+    assert not missing, f"{name}: schema lacks the common columns {missing}"
+    if spec.metric_tag:
+        assert spec.metric_tag in schema.names, \
+            f"{name}: metric tag column {spec.metric_tag!r} is not in the schema"
+    module = importlib.import_module(spec.workload)
+    plan = module.plan(cfg)
+    assert plan.points, f"{name}: the plan has no points"
+    ids = [t.strong_id for p in plan.points for t in p.tasks]
+    assert len(ids) == plan.n_tasks and len(set(ids)) == len(ids), \
+        f"{name}: task ids must be unique ({len(ids) - len(set(ids))} repeated)"
+    assert len({p.point_id for p in plan.points}) == len(plan.points), \
+        f"{name}: point ids must be unique"
+    again = module.plan(cfg)
+    assert [t.strong_id for p in again.points for t in p.tasks] == ids, \
+        f"{name}: planning the same config twice gave other task ids"
+    point = next(p for p in plan.points if p.tasks)
+    key = spec.key_of(point, plan)
+    specs = module.task_specs(point, cfg, "check-sweep", None)
+    assert [s["task_id"] for s in specs] == [t.strong_id for t in point.tasks], \
+        f"{name}: task_specs must give one spec per task of the point, in order"
+    for s in specs:
+        absent = {"task_id", "point_id", "seed", "params"} - set(s)
+        assert not absent, f"{name}: a task spec lacks {sorted(absent)}"
+    checked: dict[str, Any] = {"workload": name, "points": len(plan.points),
+                               "tasks": plan.n_tasks, "row": None}
+    if spec.worker:
+        res = cfg.resources_for(key)
+        worker = resolve_worker(spec)(**spec.worker_arguments(cfg, key, res))
+        rows = worker.run_batch(specs[:1])
+        assert len(rows) == 1, f"{name}: run_batch of one spec gave {len(rows)} rows"
+        row = rows[0]
+        assert row["task_id"] == specs[0]["task_id"], f"{name}: the row's task_id differs"
+        assert row["status"] in STATUSES, f"{name}: status {row['status']!r}"
+        assert row["workload"] == name, f"{name}: the row's workload is {row['workload']!r}"
+        rows_to_table(rows, schema)  # raises on columns outside the schema or wrong types
+        if spec.metric_tag:
+            assert row.get(spec.metric_tag), f"{name}: the row's {spec.metric_tag!r} is empty"
+        checked["row"] = row
+    crash = spec.load("crash_row")(specs[0], "check_workload: the actor died")
+    assert crash["status"] == "error" and "the actor died" in (crash.get("error") or ""), \
+        f"{name}: a crash row is an error row carrying the message"
+    rows_to_table([crash], schema)
+    checked["crash_row"] = crash
+    return checked
+
+
+def resolve_worker(spec: Any) -> Any:
+    """The plain worker class a spec names."""
+    from qray.workloads import resolve
+
+    return resolve(spec.worker)

@@ -113,6 +113,18 @@ class WorkloadSpec:
             return str(resolve(self.actor_key)(point, plan))
         return str(point.params[self.actor_key])
 
+    def worker_arguments(self, cfg: Any, key: str, res: Any) -> dict[str, Any]:
+        """Constructor arguments of the plain worker of actor ``key``: ``worker_kwargs``,
+        or the actor's arguments with its ``worker_kwargs`` merged in (the built-in actor
+        shells pass those through to their worker)."""
+        if self.worker_kwargs:
+            return dict(resolve(self.worker_kwargs)(cfg, key))
+        if self.actor_kwargs:
+            args = dict(resolve(self.actor_kwargs)(cfg, key, res))
+            inner = dict(args.pop("worker_kwargs", None) or {})
+            return {**args, **inner}
+        return {}
+
     def resources_entry(self, key: str) -> str:
         """The ``resources`` entry of actor ``key``."""
         return str(resolve(self.resource_name)(key)) if self.resource_name else key
