@@ -1,7 +1,18 @@
 """The simulator registry: a plain ``{name: backend}`` dict. Building it imports no
-simulator library; each backend imports its library when first used."""
+simulator library; each backend imports its library when first used.
+
+Third-party backends join through the entry-point group ``qray.backends``: each entry
+names a ``Backend`` subclass (built with no arguments), an instance, or a function
+returning one or a list of them::
+
+    [project.entry-points."qray.backends"]
+    mysim = "mysim.qray_backend:MySimBackend"
+"""
 
 from __future__ import annotations
+
+import logging
+from importlib.metadata import entry_points
 
 from qray.errors import UnknownNameError
 from qray.simulators.base import Backend
@@ -38,7 +49,33 @@ def _all_backends() -> dict[str, Backend]:
             gpu=True,
         ),
     ]
-    return {b.name: b for b in backends}
+    found = {b.name: b for b in backends}
+    for b in _plugin_backends():
+        if b.name in found:
+            log.warning("backend %r from entry point group %s ignored: the name is taken",
+                        b.name, ENTRY_POINT_GROUP)
+            continue
+        found[b.name] = b
+    return found
+
+
+ENTRY_POINT_GROUP = "qray.backends"
+log = logging.getLogger(__name__)
+
+
+def _plugin_backends() -> list[Backend]:
+    """Fresh instances of the backends the ``qray.backends`` entry points provide."""
+    out: list[Backend] = []
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        obj = ep.load()
+        if callable(obj) and not isinstance(obj, Backend):
+            obj = obj()  # a Backend subclass, or a factory
+        for b in obj if isinstance(obj, list | tuple) else [obj]:
+            if not isinstance(b, Backend) or not b.name:
+                raise TypeError(f"entry point {ep.name}={ep.value} ({ENTRY_POINT_GROUP}) "
+                                "gives no named qray.simulators.base.Backend")
+            out.append(b)
+    return out
 
 
 BACKENDS: dict[str, Backend] = _all_backends()
