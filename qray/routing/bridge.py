@@ -9,13 +9,13 @@ Circuits are placed with the trivial layout (logical i on physical i).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import networkx as nx
 
 from qray.routing.circuit_io import UNROUTED, expand, interactions, load_circuit, routable
 from qray.routing.graphs import to_graph
+from qray.routing.result import RoutedCircuit, RoutingFailedError, UnverifiedRoutingError
 
 __all__ = ["RoutedCircuit", "RoutingFailedError", "StepPolicy", "UnverifiedRoutingError",
            "expand", "insert_swaps", "route", "route_with_policy", "to_graph"]
@@ -25,35 +25,6 @@ class StepPolicy(Protocol):
     name: str
 
     def act(self, env: Any) -> int: ...
-
-
-class RoutingFailedError(RuntimeError):
-    """A step policy hit the env's step cap before surpassing every gate."""
-
-
-class UnverifiedRoutingError(RoutingFailedError):
-    """A router returned a circuit that fails verification (``qray.routing.verify``):
-    ``route`` raises it instead of returning the circuit."""
-
-    def __init__(self, message: str, result: RoutedCircuit | None = None,
-                 problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.result = result
-        self.problems = list(problems or [])
-
-
-@dataclass
-class RoutedCircuit:
-    """A routed circuit on the physical qubits and where each logical qubit ends up."""
-
-    circuit: Any  # QuantumCircuit on num_nodes physical qubits
-    initial_layout: list[int]  # logical i -> physical
-    final_layout: list[int]  # logical i -> physical after the last SWAP
-    swaps: int
-    seconds: float
-    router: str
-    steps: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def insert_swaps(circuit: Any, swaps: list[tuple[int, int, int]], n_physical: int) -> tuple[

@@ -9,8 +9,9 @@ from typing import Any
 
 import networkx as nx
 
-from qray.routing.bridge import RoutedCircuit, expand
+from qray.routing.circuit_io import expand
 from qray.routing.graphs import edge_list, sorted_edges
+from qray.routing.result import RoutedCircuit
 
 
 class SabreRouter:
