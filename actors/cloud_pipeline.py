@@ -13,46 +13,31 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 
 from actors.cloud_training import TrainedTrial
+from actors.rl.fit import (
+    DONE_FILE,
+    FIT_FILE,
+    TrainingReport,
+    check_cpus,
+    finished_fit,
+    record_fit,
+    saved_for_digest,
+    write_curves,
+)
 from qray.cloud.evaluate import eval_seeds, evaluate
 from qray.cloud.train_config import CloudTrainConfig
-from qray.errors import ConfigError, ResourceError
-from qray.results.writer import write_table_atomic, write_text_atomic
+from qray.results.writer import write_text_atomic
 from qray.tasks import content_hash
 
 log = logging.getLogger(__name__)
 
 #: validation episode keys (>= train_seed_limit, disjoint from evaluation's)
 VALIDATION_SEED_BASE = 30_000_000
-DONE_FILE = "trained.json"
-FIT_FILE = "fit.json"
-
-
-@dataclass
-class TrainingReport:
-    sweep_dir: Path
-    markdown: str
-    complete: bool
-    trained: dict[str, Any] = field(default_factory=dict)
-
-
-def check_cpus(cfg: Any) -> None:
-    """A trial needs 1 + ``cfg.num_env_runners`` CPUs; RLlib would wait forever otherwise."""
-    import ray
-
-    total = ray.cluster_resources().get("CPU", 0.0)
-    need = 1 + cfg.num_env_runners
-    if need > total:
-        raise ResourceError(f"config key 'num_env_runners': {cfg.num_env_runners} env runners "
-                            f"+ 1 trial process need {need} CPUs; the cluster has {total:g}. "
-                            f"Allowed: num_env_runners <= {max(int(total) - 1, 0)}")
 
 
 def validation_score(policy_dir: Path, cfg: CloudTrainConfig) -> float:
@@ -77,19 +62,6 @@ def config_digest(algorithm: str, cfg: CloudTrainConfig) -> str:
                          "num_env_runners": cfg.num_env_runners})[:16]
 
 
-def saved_for_digest(path: Path, digest: str) -> dict[str, Any] | None:
-    """The saved JSON at ``path`` if it was written for this config; refuses a
-    different config in the same sweep folder."""
-    if not path.is_file():
-        return None
-    saved = json.loads(path.read_text())
-    if saved.get("config_digest") != digest:
-        raise ConfigError("sweep_id", path.parents[2].name,
-                          "a new sweep_id (or none) for a changed training config",
-                          problem="holds training of another config:")
-    return saved
-
-
 def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
                digest: str) -> tuple[list[TrainedTrial], float]:
     """Tune's trials of ``algorithm``: trained now, or read back from ``fit.json`` when a
@@ -98,8 +70,8 @@ def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
 
     storage = sweep_dir / "tune"
     fit_file = storage / algorithm / FIT_FILE
-    saved = saved_for_digest(fit_file, digest)
-    if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
+    saved = finished_fit(fit_file, digest)
+    if saved:
         log.info("%s: training finished before; exporting its %d trial(s)", algorithm,
                  len(saved["trials"]))
         curves = pd.read_parquet(sweep_dir / "training" / f"{algorithm}.parquet")
@@ -111,19 +83,12 @@ def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
     t0 = time.perf_counter()
     trials = train(algorithm, cfg, storage)
     wall = time.perf_counter() - t0
-    curves = []
-    for t in trials:
-        c = t.curve.copy()
-        c.insert(0, "algorithm", algorithm)
-        c.insert(1, "trial_id", t.trial_id)
-        c.insert(2, "lr", t.lr)
-        curves.append(c)
-    write_table_atomic(pa.Table.from_pandas(pd.concat(curves), preserve_index=False),
-                       sweep_dir / "training" / f"{algorithm}.parquet")
-    write_text_atomic(json.dumps({
-        "config_digest": digest, "wall_seconds": wall,
-        "trials": [{"trial_id": t.trial_id, "lr": t.lr, "checkpoint": str(t.checkpoint),
-                    "train_seconds": t.train_seconds} for t in trials]}, indent=2), fit_file)
+    write_curves(sweep_dir / "training" / f"{algorithm}.parquet",
+                 (({"algorithm": algorithm, "trial_id": t.trial_id, "lr": t.lr}, t.curve)
+                  for t in trials))
+    record_fit(fit_file, digest=digest, wall_seconds=wall,
+               trials=[{"trial_id": t.trial_id, "lr": t.lr, "checkpoint": str(t.checkpoint),
+                        "train_seconds": t.train_seconds} for t in trials])
     return trials, wall
 
 

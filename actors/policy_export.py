@@ -8,24 +8,27 @@ observations before it writes anything final.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
-import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
-from qray.cloud.policy import FORMAT, META_FILE, MODEL_FILE, model_digest
-from qray.errors import ConfigError, QrayError
+from actors.rl.checkpoint import MODULE_PATH, load_module, module_checkpoint, recorded_env
+from actors.rl.policy_folder import check_out, is_policy_folder, write_pair
+from qray.cloud.policy import FORMAT, model_digest
+from qray.errors import ConfigError
+
+# the shared pieces (actors.rl) stay importable from here: jobs/export_policy.py, tests
+__all__ = ["MODULE_PATH", "check_out", "export", "forward_inference_actions",
+           "is_policy_folder", "load_module", "module_checkpoint", "module_kind",
+           "record_observations", "recorded_env"]
 
 log = logging.getLogger(__name__)
 
-MODULE_PATH = ("learner_group", "learner", "rl_module", "default_policy")
+_write_pair = write_pair  # its older name (tests/reliability/test_export_safety.py)
 
 
 class _Scores(torch.nn.Module):
@@ -40,35 +43,6 @@ class _Scores(torch.nn.Module):
 
             return self.module.compute_q_values({"obs": obs})[QF_PREDS]
         return self.module.forward_inference({"obs": obs})["action_dist_inputs"]
-
-
-def module_checkpoint(checkpoint: str | Path) -> Path:
-    """The RLModule folder of an algorithm checkpoint (or the module folder itself); a
-    QrayError naming the folder when it is neither."""
-    path = Path(checkpoint)
-    if not path.is_dir():
-        raise QrayError(f"checkpoint {str(checkpoint)!r}: no such folder")
-    module_dir = path.joinpath(*MODULE_PATH)
-    found = module_dir if module_dir.is_dir() else path
-    if not (found / "class_and_ctor_args.pkl").is_file():
-        raise QrayError(f"checkpoint {str(checkpoint)!r}: not an RLlib algorithm or RLModule "
-                        f"checkpoint (no {'/'.join(MODULE_PATH)}/ with an RLModule in it); "
-                        "pass a checkpoint_* folder of a training trial")
-    return found
-
-
-def load_module(checkpoint: str | Path) -> Any:
-    """The RLModule of an algorithm checkpoint (or of a module checkpoint folder)."""
-    from ray.rllib.core.rl_module.rl_module import RLModule
-
-    found = module_checkpoint(checkpoint)
-    try:
-        module = RLModule.from_checkpoint(str(found))
-    except Exception as exc:  # a damaged checkpoint: pickles, state files
-        raise QrayError(f"checkpoint {str(checkpoint)!r}: cannot load its RLModule "
-                        f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})") from None
-    module.eval()
-    return module
 
 
 def module_kind(module: Any) -> str:
@@ -103,15 +77,6 @@ def record_observations(env_config: Any, n: int, seed: int = 0) -> np.ndarray:
             obs, _, term, trunc, _ = env.step(int(a))
             done = term or trunc
     return np.stack(out)
-
-
-def recorded_env(checkpoint: str | Path) -> dict[str, Any] | None:
-    """The env config a Tune trial trained with (its ``params.json``, plain JSON), if the
-    checkpoint sits in a trial folder."""
-    params = Path(checkpoint).resolve().parent / "params.json"
-    if not params.is_file():
-        return None
-    return json.loads(params.read_text()).get("env_config")
 
 
 def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
@@ -174,80 +139,7 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
         "model_digest": model_digest(traced),
     }
     folder = Path(out)
-    _write_pair(folder, traced, meta)
+    write_pair(folder, traced, meta)
     log.info("exported %s policy to %s (%d observations agree with forward_inference)",
              kind, folder, len(obs))
     return meta
-
-
-def is_policy_folder(folder: Path) -> bool:
-    """Whether ``folder`` is an exported qray policy: exactly ``policy.pt`` and a
-    ``policy.json`` with a ``qray-...`` format (what ``_write_pair`` writes)."""
-    try:
-        names = {p.name for p in folder.iterdir()}
-        meta = json.loads((folder / META_FILE).read_text())
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return names == {MODEL_FILE, META_FILE} and isinstance(meta, dict) and \
-        str(meta.get("format", "")).startswith("qray-")
-
-
-def check_out(out: str | Path) -> None:
-    """Refuse an export target that exists and is not a qray policy folder (or an empty
-    folder): an export never deletes or displaces what qray did not write."""
-    folder = Path(out)
-    if not os.path.lexists(folder):
-        return
-    if folder.is_symlink() or not folder.is_dir():
-        raise ConfigError("OUT", str(out), "a new folder, an empty one, or an exported qray "
-                          "policy folder to replace", problem="exists and is not a folder:")
-    if any(folder.iterdir()) and not is_policy_folder(folder):
-        raise ConfigError("OUT", str(out), "a new folder, an empty one, or an exported qray "
-                          f"policy folder (only {MODEL_FILE} and {META_FILE}) to replace",
-                          problem="is a folder with other files; it is left as it is:")
-
-
-_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
-    system cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        rc = libc.renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b),
-                            _RENAME_EXCHANGE)
-    except (AttributeError, OSError):
-        return False
-    return rc == 0
-
-
-def _write_pair(folder: Path, traced: Any, meta: dict[str, Any]) -> None:
-    """Both files into a fresh sibling folder, then one atomic swap with the old policy
-    folder: a reader sees the old pair or the new one, never a new model with old
-    preprocessing. Only a folder ``check_out`` accepts is ever replaced."""
-    check_out(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-    try:
-        torch.jit.save(traced, str(tmp / MODEL_FILE))
-        (tmp / META_FILE).write_text(json.dumps(meta, indent=2))
-        for f in tmp.iterdir():
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        if folder.is_dir() and any(folder.iterdir()):
-            if not _exchange(tmp, folder):  # no renameat2: the old pair is removed first
-                for name in (META_FILE, MODEL_FILE):
-                    (folder / name).unlink()
-                folder.rmdir()
-                tmp.rename(folder)
-        else:
-            if folder.is_dir():
-                folder.rmdir()  # empty
-            tmp.rename(folder)
-    finally:
-        if tmp.is_dir() and tmp != folder:
-            # what is left here is ours: the new pair that failed, or the swapped-out old one
-            for name in (META_FILE, MODEL_FILE):
-                (tmp / name).unlink(missing_ok=True)
-            tmp.rmdir()

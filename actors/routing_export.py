@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 import torch
 
-from actors.policy_export import MODULE_PATH, _write_pair, check_out, recorded_env
-from qray.cloud.policy import model_digest
+from actors.rl.checkpoint import MODULE_PATH, recorded_env
+from actors.rl.policy_folder import check_out, write_pair
+from qray.rl.policy import model_digest
 from qray.routing.policy import FORMAT
 from qray.routing.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
 
@@ -91,7 +92,7 @@ def export(checkpoint: str | Path, out: str | Path, cfg: Any = None, *, name: st
         "checked_observations": n_check,
         "model_digest": model_digest(traced),
     }
-    _write_pair(Path(out), traced, meta)
+    write_pair(Path(out), traced, meta)
     log.info("exported router for %s to %s (%d observations agree with forward_inference)",
              env_cfg.coupling_map, out, n_check)
     return meta

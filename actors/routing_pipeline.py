@@ -14,32 +14,29 @@ import json
 import logging
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from actors.cloud_pipeline import check_cpus, saved_for_digest
+from actors.rl.fit import (
+    DONE_FILE,
+    FIT_FILE,
+    TrainingReport,
+    check_cpus,
+    finished_fit,
+    record_fit,
+    saved_for_digest,
+    write_curves,
+)
 from actors.routing_training import TrainedTrial
-from qray.results.writer import write_table_atomic, write_text_atomic
+from qray.results.writer import write_text_atomic
 from qray.routing.benchmarks import VALIDATION_SEED_BASE
 from qray.routing.train_config import RouterTrainConfig
 from qray.tasks import content_hash
 
 log = logging.getLogger(__name__)
-
-DONE_FILE, FIT_FILE = "trained.json", "fit.json"
-
-
-@dataclass
-class TrainingReport:
-    sweep_dir: Path
-    markdown: str
-    complete: bool
-    trained: dict[str, Any] = field(default_factory=dict)
 
 
 def config_digest(cfg: RouterTrainConfig) -> str:
@@ -85,8 +82,8 @@ def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
 
     storage = sweep_dir / "tune"
     fit_file = storage / "PPO" / FIT_FILE
-    saved = saved_for_digest(fit_file, digest)
-    if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
+    saved = finished_fit(fit_file, digest)
+    if saved:
         log.info("training finished before; exporting its %d trial(s)", len(saved["trials"]))
         curves = pd.read_parquet(sweep_dir / "training" / "PPO.parquet")
         return [TrainedTrial(t["coupling_map"], t["trial_id"], t["lr"], Path(t["checkpoint"]),
@@ -96,20 +93,13 @@ def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
     t0 = time.perf_counter()
     trials = train(cfg, storage, maps)
     wall = time.perf_counter() - t0
-    curves = []
-    for t in trials:
-        c = t.curve.copy()
-        c.insert(0, "coupling_map", t.coupling_map)
-        c.insert(1, "trial_id", t.trial_id)
-        c.insert(2, "lr", t.lr)
-        curves.append(c)
-    write_table_atomic(pa.Table.from_pandas(pd.concat(curves), preserve_index=False),
-                       sweep_dir / "training" / "PPO.parquet")
-    write_text_atomic(json.dumps({
-        "config_digest": digest, "wall_seconds": wall,
-        "trials": [{"coupling_map": t.coupling_map, "trial_id": t.trial_id, "lr": t.lr,
-                    "checkpoint": str(t.checkpoint), "train_seconds": t.train_seconds}
-                   for t in trials]}, indent=2), fit_file)
+    write_curves(sweep_dir / "training" / "PPO.parquet",
+                 (({"coupling_map": t.coupling_map, "trial_id": t.trial_id, "lr": t.lr},
+                   t.curve) for t in trials))
+    record_fit(fit_file, digest=digest, wall_seconds=wall,
+               trials=[{"coupling_map": t.coupling_map, "trial_id": t.trial_id, "lr": t.lr,
+                        "checkpoint": str(t.checkpoint), "train_seconds": t.train_seconds}
+                       for t in trials])
     return trials, wall
 
 

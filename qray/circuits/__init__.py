@@ -1,8 +1,9 @@
-"""Backend-neutral circuits, circuit families and the noise spec."""
+"""Backend-neutral circuits, circuit families, the noise spec and the conversion to Qiskit."""
 
 from qray.circuits.families import DEPTH_FAMILIES, FAMILIES, make_circuit
 from qray.circuits.ir import GATES, Circuit, Gate
 from qray.circuits.noise import NOISELESS, NoiseSpec, aer_lambda
+from qray.circuits.qiskit import to_qiskit
 
 __all__ = [
     "DEPTH_FAMILIES",
@@ -14,4 +15,5 @@ __all__ = [
     "NoiseSpec",
     "aer_lambda",
     "make_circuit",
+    "to_qiskit",
 ]

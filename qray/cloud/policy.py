@@ -10,7 +10,6 @@ node index, and which also acts as a scheduler in ``qray.cloud.evaluate``.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,21 @@ import numpy as np
 
 from qray.cloud.features import observation_from_state, observation_size
 from qray.errors import QrayError
+from qray.rl.policy import (
+    META_FILE,
+    MODEL_FILE,
+    DigestMismatchError,
+    PolicyJSONError,
+    check_digest,
+    has_policy_files,
+    model_digest,
+    read_policy_json,
+)
+
+__all__ = ["FORMAT", "META_FILE", "MODEL_FILE", "LoadedPolicy", "PolicyError", "load",
+           "model_digest"]
 
 FORMAT = "qray-cloud-policy/1"
-MODEL_FILE = "policy.pt"
-META_FILE = "policy.json"
 
 
 class LoadedPolicy:
@@ -76,16 +86,6 @@ class LoadedPolicy:
         return int(self.actions(obs)[0])
 
 
-def model_digest(model: Any) -> str:
-    """A content hash of a TorchScript module: its code and every tensor. (The bytes of a
-    saved TorchScript file differ between two saves of the same module.)"""
-    h = hashlib.sha256(model.code.encode())
-    for name, tensor in sorted(model.state_dict().items()):
-        h.update(name.encode())
-        h.update(tensor.detach().cpu().contiguous().numpy().tobytes())
-    return h.hexdigest()[:32]
-
-
 class PolicyError(QrayError, ValueError):
     """An exported policy folder that cannot serve: names the file and the problem."""
 
@@ -105,11 +105,8 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
 
 
-def _check_meta(meta: Any, meta_path: Path) -> None:
+def _check_meta(meta: dict[str, Any], meta_path: Path) -> None:
     """``policy.json``'s fields, each named when missing or wrong."""
-    if not isinstance(meta, dict):
-        raise PolicyError(f"{meta_path}: expected a JSON object, got {type(meta).__name__}; "
-                          f"{EXPORT_AGAIN}")
     if meta.get("format") != FORMAT:
         raise PolicyError(f"{meta_path}: format {meta.get('format')!r}, expected {FORMAT!r}; "
                           f"{EXPORT_AGAIN}")
@@ -166,15 +163,20 @@ def load(path: str | Path) -> LoadedPolicy:
 
     folder = Path(path)
     meta_path, model_path = folder / META_FILE, folder / MODEL_FILE
-    if not meta_path.is_file() or not model_path.is_file():
+    if not has_policy_files(folder):
         raise PolicyError(f"{folder} is not an exported policy: it needs {META_FILE} "
                           f"and {MODEL_FILE} (write one with jobs/export_policy.py)")
     try:
-        raw = meta_path.read_bytes()
-        meta = json.loads(raw.decode())
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        meta, raw = read_policy_json(meta_path)
+    except OSError as exc:
         raise PolicyError(f"{meta_path}: not readable JSON ({_short(exc)}); "
                           f"{EXPORT_AGAIN}") from None
+    except PolicyJSONError as exc:
+        if exc.cause is not None:
+            raise PolicyError(f"{meta_path}: not readable JSON ({_short(exc.cause)}); "
+                              f"{EXPORT_AGAIN}") from None
+        raise PolicyError(f"{meta_path}: expected a JSON object, got "
+                          f"{type(exc.value).__name__}; {EXPORT_AGAIN}") from None
     _check_meta(meta, meta_path)
     try:
         model = torch.jit.load(str(model_path), map_location="cpu")
@@ -185,14 +187,14 @@ def load(path: str | Path) -> LoadedPolicy:
                           f"one) ({detail}); {EXPORT_AGAIN}") from None
     model.eval()
     try:
-        digest = model_digest(model)
+        check_digest(model, meta["model_digest"])
+    except DigestMismatchError as exc:
+        raise PolicyError(f"{model_path} is not the model {meta_path} describes "
+                          f"(model_digest {exc.digest} differs from {exc.expected}): "
+                          f"{EXPORT_AGAIN}") from None
     except Exception as exc:
         raise PolicyError(f"{model_path}: cannot compute its model_digest ({_short(exc)}); "
                           f"{EXPORT_AGAIN}") from None
-    if digest != meta["model_digest"]:
-        raise PolicyError(f"{model_path} is not the model {meta_path} describes "
-                          f"(model_digest {digest} differs from {meta['model_digest']}): "
-                          f"{EXPORT_AGAIN}")
     policy = LoadedPolicy(model, meta)
     policy.meta_sha256 = hashlib.sha256(raw).hexdigest()
     n = policy.n_nodes

@@ -63,7 +63,7 @@ def qiskit_circuit(spec: CircuitSpec) -> Any:
     """The pool entry as a measured qiskit ``QuantumCircuit``."""
     if spec.source[0] == "qasm":
         return load_qasm(spec.source[1])
-    from qray.simulators.qiskit_aer import to_qiskit
+    from qray.circuits.qiskit import to_qiskit
 
     family, n, depth, seed = spec.source
     return to_qiskit(make_circuit(family, n, depth=depth, seed=seed))

@@ -89,7 +89,7 @@ def benchmark_circuit(family: str, n_qubits: int, key: int, gates: int = 50) -> 
         return qc
     if family in ("qft", "ghz"):
         from qray.circuits import make_circuit
-        from qray.simulators.qiskit_aer import to_qiskit
+        from qray.circuits.qiskit import to_qiskit
 
         return to_qiskit(make_circuit(family, n_qubits), measure=False)
     if family == "qaoa_maxcut":

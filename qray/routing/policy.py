@@ -11,7 +11,6 @@ JSON or lacks a key, or a model that does not map the map's actions, is refused 
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,18 @@ import networkx as nx
 import numpy as np
 
 from qray.errors import ConfigError
+from qray.rl.policy import (
+    META_FILE,
+    MODEL_FILE,
+    DigestMismatchError,
+    PolicyJSONError,
+    check_digest,
+    read_policy_json,
+)
 from qray.routing.features import GLOBAL, PER_EDGE, FeaturePolicy
 from qray.routing.graphs import sorted_edges
 
 FORMAT = "qray-router/1"
-MODEL_FILE, META_FILE = "policy.pt", "policy.json"
 ALLOWED = (f"an exported router folder: {MODEL_FILE} and {META_FILE} ({FORMAT}) written by "
            "jobs/train_router.py")
 AGAIN = "export the policy again (or train it again) with jobs/train_router.py"
@@ -32,12 +38,6 @@ AGAIN = "export the policy again (or train it again) with jobs/train_router.py"
 
 class PolicyFormatError(ValueError):
     """An exported router folder that is not one (the message says what is wrong)."""
-
-
-def _model_digest(model: Any) -> str:
-    from qray.cloud.policy import model_digest  # the one digest of a TorchScript module
-
-    return model_digest(model)
 
 
 def _is_int(x: Any) -> bool:
@@ -52,11 +52,11 @@ def read_meta(folder: Path) -> dict[str, Any]:
     if not path.is_file():
         raise PolicyFormatError(f"no {META_FILE}")
     try:
-        meta = json.loads(path.read_text())
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PolicyFormatError(f"{META_FILE} is not valid JSON ({exc})") from None
-    if not isinstance(meta, dict):
-        raise PolicyFormatError(f"{META_FILE} is not a JSON object")
+        meta, _ = read_policy_json(path)
+    except PolicyJSONError as exc:
+        if exc.cause is not None:
+            raise PolicyFormatError(f"{META_FILE} is not valid JSON ({exc.cause})") from None
+        raise PolicyFormatError(f"{META_FILE} is not a JSON object") from None
     if meta.get("format") != FORMAT:
         raise PolicyFormatError(f"{META_FILE} has format {meta.get('format')!r}, not {FORMAT!r}")
     params = meta.get("params")
@@ -104,11 +104,12 @@ class RouterPolicy(FeaturePolicy):
             raise PolicyFormatError(f"{MODEL_FILE} is not a TorchScript module "
                                     f"({type(exc).__name__}: {str(exc)[:200]})") from None
         self.model.eval()
-        self.model_digest = _model_digest(self.model)
-        if self.model_digest != self.meta["model_digest"]:
+        try:
+            self.model_digest = check_digest(self.model, self.meta["model_digest"])
+        except DigestMismatchError as exc:
             raise PolicyFormatError(
                 f"{MODEL_FILE} is not the model {META_FILE} describes (model_digest "
-                f"{self.model_digest} != {self.meta['model_digest']})")
+                f"{exc.digest} != {exc.expected})") from None
         self.name = str(self.meta.get("name", "ppo"))
         self.edges = [tuple(e) for e in self.meta["edges"]]
         n_actions = len(self.edges) + 1

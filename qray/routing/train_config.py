@@ -6,8 +6,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from qray.cloud.train_config import PPOParams
 from qray.config import SweepConfig, as_list, require
+from qray.rl.params import PPOParams
 from qray.routing.graphs import coupling_graph
 from qray.routing.train_env import RouterEnvConfig
 

@@ -9,22 +9,11 @@ import numpy as np
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec, aer_lambda
+from qray.circuits.qiskit import to_qiskit
 from qray.simulators.base import Backend, reverse_bit_order, reverse_int_bits
 
 ONE_QUBIT = ["h", "x", "y", "z", "s", "sdg", "t", "rx", "ry", "rz"]
 TWO_QUBIT = ["cx", "cz", "swap", "cp"]
-
-
-def to_qiskit(circuit: Circuit, *, measure: bool = True) -> Any:
-    """The IR as a qiskit ``QuantumCircuit`` (classical bit i holds qubit i)."""
-    from qiskit import QuantumCircuit
-
-    qc = QuantumCircuit(circuit.n_qubits, circuit.n_qubits if measure else 0)
-    for g in circuit.gates:
-        getattr(qc, g.name)(*g.params, *g.qubits)
-    if measure:
-        qc.measure(range(circuit.n_qubits), range(circuit.n_qubits))
-    return qc
 
 
 def aer_noise_model(noise: NoiseSpec) -> Any:

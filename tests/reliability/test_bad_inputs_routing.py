@@ -116,7 +116,7 @@ def test_a_model_of_another_width_is_refused(tmp_path: Path, policy: Path) -> No
     """A model for 5 edges, with its own digest recorded: it cannot score grid-3x3's 12."""
     import torch
 
-    from qray.cloud.policy import model_digest
+    from qray.rl.policy import model_digest
 
     model = traced_scorer(5, seed=0)
     torch.jit.save(model, str(policy / "policy.pt"))

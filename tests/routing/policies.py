@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from qray.cloud.policy import model_digest
+from qray.rl.policy import model_digest
 from qray.routing.features import FEATURES_VERSION, GLOBAL, PER_EDGE
 from qray.routing.graphs import coupling_graph, sorted_edges
 from qray.routing.policy import FORMAT, META_FILE, MODEL_FILE

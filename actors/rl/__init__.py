@@ -1,0 +1,37 @@
+"""RLlib through Tune, what the RL-trained workloads (``cloud``, ``routing``) share:
+fit-or-resume bookkeeping, reading a trial's checkpoint, and atomic policy folders.
+
+Each workload's own pieces (its RLModule, its traced wrapper, its validation) stay in its
+``actors/<workload>_*`` modules; those import from here, never from one another.
+"""
+
+from actors.rl.checkpoint import MODULE_PATH, load_module, module_checkpoint, recorded_env
+from actors.rl.fit import (
+    DONE_FILE,
+    FIT_FILE,
+    TrainingReport,
+    check_cpus,
+    finished_fit,
+    record_fit,
+    saved_for_digest,
+    write_curves,
+)
+from actors.rl.policy_folder import check_out, is_policy_folder, write_pair
+
+__all__ = [
+    "DONE_FILE",
+    "FIT_FILE",
+    "MODULE_PATH",
+    "TrainingReport",
+    "check_cpus",
+    "check_out",
+    "finished_fit",
+    "is_policy_folder",
+    "load_module",
+    "module_checkpoint",
+    "record_fit",
+    "recorded_env",
+    "saved_for_digest",
+    "write_curves",
+    "write_pair",
+]

@@ -1,0 +1,87 @@
+"""Fit-or-resume bookkeeping of the RLlib training pipelines (``cloud``, ``routing``).
+
+A pipeline's Tune fit records its trials in ``fit.json`` once training finished, and each
+exported policy gets a ``trained.json``; both carry the digest of the config they were
+made for. A rerun reads them back instead of training again, and refuses a changed config
+in the same sweep folder.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from qray.errors import ConfigError, ResourceError
+from qray.results.writer import write_table_atomic, write_text_atomic
+
+FIT_FILE = "fit.json"
+DONE_FILE = "trained.json"
+
+
+@dataclass
+class TrainingReport:
+    """What a training pipeline's ``run_training`` returns."""
+
+    sweep_dir: Path
+    markdown: str
+    complete: bool
+    trained: dict[str, Any] = field(default_factory=dict)
+
+
+def check_cpus(cfg: Any) -> None:
+    """A trial needs 1 + ``cfg.num_env_runners`` CPUs; RLlib would wait forever otherwise."""
+    import ray
+
+    total = ray.cluster_resources().get("CPU", 0.0)
+    need = 1 + cfg.num_env_runners
+    if need > total:
+        raise ResourceError(f"config key 'num_env_runners': {cfg.num_env_runners} env runners "
+                            f"+ 1 trial process need {need} CPUs; the cluster has {total:g}. "
+                            f"Allowed: num_env_runners <= {max(int(total) - 1, 0)}")
+
+
+def saved_for_digest(path: Path, digest: str) -> dict[str, Any] | None:
+    """The saved JSON at ``path`` if it was written for this config; refuses a
+    different config in the same sweep folder."""
+    if not path.is_file():
+        return None
+    saved = json.loads(path.read_text())
+    if saved.get("config_digest") != digest:
+        raise ConfigError("sweep_id", path.parents[2].name,
+                          "a new sweep_id (or none) for a changed training config",
+                          problem="holds training of another config:")
+    return saved
+
+
+def finished_fit(fit_file: Path, digest: str) -> dict[str, Any] | None:
+    """``fit.json`` of a finished fit of this config whose checkpoints are all still there
+    (its trials are exported, never retrained); None when the fit must run."""
+    saved = saved_for_digest(fit_file, digest)
+    if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
+        return saved
+    return None
+
+
+def record_fit(fit_file: Path, *, digest: str, wall_seconds: float,
+               trials: list[dict[str, Any]]) -> None:
+    """Write ``fit.json`` (last, after the curves): training of this config finished."""
+    write_text_atomic(json.dumps({"config_digest": digest, "wall_seconds": wall_seconds,
+                                  "trials": trials}, indent=2), fit_file)
+
+
+def write_curves(path: Path, curves: Iterable[tuple[Mapping[str, Any], pd.DataFrame]]) -> None:
+    """The trials' learning curves as one Parquet table at ``path``: each ``(labels,
+    curve)`` pair becomes ``curve`` led by one column per label, in order."""
+    frames = []
+    for labels, curve in curves:
+        c = curve.copy()
+        for i, (name, value) in enumerate(labels.items()):
+            c.insert(i, name, value)
+        frames.append(c)
+    write_table_atomic(pa.Table.from_pandas(pd.concat(frames), preserve_index=False), path)
