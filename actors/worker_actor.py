@@ -30,7 +30,8 @@ class WorkerActor:
         logging.basicConfig(level=logging.INFO)
         cls = resolve(worker)
         kwargs = dict(worker_kwargs or {})
-        if "actor_name" in inspect.signature(cls).parameters:
+        params = inspect.signature(cls).parameters
+        if "actor_name" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
             kwargs.setdefault("actor_name", actor_name)
         self.worker = cls(**kwargs)
         warm = getattr(self.worker, "warmup", None)
