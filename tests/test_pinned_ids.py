@@ -1,0 +1,41 @@
+"""Sweep ids and task ids of the shipped presets are pinned: a refactor that changes them
+would make every existing result folder rerun from scratch. (Changing what a task
+measures changes its id on purpose; then update the pins and say so in the README.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from actors.workloads import get_binding
+from qray.config import load_config
+
+CONF = Path(__file__).resolve().parents[1] / "jobs" / "conf"
+
+# preset -> (sweep id, tasks, smallest task id prefix, largest task id prefix)
+PINNED = {
+    "simulators": ("simulators-34160710", 336, "00a0debc4bb65c24", "ff3bfd69a5ea7c92"),
+    "ci_small": ("ci_small-96146fc2", 16, "025785c07272c556", "f0da1469aad6de39"),
+    "netsim_paper2": ("netsim_paper2-26460485", 750, "004c862204dc2956", "ffe498790d76bd61"),
+    "qkernels": ("qkernels-c5d52acd", 6, "275f5bedfe2429d2", "e63b5ba88d311490"),
+    "cloud_eval": ("cloud-eval-5e6a7040", 500, "0008865fc6bf2403", "fffa359a0b1ed7fb"),
+    "routing_eval": ("routing-eval-57b9d3a2", 3636, "000083975b9b12be", "ffda1aec1f03e306"),
+}
+
+
+@pytest.mark.parametrize("preset", sorted(PINNED))
+def test_preset_ids_are_unchanged(preset: str) -> None:
+    cfg = load_config(CONF / f"{preset}.yaml")
+    plan = get_binding(cfg.workload).plan(cfg)
+    ids = sorted(t.strong_id for p in plan.points for t in p.tasks)
+    sweep_id, n, first, last = PINNED[preset]
+    assert (cfg.resolved_sweep_id, len(ids), ids[0][:16], ids[-1][:16]) == \
+        (sweep_id, n, first, last)
+
+
+def test_default_sweep_task_ids() -> None:
+    cfg = load_config(CONF / "simulators.yaml")
+    ids = sorted(t.strong_id for p in get_binding("simulators").plan(cfg).points
+                 for t in p.tasks)
+    assert ids[168] == "8011f029fd765e40532df3c266ceda656ecc6b3ede3686294628167d52626fa7"
