@@ -50,6 +50,7 @@ deploy: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
 
 reliability: $(STAMP)

@@ -22,8 +22,10 @@ from actors.executor import point_trial
 from actors.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.resources import free_capacity, validate_requests
 from actors.workloads import get_binding
+from qray import presets
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError
+from qray.preview import FAILED_STATUSES, pending  # noqa: F401  (FAILED_STATUSES re-exported)
 from qray.results import read_ids, update_latest
 from qray.results.folder import SweepLock, check_manifest, check_output_dir
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
@@ -31,8 +33,7 @@ from qray.results.writer import remove_stale_temp_files, write_text_atomic
 log = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONFIG = REPO_ROOT / "jobs" / "conf" / "simulators.yaml"
-FAILED_STATUSES = frozenset({"error", "timeout"})
+DEFAULT_CONFIG = presets.resolve(None)
 #: how long the driver tries to reach a Ray head's port before giving up
 CONNECT_TIMEOUT_S = 10.0
 
@@ -136,11 +137,15 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     started = False
     ok = False
     try:
-        started = connect(cfg)
-        validate_requests(requests)
-        binding.validate_cluster(cfg, keys)
+        report, pending_points = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
+        if pending_points:  # with nothing to do, the sweep ends without starting Ray
+            started = connect(cfg)
+            validate_requests(requests)
+            binding.validate_cluster(cfg, keys)
         ok = True
-        report = _execute(cfg, binding, plan, keys, rerun_failed=rerun_failed)
+        _record(cfg)
+        if pending_points:
+            _run_trials(cfg, binding, keys, report, pending_points)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(cfg.sweep_dir) from exc
@@ -200,37 +205,21 @@ def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
     return name
 
 
-def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
-             rerun_failed: bool) -> SweepReport:
-    # Tune's classic reporter: a compact status block instead of a box per trial event
-    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    from ray import tune
-
+def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
+             ) -> tuple[SweepReport, list[dict[str, Any]]]:
+    """The sweep's report so far and its pending points (each with the specs of its tasks
+    that have no row yet), reading only the rows' ids and statuses; writes nothing."""
     sweep_id = cfg.resolved_sweep_id
-    sweep_dir = cfg.sweep_dir
-    if os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR") and not Path(cfg.output_dir).expanduser().is_absolute():
-        log.warning("output_dir=%r is relative: inside a submitted job it resolves to %s, a "
-                    "copy of the working dir; pass an absolute output_dir to keep the rows",
-                    cfg.output_dir, sweep_dir.parent)
-    sweep_dir.mkdir(parents=True, exist_ok=True)
-    _write_manifest(cfg, sweep_dir)
-    update_latest(sweep_dir.parent, sweep_id)
-
-    remove_stale_temp_files(sweep_dir)
-    existing, problems = read_ids(sweep_dir / cfg.workload, binding.schema)
+    existing, problems = read_ids(cfg.sweep_dir / cfg.workload, binding.schema)
     pending_points: list[dict[str, Any]] = []
     skipped = 0
     for point in plan.points:
-        todo = set()
         # a point refused before (memory budget) runs once the config lets it
-        runnable_now = point.point_id not in plan.problems
-        for task in point.tasks:
-            status = existing.get(task.strong_id)
-            if (status is None or (rerun_failed and status in FAILED_STATUSES)
-                    or (status == "refused" and runnable_now)):
-                todo.add(task.strong_id)
-            else:
-                skipped += 1
+        runnable = point.point_id not in plan.problems
+        todo = {t.strong_id for t in point.tasks
+                if pending(existing.get(t.strong_id), runnable=runnable,
+                           rerun_failed=rerun_failed)}
+        skipped += len(point.tasks) - len(todo)
         if todo:
             key = binding.actor_key(point, plan)
             pending_points.append({
@@ -243,12 +232,33 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
     n_run = sum(len(p["specs"]) for p in pending_points)
     log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials", sweep_id,
              plan.n_tasks, skipped, n_run, len(pending_points))
-    report = SweepReport(sweep_id, sweep_dir, plan.n_tasks, skipped, n_run,
+    report = SweepReport(sweep_id, cfg.sweep_dir, plan.n_tasks, skipped, n_run,
                          len(pending_points),
                          unreadable_files=[str(p.path) for p in problems])
-    if not pending_points:
-        return report
+    return report, pending_points
 
+
+def _record(cfg: SweepConfig) -> None:
+    """The sweep folder's manifest and ``latest`` link (after every check passed)."""
+    sweep_dir = cfg.sweep_dir
+    if os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR") and not Path(cfg.output_dir).expanduser().is_absolute():
+        log.warning("output_dir=%r is relative: inside a submitted job it resolves to %s, a "
+                    "copy of the working dir; pass an absolute output_dir to keep the rows",
+                    cfg.output_dir, sweep_dir.parent)
+    sweep_dir.mkdir(parents=True, exist_ok=True)
+    _write_manifest(cfg, sweep_dir)
+    update_latest(sweep_dir.parent, cfg.resolved_sweep_id)
+    remove_stale_temp_files(sweep_dir)
+
+
+def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,
+                pending_points: list[dict[str, Any]]) -> None:
+    """Run the pending points as Tune trials on the pool's actors (fills ``report``)."""
+    # Tune's classic reporter: a compact status block instead of a box per trial event
+    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
+    from ray import tune
+
+    sweep_dir = cfg.sweep_dir
     specs = {k: binding.actor_spec(cfg, k) for k in keys}
     pool = _create_pool(specs)
     ctx = {
@@ -292,7 +302,6 @@ def _execute(cfg: SweepConfig, binding: Any, plan: Any, keys: list[str], *,
             ray.kill(pool)
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
-    return report
 
 
 def trial_resources() -> dict[str, float]:

@@ -1,10 +1,21 @@
-"""List simulator backends and why unavailable ones are: ``python jobs/backends.py``."""
+"""List simulator backends (and why unavailable ones are) and the workloads:
+``python jobs/backends.py``."""
+
+from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import _bootstrap  # noqa: F401
 
-from qray.__main__ import list_backends
+from actors.cli import main as qray
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``qray backends`` under this script's name and help."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return qray(["backends", *argv], prog=Path(__file__).name, description=__doc__)
+
 
 if __name__ == "__main__":
-    sys.stdout.write(list_backends() + "\n")
+    raise SystemExit(main())

@@ -14,16 +14,15 @@ import sys
 from pathlib import Path
 
 import _bootstrap  # noqa: F401
-from sweep import main as sweep_main
 
-CONFIG = Path(__file__).resolve().parent / "conf" / "qkernels.yaml"
+from actors.cli import main as qray
 
 
 def main(argv: list[str] | None = None) -> int:
+    """``qray sweep`` under this script's name and help."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(a == "--config" or a.startswith("--config=") for a in argv):
-        argv = ["--config", str(CONFIG), *argv]
-    return sweep_main(argv)
+    return qray(["sweep", *argv], prog=Path(__file__).name, description=__doc__,
+                default_config="qkernels")
 
 
 if __name__ == "__main__":

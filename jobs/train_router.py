@@ -15,46 +15,19 @@ exported maps and resumes the evaluation.
 
 from __future__ import annotations
 
-import argparse
-import logging
 import sys
 from pathlib import Path
 
 import _bootstrap  # noqa: F401
 
-from qray.config import load_config
-from qray.errors import QrayError
-
-CONFIG = Path(__file__).resolve().parent / "conf" / "routing.yaml"
-log = logging.getLogger("qray.train_router")
+from actors.cli import main as qray
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--config", default=str(CONFIG), help="YAML config (workload routing_train)")
-    parser.add_argument("overrides", nargs="*", help="key=value config overrides")
-    args = parser.parse_intermixed_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    from qray.routing.train_config import RouterTrainConfig
-
-    try:
-        cfg = load_config(args.config, args.overrides)
-        if not isinstance(cfg, RouterTrainConfig):
-            raise QrayError(f"{args.config} is a '{cfg.workload}' config; "
-                            "jobs/train_router.py needs workload: routing_train")
-        from actors.routing_pipeline import run_training
-
-        report = run_training(cfg)
-    except QrayError as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return 2
-    sys.stdout.write("\n" + report.markdown + "\n")
-    sys.stdout.write(f"training and evaluation in {report.sweep_dir}\n")
-    return 0 if report.complete else 1
+    """``qray train`` under this script's name and help."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    return qray(["train", *argv], prog=Path(__file__).name, description=__doc__,
+                default_config="routing")
 
 
 if __name__ == "__main__":

@@ -72,6 +72,8 @@ class WorkloadSpec:
         run_point: ``"module:function"`` ``(point, ctx) -> counts`` replacing the generic
             executor for one Tune trial (the qkernels trial that holds a worker set).
         train_job: for a training config (``*_train``): the command that trains it.
+        trainer: with ``train_job``: ``"module:function"`` ``(cfg) -> report`` that
+            ``qray train`` runs (training, export and evaluation).
         threads_env: cap the actor's threaded libraries at its reserved CPUs.
     """
 
@@ -92,6 +94,7 @@ class WorkloadSpec:
     validate_cluster: str | None = None
     run_point: str | None = None
     train_job: str | None = None
+    trainer: str | None = None
     threads_env: bool = True
     description: str = ""
 

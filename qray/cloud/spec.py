@@ -38,5 +38,6 @@ TRAIN_SPEC = WorkloadSpec(
     name="cloud_train",
     description="train, export and evaluate the RLlib DQN/PPO schedulers",
     config="qray.cloud.train_config:CloudTrainConfig",
-    train_job="python jobs/train_scheduler.py",
+    train_job="qray train --config cloud",
+    trainer="actors.cloud_pipeline:run_training",
 )

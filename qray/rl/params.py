@@ -27,7 +27,28 @@ def check_hiddens(key: str, hiddens: list[int]) -> None:
 @dataclass(frozen=True)
 class DQNParams:
     """RLlib DQN (new API stack): distributional C51, prioritized episode replay, n-step,
-    double Q, dueling heads. ``lr`` is a Tune grid."""
+    double Q, dueling heads.
+
+    Attributes:
+        lr: learning rates, a Tune grid (one trial each), each in (0, 1).
+        gamma: discount factor, in [0, 1].
+        num_atoms: atoms of the C51 value distribution (1: plain expected-value DQN).
+        v_min: lowest return the value distribution covers.
+        v_max: highest return the value distribution covers (> v_min).
+        n_step: steps of the n-step return.
+        double_q: use double Q-learning for the targets.
+        dueling: dueling value/advantage heads.
+        hiddens: sizes of the Q network's hidden layers.
+        buffer_capacity: transitions the prioritized episode replay buffer holds.
+        alpha: prioritization exponent of the replay buffer, in [0, 1].
+        beta: importance-sampling exponent of the replay buffer, in [0, 1].
+        train_batch_size: transitions per learner update.
+        target_network_update_freq: env steps between target-network updates.
+        epsilon_timesteps: env steps over which exploration decays to final_epsilon.
+        final_epsilon: exploration rate after the decay, in (0, 1].
+        learning_starts: env steps collected before the first update.
+        training_intensity: replayed over sampled steps; null: RLlib's default.
+    """
 
     lr: list[float] = field(default_factory=lambda: [5e-4], metadata={"normalize": as_list})
     gamma: float = 0.5
@@ -76,7 +97,18 @@ class DQNParams:
 @dataclass(frozen=True)
 class PPOParams:
     """RLlib PPO (new API stack), the on-policy actor-critic that replaces A2C (removed
-    from RLlib). ``lr`` is a Tune grid."""
+    from RLlib).
+
+    Attributes:
+        lr: learning rates, a Tune grid (one trial each), each in (0, 1).
+        gamma: discount factor, in [0, 1].
+        lambda_: GAE lambda, in [0, 1].
+        train_batch_size: env steps per training iteration.
+        minibatch_size: steps per SGD minibatch, in [1, train_batch_size].
+        num_epochs: SGD passes over each training batch.
+        entropy_coeff: weight of the entropy bonus, >= 0.
+        hiddens: sizes of the policy and value networks' hidden layers.
+    """
 
     lr: list[float] = field(default_factory=lambda: [3e-4], metadata={"normalize": as_list})
     gamma: float = 0.5

@@ -35,5 +35,6 @@ TRAIN_SPEC = WorkloadSpec(
     name="routing_train",
     description="train, export and evaluate the masked-PPO routers",
     config="qray.routing.train_config:RouterTrainConfig",
-    train_job="python jobs/train_router.py",
+    train_job="qray train --config routing",
+    trainer="actors.routing_pipeline:run_training",
 )

@@ -1,0 +1,121 @@
+"""What a sweep would do now, without Ray and without writing anything
+(``qray sweep --dry-run``): its points, the tasks that already have rows, the tasks left,
+and the actors its pool may create with their reservations.
+
+It follows the workload's spec, as the driver does, and makes the same checks the driver
+makes before it starts Ray, so a sweep the driver would refuse is refused here too.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from qray.config import ResourceSpec, SweepConfig
+
+#: row statuses that ``--rerun-failed`` runs again
+FAILED_STATUSES = frozenset({"error", "timeout"})
+
+
+@dataclass(frozen=True)
+class ActorPreview:
+    """One actor of the pool: its key, the ``resources`` entry its reservation comes
+    from (``default``, or None for the built-in default) and the reservation."""
+
+    key: str
+    entry: str | None
+    resources: ResourceSpec
+
+
+@dataclass(frozen=True)
+class SweepPreview:
+    """The counts the sweep's report would give if it ran now, and its actors."""
+
+    sweep_id: str
+    sweep_dir: Path
+    workload: str
+    points: int
+    #: points the plan already decided, by the status their rows get (``unsupported``)
+    prechecked: dict[str, int]
+    tasks: int
+    done: int
+    to_run: int
+    trials: int
+    actors: list[ActorPreview]
+    unreadable: list[str]
+
+    def format(self) -> str:
+        """The preview as ``qray sweep --dry-run`` prints it."""
+        state = "exists" if self.sweep_dir.exists() else "not created yet"
+        decided = ", ".join(f"{n} {status}" for status, n in self.prechecked.items())
+        lines = [
+            f"sweep {self.sweep_id} (dry run: Ray not started, nothing written)",
+            f"  workload  {self.workload}",
+            f"  folder    {self.sweep_dir} ({state})",
+            f"  points    {self.points}" + (
+                f" ({sum(self.prechecked.values())} recorded without running: {decided})"
+                if self.prechecked else ""),
+            f"  tasks     {self.tasks} tasks, {self.done} already done, {self.to_run} to run "
+            f"in {self.trials} trials",
+        ]
+        if self.unreadable:
+            lines.append(f"  skipped   {len(self.unreadable)} unreadable file(s): "
+                         + ", ".join(self.unreadable))
+        lines.append(f"  actors    {len(self.actors)}")
+        width = max((len(a.key) for a in self.actors), default=0)
+        for a in self.actors:
+            res = a.resources
+            extra = "".join(f" {n}={v:g}" for n, v in sorted(res.resources.items()))
+            source = f"resources.{a.entry}" if a.entry else "built-in default"
+            lines.append(f"    {a.key:<{width}}  num_cpus={res.num_cpus:g} "
+                         f"num_gpus={res.num_gpus:g}{extra}  ({source})")
+        return "\n".join(lines) + "\n"
+
+
+def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
+                  allow_config_change: bool = False) -> SweepPreview:
+    """The sweep of ``cfg`` as it stands: the driver's checks before Ray (plan, output
+    folder, the sweep's earlier config), then the tasks that have rows (reading only their
+    ids and statuses). Raises what the driver would raise; writes nothing."""
+    from qray.results import read_ids
+    from qray.results.folder import check_manifest, check_output_dir
+    from qray.workloads import sweep_spec
+
+    spec = sweep_spec(cfg.workload)
+    plan = spec.load("workload").plan(cfg)
+    if spec.actor_keys:
+        keys = list(spec.load("actor_keys")(cfg, plan))
+    else:
+        keys = sorted({spec.key_of(p, plan) for p in plan.points})
+    check_output_dir(cfg.output_dir, cfg.sweep_dir)
+    check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
+    existing, problems = read_ids(cfg.sweep_dir / cfg.workload, spec.load("schema"))
+    done = to_run = trials = 0
+    for point in plan.points:
+        todo = sum(1 for t in point.tasks if pending(existing.get(t.strong_id),
+                                                    runnable=point.point_id not in plan.problems,
+                                                    rerun_failed=rerun_failed))
+        done += len(point.tasks) - todo
+        to_run += todo
+        trials += bool(todo)
+    actors = [ActorPreview(k, _entry(cfg, spec.resources_entry(k)), cfg.resources_for(k))
+              for k in keys]
+    prechecked = Counter(status for status, _ in plan.problems.values())
+    return SweepPreview(cfg.resolved_sweep_id, cfg.sweep_dir, cfg.workload, len(plan.points),
+                        dict(sorted(prechecked.items())), plan.n_tasks, done, to_run, trials,
+                        actors, [str(p.path) for p in problems])
+
+
+def pending(status: str | None, *, runnable: bool, rerun_failed: bool) -> bool:
+    """Whether a task whose row has ``status`` (None: no row) runs: it has no row, it
+    failed and ``rerun_failed`` is set, or it was refused and its point can run now."""
+    return (status is None or (rerun_failed and status in FAILED_STATUSES)
+            or (status == "refused" and runnable))
+
+
+def _entry(cfg: SweepConfig, name: str) -> str | None:
+    """The ``resources`` entry that sets actor ``name``'s reservation."""
+    if name in cfg.resources:
+        return name
+    return "default" if "default" in cfg.resources else None

@@ -1,0 +1,25 @@
+"""The coin-flip worker: plain Python on qray's RowWorker base."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from qray.worker import RowWorker
+
+
+class CoinWorker(RowWorker):
+    WORKLOAD = "coinflip"
+
+    def __init__(self, coin: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.coin = coin
+
+    def run_task(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        p = spec["params"]
+        rng = np.random.default_rng(spec["seed"])
+        heads = int((rng.random(p["flips"]) < p["p"]).sum())
+        return {"coin": self.coin, "p": p["p"], "flips": p["flips"],
+                "repetition": p["repetition"], "heads": heads}
