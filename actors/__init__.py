@@ -14,13 +14,13 @@ from typing import Any
 __all__ = ["SweepReport", "connect", "run_sweep", "sweep"]
 
 #: export -> the module that defines it
-_EXPORTS = {name: "actors.driver" for name in __all__}
+_EXPORTS = {name: "actors.runtime.driver" for name in __all__}
 
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         return getattr(importlib.import_module(_EXPORTS[name]), name)
-    try:  # `import actors; actors.driver.X`: a submodule not imported yet
+    try:  # `import actors; actors.runtime.driver.X`: a submodule not imported yet
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__name__}.{name}":

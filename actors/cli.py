@@ -210,7 +210,7 @@ def _sweep(args: argparse.Namespace) -> int:
             sys.stdout.write(preview_sweep(cfg, rerun_failed=args.rerun_failed,
                                            allow_config_change=args.allow_config_change).format())
             return 0
-        from actors.driver import run_sweep
+        from actors.runtime.driver import run_sweep
 
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
                            summarize=False if args.no_summary else None,
@@ -303,7 +303,7 @@ def _export(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format=SHORT_LOG_FORMAT)
     logging.getLogger("qiskit").setLevel(logging.WARNING)  # per-pass timings
     try:
-        from actors.policy_export import check_out, module_checkpoint
+        from actors.cloud.export import check_out, module_checkpoint
 
         check_out(args.out)  # before any work: an existing OUT that is not ours stays as it is
         module_checkpoint(args.checkpoint)
@@ -312,7 +312,7 @@ def _export(args: argparse.Namespace) -> int:
         if env is None:
             raise QrayError(f"{args.config or args.default_config} has no env section "
                             "(use a cloud_train config)")
-        from actors.policy_export import export, recorded_env
+        from actors.cloud.export import export, recorded_env
 
         if not any(o.startswith("env.") for o in args.overrides) and \
                 recorded_env(args.checkpoint) is not None:

@@ -143,9 +143,9 @@ def ray_scaling(x: np.ndarray, fmap: FeatureMap, tile: int, counts: list[int]) -
         return []
     import ray
 
-    from actors.kernel_driver import TiledGram
-    from actors.kernel_worker import KernelWorker
-    from actors.simulator import thread_env
+    from actors.qkernels.gram import TiledGram
+    from actors.qkernels.worker import KernelWorker
+    from actors.simulators.actor import thread_env
 
     root = str(Path(__file__).resolve().parent.parent)
     ray.init(num_cpus=max(counts), include_dashboard=False, log_to_driver=False,

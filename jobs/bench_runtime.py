@@ -48,7 +48,7 @@ def _one_fresh_process(s: dict) -> float:
 
 
 def section_a(ray, backend: str, n_runs: int) -> list[str]:
-    from actors.simulator import SimulatorActor
+    from actors.simulators.actor import SimulatorActor
     from qray.simulators.worker import SimulatorWorker
 
     specs = [spec(i, backend) for i in range(n_runs)]
@@ -80,7 +80,7 @@ def section_a(ray, backend: str, n_runs: int) -> list[str]:
 
 
 def section_b(ray, backends: list[str], n_runs: int) -> list[str]:
-    from actors.simulator import SimulatorActor
+    from actors.simulators.actor import SimulatorActor
 
     lines = [f"(b) long-lived actor vs a fresh process per run ({n_runs} GHZ-4 runs each):"]
     ctx = mp.get_context("spawn")
@@ -118,7 +118,7 @@ def section_c(quick: bool) -> list[str]:
               "ray.num_cpus=2", "max_parallel=2", "actor.batch_size=1"]
     over = [*common, f"output_dir={tempfile.mkdtemp(prefix='qray-bench-')}", f"n_qubits=[{n}]",
             f"depth={{start: 10, stop: {stop}, step: 10}}"]
-    cfg = load_config(None, over, default_path=actors.driver.DEFAULT_CONFIG)
+    cfg = load_config(None, over, default_path=actors.runtime.driver.DEFAULT_CONFIG)
     p = plan(cfg)
     workers = {}
     t0 = time.perf_counter()
@@ -139,7 +139,7 @@ def section_c(quick: bool) -> list[str]:
     tiny = [*common, f"output_dir={tempfile.mkdtemp(prefix='qray-bench-')}", "n_qubits=[3]",
             "depth=[1,2]"]
     t0 = time.perf_counter()
-    actors.sweep(load_config(None, tiny, default_path=actors.driver.DEFAULT_CONFIG))
+    actors.sweep(load_config(None, tiny, default_path=actors.runtime.driver.DEFAULT_CONFIG))
     fixed = time.perf_counter() - t0
     return [
         f"(c) {p.n_tasks} runs (random circuits, n={n}, depths 10..{stop}, qiskit-aer + cirq, "
@@ -153,7 +153,7 @@ def section_c(quick: bool) -> list[str]:
 
 
 def section_d(ray, n_runs: int, max_tasks: int) -> list[str]:
-    from actors.simulator import SimulatorActor
+    from actors.simulators.actor import SimulatorActor
 
     actor = SimulatorActor.options(num_cpus=1, max_restarts=-1, max_task_retries=3).remote(
         "qiskit-aer", threads=1, actor_name="soak",
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import ray
 
-    from actors.driver import REPO_ROOT
+    from actors.runtime.driver import REPO_ROOT
 
     lines = [f"qray runtime benchmark ({os.cpu_count()} CPUs, python {sys.version.split()[0]})"]
     if set(args.sections) & set("abd"):

@@ -3,7 +3,7 @@
 A subclass implements ``run_task(spec) -> dict`` (its own columns, and ``status`` when a
 task ends otherwise than ``ok``); the base gives every worker the same common columns,
 timing, peak RSS, error rows (an exception is the task's ``error`` row, never a crashed
-actor) and recycling. The generic actor shell (``actors.worker_actor.WorkerActor``) holds
+actor) and recycling. The generic actor shell (``actors.runtime.worker_actor.WorkerActor``) holds
 one in a long-lived Ray actor; ``qray.testing.check_workload`` runs one in-process.
 """
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from actors.workloads import get_binding
+from actors.runtime.binding import get_binding
 from qray.config import load_config
 
 CONF = Path(__file__).resolve().parents[1] / "jobs" / "conf"

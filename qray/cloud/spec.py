@@ -28,7 +28,7 @@ SPEC = WorkloadSpec(
     crash_row="qray.cloud.worker:crash_row",
     summary="qray.cloud.summary:summarize",
     worker="qray.cloud.worker:SchedulerWorker",
-    actor="actors.scheduler:SchedulerActor",
+    actor="actors.cloud.actor:SchedulerActor",
     actor_kwargs="qray.cloud.spec:actor_kwargs",
     actor_key="scheduler",
     metric_tag="scheduler",
@@ -39,5 +39,5 @@ TRAIN_SPEC = WorkloadSpec(
     description="train, export and evaluate the RLlib DQN/PPO schedulers",
     config="qray.cloud.train_config:CloudTrainConfig",
     train_job="qray train --config cloud",
-    trainer="actors.cloud_pipeline:run_training",
+    trainer="actors.cloud.pipeline:run_training",
 )

@@ -1,6 +1,6 @@
 """The scheduler worker: one scheduler (heuristic or exported policy) and its env.
 
-Plain Python; ``actors.scheduler.SchedulerActor`` is a thin shell around it. It serves
+Plain Python; ``actors.cloud.actor.SchedulerActor`` is a thin shell around it. It serves
 single decisions (``choose``/``actions``, for deployment clients) and runs evaluation
 episodes (``run_batch``, for the ``cloud`` sweep), one row per episode.
 """

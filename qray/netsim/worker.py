@@ -1,6 +1,6 @@
 """The netsim worker: builds each testbed once and runs experiments on it.
 
-Plain Python (no Ray): ``actors.allocator.AllocatorActor`` is a thin shell around it. The
+Plain Python (no Ray): ``actors.netsim.actor.AllocatorActor`` is a thin shell around it. The
 seed's runner needed gc passes, closing file descriptors, sleeps in destructors and one OS
 process per physics model to keep its memory in check; here an experiment allocates only
 its own traces and returns one row, the testbeds are cached per (model, parameters,

@@ -3,7 +3,7 @@ are computed.
 
 ``evaluate_point`` receives ``gram(x, y) -> (K, stats)``: a local backend
 (:func:`local_gram`) in process, or the KernelWorkers' tiled Gram under Ray
-(``actors.kernel_driver.TiledGram``). It prepares each fold's features (PCA, or the
+(``actors.qkernels.gram.TiledGram``). It prepares each fold's features (PCA, or the
 trained QCNN's encoder), computes ``K(train, train)`` and ``K(test, train)``, fits the
 SVM, scores it next to an RBF SVM on the same features, and checks on the first fold
 whether the kernel is just the classical product of cos^2 kernel.

@@ -1,5 +1,5 @@
 """The ``qkernels`` workload's spec: ``workers`` KernelWorkers per backend share each
-point's Gram tiles, in a trial of their own (``actors.qkernel_trial``)."""
+point's Gram tiles, in a trial of their own (``actors.qkernels.trial``)."""
 
 from __future__ import annotations
 
@@ -48,12 +48,12 @@ SPEC = WorkloadSpec(
     schema="qray.qkernels.rows:SCHEMA",
     crash_row="qray.qkernels.pipeline:crash_row",
     summary="qray.qkernels.summary:summarize",
-    actor="actors.kernel_worker:KernelWorker",
+    actor="actors.qkernels.worker:KernelWorker",
     actor_kwargs="qray.qkernels.spec:actor_kwargs",
     actor_key="qray.qkernels.spec:actor_key",
     actor_keys="qray.qkernels.spec:actor_keys",
     resource_name="qray.qkernels.spec:resource_name",
-    validate_cluster="actors.qkernel_trial:validate_workers",
-    run_point="actors.qkernel_trial:run_point",
+    validate_cluster="actors.qkernels.trial:validate_workers",
+    run_point="actors.qkernels.trial:run_point",
     metric_tag="backend",
 )

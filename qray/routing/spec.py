@@ -25,7 +25,7 @@ SPEC = WorkloadSpec(
     crash_row="qray.routing.worker:crash_row",
     summary="qray.routing.summary:summarize",
     worker="qray.routing.worker:RoutingWorker",
-    actor="actors.router:RouterActor",
+    actor="actors.routing.actor:RouterActor",
     actor_kwargs="qray.routing.spec:actor_kwargs",
     actor_key="router",
     metric_tag="router",
@@ -36,5 +36,5 @@ TRAIN_SPEC = WorkloadSpec(
     description="train, export and evaluate the masked-PPO routers",
     config="qray.routing.train_config:RouterTrainConfig",
     train_job="qray train --config routing",
-    trainer="actors.routing_pipeline:run_training",
+    trainer="actors.routing.pipeline:run_training",
 )

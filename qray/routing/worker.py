@@ -1,6 +1,6 @@
 """The routing worker: one router, routing and verifying benchmark circuits, one row each.
 
-Plain Python; ``actors.router.RouterActor`` is a thin shell around it. Graphs and routers
+Plain Python; ``actors.routing.actor.RouterActor`` is a thin shell around it. Graphs and routers
 are built once per coupling map.
 """
 

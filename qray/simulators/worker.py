@@ -1,6 +1,6 @@
 """The simulator worker: runs tasks on one backend, with guards, timeouts and timing.
 
-Plain Python (no Ray): ``actors.simulator.SimulatorActor`` is a thin shell around it, and
+Plain Python (no Ray): ``actors.simulators.actor.SimulatorActor`` is a thin shell around it, and
 the benchmarks call it in-process for the baseline.
 """
 

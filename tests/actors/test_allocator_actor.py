@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import actors
-from actors.allocator import AllocatorActor
+from actors.netsim.actor import AllocatorActor
 from qray.netsim.registry import LEARNERS
 from qray.netsim.workload import replicate_seed
 from qray.results import read_dataset

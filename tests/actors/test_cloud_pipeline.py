@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from actors.cloud_pipeline import validation_score
+from actors.cloud.pipeline import validation_score
 from qray.cloud.env import policy_params
 from qray.cloud.features import observation_size
 from qray.cloud.policy import FORMAT, model_digest

@@ -108,7 +108,7 @@ def test_custom_resource_request_checked(ray_session, tmp_path: Path, quiet_cfg)
 
 
 def test_interleave_keeps_actor_groups_together() -> None:
-    from actors.driver import interleave
+    from actors.runtime.driver import interleave
 
     points = [{"key": k, "i": i} for k in "abc" for i in range(2)]
     order = [(p["key"], p["i"]) for p in interleave(points, 2)]
@@ -148,7 +148,7 @@ def test_timed_out_runs_recycle_the_actor_and_spare_the_rest(ray_session, tmp_pa
 def test_trials_are_pinned_to_the_drivers_node(ray_session) -> None:
     """Trials write the rows: they reserve a sliver of the driver node's own resource, so
     on a multi-node cluster every row lands on the driver's filesystem."""
-    from actors.driver import trial_resources
+    from actors.runtime.driver import trial_resources
 
     res = trial_resources()
     node_keys = [k for k in res if k.startswith("node:")]

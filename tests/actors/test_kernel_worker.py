@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import actors
-from actors.kernel_driver import TiledGram
-from actors.kernel_worker import KernelWorker
+from actors.qkernels.gram import TiledGram
+from actors.qkernels.worker import KernelWorker
 from kernels import FeatureMap, get_backend
 from qray.errors import ResourceError
 from qray.results import read_dataset
@@ -87,8 +87,8 @@ PACKING = textwrap.dedent("""
     import json, sys, time
     import numpy as np, ray
     sys.path.insert(0, {root!r})
-    from actors.kernel_driver import TiledGram
-    from actors.kernel_worker import KernelWorker
+    from actors.qkernels.gram import TiledGram
+    from actors.qkernels.worker import KernelWorker
     from kernels import FeatureMap, get_backend
     ray.init(num_cpus=2, num_gpus=1, include_dashboard=False, log_to_driver=False,
              runtime_env={{"env_vars": {{"PYTHONPATH": {root!r}}}}})
@@ -159,9 +159,9 @@ def test_a_failing_point_gets_an_error_row_and_releases_its_workers(ray_session,
     """A point that fails inside (here PCA asked for more components than a fold has)
     is recorded as an ``error`` row instead of being retried forever, and its workers go
     back to the pool."""
-    from actors.pool import ActorPool
-    from actors.qkernel_trial import run_point
-    from actors.workloads import get_binding
+    from actors.qkernels.trial import run_point
+    from actors.runtime.binding import get_binding
+    from actors.runtime.pool import ActorPool
     from qray.config import load_config
 
     ray = ray_session

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-from actors.scheduler import SchedulerActor
+from actors.cloud.actor import SchedulerActor
 from qray.cloud.config import env_config
 from qray.cloud.env import policy_params
 from qray.cloud.features import observation_size

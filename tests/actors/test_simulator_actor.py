@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from actors.pool import NAMESPACE, ActorPool, ActorSpec
-from actors.simulator import SimulatorActor, thread_env
+from actors.runtime.pool import NAMESPACE, ActorPool, ActorSpec
+from actors.simulators.actor import SimulatorActor, thread_env
 
 
 def _spec(i: int = 0, backend: str = "numpy", n: int = 3) -> dict:
@@ -31,7 +31,7 @@ def test_actor_sets_thread_count_to_reserved_cpus(ray_session) -> None:
 def test_pool_names_shares_evicts_and_recycles(ray_session) -> None:
     ray = ray_session
     specs = {
-        b: ActorSpec(name=f"qray/simulators/{b}", cls="actors.simulator:SimulatorActor",
+        b: ActorSpec(name=f"qray/simulators/{b}", cls="actors.simulators.actor:SimulatorActor",
                      kwargs={"backend": b, "threads": 1, "actor_name": b,
                              "worker_kwargs": {"max_tasks": 3}},
                      options={"num_cpus": 1, "max_restarts": 5, "max_task_retries": 2})

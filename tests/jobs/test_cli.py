@@ -109,7 +109,7 @@ def test_train_and_sweep_refuse_each_others_configs(capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize("preset", ["simulators", "netsim_paper2", "qkernels", "cloud_eval"])
 def test_dry_run_plan_matches_the_driver_binding(preset: str) -> None:
-    from actors.workloads import get_binding
+    from actors.runtime.binding import get_binding
 
     cfg = load_config(ROOT / "jobs" / "conf" / f"{preset}.yaml")
     binding = get_binding(cfg.workload)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from actors.workloads import get_binding
+from actors.runtime.binding import get_binding
 from qray.config import WORKLOADS, load_config
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"

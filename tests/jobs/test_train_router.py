@@ -93,7 +93,7 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
         trained: Path, tmp_path: Path) -> None:
     import torch
 
-    from actors.routing_export import load_module, record_observations
+    from actors.routing.export import load_module, record_observations
     from qray.routing.train_env import RouterEnvConfig
 
     obs = record_observations(RouterEnvConfig(coupling_map="grid-3x3", n_qubits=[4],

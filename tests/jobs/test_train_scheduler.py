@@ -88,7 +88,7 @@ def test_training_writes_checkpoints_curves_policies_and_rows(trained: Path) -> 
 @pytest.mark.parametrize("algo", ["DQN", "PPO"])
 def test_exported_policy_loads_without_ray_and_matches_forward_inference(
         trained: Path, algo: str, tmp_path: Path) -> None:
-    from actors.policy_export import (
+    from actors.cloud.export import (
         forward_inference_actions,
         load_module,
         record_observations,

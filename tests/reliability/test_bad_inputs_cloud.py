@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actors.workloads import get_binding
+from actors.runtime.binding import get_binding
 from qray.cloud.env import policy_params
 from qray.cloud.features import observation_size
 from qray.cloud.policy import FORMAT, PolicyError, load, model_digest

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from actors.policy_export import _write_pair, check_out, is_policy_folder
+from actors.cloud.export import _write_pair, check_out, is_policy_folder
 from qray.errors import QrayError
 from tests.reliability.helpers import refused
 

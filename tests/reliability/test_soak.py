@@ -3,8 +3,8 @@ through one AllocatorActor; the actors' RSS stays bounded (printed)."""
 
 from __future__ import annotations
 
-from actors.allocator import AllocatorActor
-from actors.simulator import SimulatorActor
+from actors.netsim.actor import AllocatorActor
+from actors.simulators.actor import SimulatorActor
 from qray.netsim.registry import LEARNERS
 from tests.reliability.helpers import figure
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import ray
 
-from actors.resources import THREAD_ENV_VARS, thread_env  # noqa: F401  (re-exported)
+from actors.runtime.resources import THREAD_ENV_VARS, thread_env  # noqa: F401  (re-exported)
 from qray.lifecycle import rss_mb
 from qray.simulators.worker import SimulatorWorker
 

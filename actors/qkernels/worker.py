@@ -3,7 +3,7 @@
 Each worker reserves what its config says: a fraction of a GPU (``num_gpus: 0.25`` packs
 four on one GPU) for torch-cuda/cupy, or CPUs. It embeds blocks of samples into
 statevectors and computes Gram tiles from state blocks that the driver put in the object
-store once (``actors.kernel_driver.TiledGram``); it also trains the optional QCNN feature
+store once (``actors.qkernels.gram.TiledGram``); it also trains the optional QCNN feature
 extractor of a point.
 """
 

@@ -14,9 +14,9 @@ import ray
 from ray import tune
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
-from actors.metrics import metric_fields, record_rows
-from actors.pool import NAMESPACE
-from actors.workloads import get_binding
+from actors.runtime.binding import get_binding
+from actors.runtime.metrics import metric_fields, record_rows
+from actors.runtime.pool import NAMESPACE
 from qray.results import rows_to_table, write_table_atomic
 from qray.workloads import resolve
 

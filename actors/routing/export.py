@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 def load_module(checkpoint: str | Path) -> Any:
     """The EdgeScorerModule of an algorithm checkpoint (or of a module folder)."""
-    from actors.routing_module import EdgeScorerModule
+    from actors.routing.module import EdgeScorerModule
 
     path = Path(checkpoint)
     if not path.exists():

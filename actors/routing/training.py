@@ -1,7 +1,7 @@
 """RLlib PPO training of the learned routers through Tune (the Ray side of ``routing``).
 
 One Tune experiment: a grid over the coupling maps (and ``ppo.lr``); every trial trains a
-masked PPO module (``actors.routing_module``) for ``timesteps`` env steps and checkpoints
+masked PPO module (``actors.routing.module``) for ``timesteps`` env steps and checkpoints
 at the end under ``<sweep>/tune/PPO``.
 """
 
@@ -26,7 +26,7 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None)
     from ray.rllib.algorithms.ppo import PPOConfig
     from ray.rllib.core.rl_module.rl_module import RLModuleSpec
 
-    from actors.routing_module import EdgeScorerModule
+    from actors.routing.module import EdgeScorerModule
     from qray.routing.train_env import RoutingTrainEnv
 
     q = cfg.ppo

@@ -16,9 +16,9 @@ from typing import Any
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
-from actors.executor import recover, wait_for, write_point_rows
-from actors.kernel_driver import TiledGram
-from actors.pool import NAMESPACE
+from actors.qkernels.gram import TiledGram
+from actors.runtime.executor import recover, wait_for, write_point_rows
+from actors.runtime.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
 from qray.qkernels.rows import SCHEMA
 from qray.qkernels.spec import worker_keys
@@ -92,7 +92,7 @@ def _evaluate(spec: dict[str, Any], handles: list[Any]) -> dict[str, Any]:
 def validate_workers(cfg: Any, resources_of: Any) -> None:
     """Refuse, before any work, worker sets that cannot all be placed at once, and GPU
     backends that cannot run on the cluster's GPU nodes."""
-    from actors.resources import spec_demand
+    from actors.runtime.resources import spec_demand
     from kernels.registry import GPU_BACKENDS, unavailable_reason
     from qray.errors import ConfigError, ResourceError
 

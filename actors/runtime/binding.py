@@ -10,14 +10,14 @@ from typing import Any
 
 import pyarrow as pa
 
-from actors.pool import ActorSpec
-from actors.resources import thread_env
+from actors.runtime.pool import ActorSpec
+from actors.runtime.resources import thread_env
 from qray.config import ResourceSpec, SweepConfig
 from qray.tasks import Point
 from qray.workloads import WorkloadSpec, resolve, sweep_spec
 
 #: the actor that holds a workload's plain worker when its spec names no actor class
-GENERIC_ACTOR = "actors.worker_actor:WorkerActor"
+GENERIC_ACTOR = "actors.runtime.worker_actor:WorkerActor"
 
 
 @dataclass(frozen=True)

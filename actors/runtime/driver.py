@@ -18,10 +18,10 @@ from typing import Any
 
 import ray
 
-from actors.executor import point_trial
-from actors.pool import NAMESPACE, POOL_NAME, ActorPool
-from actors.resources import free_capacity, validate_requests
-from actors.workloads import get_binding
+from actors.runtime.binding import get_binding
+from actors.runtime.executor import point_trial
+from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
+from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError

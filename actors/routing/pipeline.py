@@ -30,7 +30,7 @@ from actors.rl.fit import (
     saved_for_digest,
     write_curves,
 )
-from actors.routing_training import TrainedTrial
+from actors.routing.training import TrainedTrial
 from qray.results.writer import write_text_atomic
 from qray.routing.benchmarks import VALIDATION_SEED_BASE
 from qray.routing.train_config import RouterTrainConfig
@@ -78,7 +78,7 @@ def validate(policy_dir: Path, cfg: RouterTrainConfig, coupling_map: str) -> dic
 
 def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
         ) -> tuple[list[TrainedTrial], float]:
-    from actors.routing_training import train
+    from actors.routing.training import train
 
     storage = sweep_dir / "tune"
     fit_file = storage / "PPO" / FIT_FILE
@@ -105,7 +105,7 @@ def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
 
 def train_maps(cfg: RouterTrainConfig, sweep_dir: Path) -> dict[str, Any]:
     """Train (or resume), export and validate one policy per map."""
-    from actors.routing_export import export
+    from actors.routing.export import export
 
     digest = config_digest(cfg)
     done = {m: saved_for_digest(sweep_dir / "policies" / m / DONE_FILE, digest) for m in cfg.maps}
@@ -167,7 +167,7 @@ def plot_curves(sweep_dir: Path) -> Path | None:
 
 def run_training(cfg: RouterTrainConfig) -> TrainingReport:
     """Train, export, validate and evaluate as configured (resumable)."""
-    from actors.driver import connect, run_sweep
+    from actors.runtime.driver import connect, run_sweep
 
     sweep_dir = cfg.sweep_dir
     started = connect(cfg)

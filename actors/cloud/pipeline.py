@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from actors.cloud_training import TrainedTrial
+from actors.cloud.training import TrainedTrial
 from actors.rl.fit import (
     DONE_FILE,
     FIT_FILE,
@@ -66,7 +66,7 @@ def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
                digest: str) -> tuple[list[TrainedTrial], float]:
     """Tune's trials of ``algorithm``: trained now, or read back from ``fit.json`` when a
     previous run finished training (its checkpoints are kept, never retrained)."""
-    from actors.cloud_training import train
+    from actors.cloud.training import train
 
     storage = sweep_dir / "tune"
     fit_file = storage / algorithm / FIT_FILE
@@ -94,7 +94,7 @@ def fit_trials(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path,
 
 def train_algorithm(algorithm: str, cfg: CloudTrainConfig, sweep_dir: Path) -> dict[str, Any]:
     """Train the grid, export each trial, keep the best on validation episodes."""
-    from actors.policy_export import export
+    from actors.cloud.export import export
 
     digest = config_digest(algorithm, cfg)
     final = sweep_dir / "policies" / algorithm
@@ -156,7 +156,7 @@ def plot_curves(sweep_dir: Path) -> Path | None:
 
 def run_training(cfg: CloudTrainConfig) -> TrainingReport:
     """Train, export and evaluate as configured (resumable)."""
-    from actors.driver import connect, run_sweep
+    from actors.runtime.driver import connect, run_sweep
     from qray.cloud.eval_config import CloudConfig
 
     sweep_dir = cfg.sweep_dir

@@ -17,7 +17,7 @@ from typing import Any
 
 import ray
 
-from actors.metrics import record_actor_event
+from actors.runtime.metrics import record_actor_event
 
 log = logging.getLogger(__name__)
 

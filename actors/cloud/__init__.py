@@ -1,0 +1,1 @@
+"""Ray side of the cloud workload: the scheduler actor, RLlib training, export, the training pipeline."""

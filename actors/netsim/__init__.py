@@ -1,0 +1,1 @@
+"""Ray side of the netsim workload."""

@@ -1,0 +1,1 @@
+"""Ray side of the routing workload: the router actor, its RLModule, RLlib training, export, the pipeline."""
