@@ -4,8 +4,33 @@ from __future__ import annotations
 
 import resource
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import psutil
+
+#: cgroup files that may limit this process's memory below the machine's (v2, v1)
+CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+
+
+@cache
+def machine_memory_bytes() -> int:
+    """Physical memory of this machine, or the container's limit when that is lower: what
+    a memory budget is held to (an absurd budget never lets a run allocate past it)."""
+    total = int(psutil.virtual_memory().total)
+    for path in CGROUP_LIMITS:
+        try:
+            text = Path(path).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit() and 0 < int(text) < total:
+            total = int(text)
+    return total
+
+
+def machine_memory_mb() -> float:
+    """:func:`machine_memory_bytes` in MiB."""
+    return machine_memory_bytes() / 2**20
 
 
 def rss_mb() -> float:

@@ -7,9 +7,6 @@ loaded, before anything is built.
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from qray.errors import ConfigError
 
 #: longest horizon (frames per experiment; each frame is one learner step in Python)
@@ -40,19 +37,3 @@ def check_range(key: str, value: float, low: float, high: float, *, integer: boo
 
 #: most experiments of a sweep (physics x learners x scenarios x allocators x horizons x runs)
 MAX_TASKS = 1_000_000
-
-
-@cache
-def machine_memory_mb() -> float:
-    """Physical memory of this machine (or the container's lower limit), in MiB."""
-    import psutil
-
-    total = int(psutil.virtual_memory().total)
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit() and 0 < int(text) < total:
-            total = int(text)
-    return total / 2**20

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from qray.errors import ConfigError
-from qray.netsim.bounds import MAX_TASKS, machine_memory_mb
+from qray.lifecycle import machine_memory_mb
+from qray.netsim.bounds import MAX_TASKS
 from qray.netsim.config import NetsimConfig
 from qray.netsim.rows import WORKLOAD
 from qray.tasks import Point, Task, stable_seed

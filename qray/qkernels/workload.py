@@ -9,12 +9,11 @@ backends are checked against the cluster's GPUs when Ray is up.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from kernels.registry import GPU_BACKENDS, unavailable_reason
 from qray.errors import ConfigError
+from qray.lifecycle import machine_memory_mb
 from qray.qkernels.config import QKernelsConfig, min_samples_text
 from qray.qkernels.rows import WORKLOAD
 from qray.tasks import Point, Task
@@ -103,22 +102,6 @@ def samples_needed(cfg: QKernelsConfig, tries: int = 200) -> int:
         if rarest_class(y) >= cfg.folds:
             return n
     return start + tries
-
-
-@cache
-def machine_memory_mb() -> float:
-    """Physical memory of this machine (or the container's lower limit), in MiB."""
-    import psutil
-
-    total = int(psutil.virtual_memory().total)
-    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
-        try:
-            text = Path(path).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit() and 0 < int(text) < total:
-            total = int(text)
-    return total / 2**20
 
 
 def memory_limit_mb(cfg: QKernelsConfig) -> tuple[float, str]:

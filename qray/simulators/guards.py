@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError
+from qray.lifecycle import machine_memory_bytes
 from qray.simulators.base import Backend
-
-#: cgroup files that may limit this process's memory below the machine's (v2, v1)
-CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 
 
 def format_bytes(n: float) -> str:
@@ -20,22 +15,6 @@ def format_bytes(n: float) -> str:
             return f"{n:.1f} {unit}"
         n /= 1024
     raise AssertionError("unreachable")
-
-
-@cache
-def machine_memory_bytes() -> int:
-    """Physical memory of this machine, or the container's limit when that is lower."""
-    import psutil
-
-    total = int(psutil.virtual_memory().total)
-    for path in CGROUP_LIMITS:
-        try:
-            text = Path(path).read_text().strip()
-        except OSError:
-            continue
-        if text.isdigit() and 0 < int(text) < total:
-            total = int(text)
-    return total
 
 
 def check_memory(backend: Backend, n_qubits: int, noise: NoiseSpec, budget_mb: float) -> int:
