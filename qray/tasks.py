@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -80,3 +80,18 @@ class Plan:
     @property
     def n_tasks(self) -> int:
         return sum(len(p.tasks) for p in self.points)
+
+
+def wire_specs(point: Point, sweep_id: str, *, seed: Callable[[Task], int],
+               only: set[str] | None = None,
+               params: Callable[[Task], dict[str, Any]] | None = None,
+               **extra: Any) -> list[dict[str, Any]]:
+    """The wire form of a point's tasks, as the executor sends them to the actors: each
+    task's id, point, sweep, seed (``seed(task)``) and parameters (``params(task)``,
+    default all of them), plus ``extra`` keys; ``only`` keeps those task ids."""
+    return [
+        {"task_id": t.strong_id, "point_id": point.point_id, "sweep_id": sweep_id,
+         "seed": seed(t), **extra, "params": params(t) if params else dict(t.params)}
+        for t in point.tasks
+        if only is None or t.strong_id in only
+    ]

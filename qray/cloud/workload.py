@@ -11,23 +11,12 @@ or swapping its model re-runs its episodes and nothing else.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qray.cloud.eval_config import CloudConfig
 from qray.cloud.rows import WORKLOAD
-from qray.tasks import Point, Task, content_hash, stable_seed
-
-
-@dataclass(frozen=True)
-class Plan:
-    points: list[Point]
-    problems: dict[str, tuple[str, str]]
-
-    @property
-    def n_tasks(self) -> int:
-        return sum(len(p.tasks) for p in self.points)
+from qray.tasks import Plan, Point, Task, content_hash, stable_seed, wire_specs
 
 
 def _policy_digest(name: str, folder: str, cfg: CloudConfig) -> str:
@@ -69,14 +58,7 @@ def plan(cfg: CloudConfig) -> Plan:
 
 def task_specs(point: Point, cfg: CloudConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
-    return [
-        {
-            "task_id": t.strong_id,
-            "point_id": point.point_id,
-            "sweep_id": sweep_id,
-            "seed": stable_seed("cloud", cfg.seed, t.params["episode_key"]),
-            "params": {k: v for k, v in t.params.items() if k != "env"},
-        }
-        for t in point.tasks
-        if only is None or t.strong_id in only
-    ]
+    """The wire form of a point's episodes (the env travels with the actor, not the task)."""
+    return wire_specs(point, sweep_id, only=only,
+                      seed=lambda t: stable_seed("cloud", cfg.seed, t.params["episode_key"]),
+                      params=lambda t: {k: v for k, v in t.params.items() if k != "env"})

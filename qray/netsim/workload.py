@@ -9,7 +9,7 @@ topology has) is a config error naming its key. Points are spread round-robin ov
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from qray.errors import ConfigError
@@ -17,20 +17,15 @@ from qray.lifecycle import machine_memory_mb
 from qray.netsim.bounds import MAX_TASKS
 from qray.netsim.config import NetsimConfig
 from qray.netsim.rows import WORKLOAD
-from qray.tasks import Point, Task, stable_seed
+from qray.tasks import Plan as BasePlan
+from qray.tasks import Point, Task, stable_seed, wire_specs
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The expanded grid (netsim has no refused points)."""
+class Plan(BasePlan):
+    """The expanded grid (netsim has no refused points) and each point's actor."""
 
-    points: list[Point]
-    problems: dict[str, tuple[str, str]]
-    actors: dict[str, str]  # point_id -> actor key
-
-    @property
-    def n_tasks(self) -> int:
-        return sum(len(p.tasks) for p in self.points)
+    actors: dict[str, str] = field(default_factory=dict)  # point_id -> actor key
 
 
 def build_testbeds(cfg: NetsimConfig) -> dict[str, Any]:
@@ -162,14 +157,5 @@ def replicate_seed(base_seed: int, params: dict[str, Any]) -> int:
 def task_specs(point: Point, cfg: NetsimConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
     """The wire form of a point's tasks, as the actors receive them."""
-    return [
-        {
-            "task_id": t.strong_id,
-            "point_id": point.point_id,
-            "sweep_id": sweep_id,
-            "seed": replicate_seed(cfg.seed, dict(t.params)),
-            "params": dict(t.params),
-        }
-        for t in point.tasks
-        if only is None or t.strong_id in only
-    ]
+    return wire_specs(point, sweep_id, only=only,
+                      seed=lambda t: replicate_seed(cfg.seed, dict(t.params)))

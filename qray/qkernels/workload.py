@@ -8,7 +8,6 @@ backends are checked against the cluster's GPUs when Ray is up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from kernels.registry import GPU_BACKENDS, unavailable_reason
@@ -16,19 +15,7 @@ from qray.errors import ConfigError
 from qray.lifecycle import machine_memory_mb
 from qray.qkernels.config import QKernelsConfig, min_samples_text
 from qray.qkernels.rows import WORKLOAD
-from qray.tasks import Point, Task
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The expanded grid (qkernels has no refused points)."""
-
-    points: list[Point]
-    problems: dict[str, tuple[str, str]]
-
-    @property
-    def n_tasks(self) -> int:
-        return sum(len(p.tasks) for p in self.points)
+from qray.tasks import Plan, Point, Task, wire_specs
 
 
 def plan(cfg: QKernelsConfig) -> Plan:
@@ -160,17 +147,7 @@ def point_params(cfg: QKernelsConfig, backend: str, n_qubits: int, layers: int,
 
 def task_specs(point: Point, cfg: QKernelsConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
-    """The wire form of a point's task."""
-    return [
-        {
-            "task_id": t.strong_id,
-            "point_id": point.point_id,
-            "sweep_id": sweep_id,
-            # data split, PCA and QCNN depend on the seed, not on the backend or the tile:
-            # every backend of a sweep sees the same folds and features
-            "seed": cfg.seed,
-            "params": dict(t.params),
-        }
-        for t in point.tasks
-        if only is None or t.strong_id in only
-    ]
+    """The wire form of a point's task. Data split, PCA and QCNN depend on the seed, not
+    on the backend or the tile: every backend of a sweep sees the same folds and
+    features."""
+    return wire_specs(point, sweep_id, only=only, seed=lambda t: cfg.seed)

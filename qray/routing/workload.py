@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +16,9 @@ from qray.routing.benchmarks import family_deterministic
 from qray.routing.eval_config import POLICY_ROUTER, RoutingConfig
 from qray.routing.graphs import coupling_graph
 from qray.routing.rows import WORKLOAD
-from qray.tasks import Point, Task, stable_seed
+from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Plan:
-    points: list[Point]
-    problems: dict[str, tuple[str, str]]
-
-    @property
-    def n_tasks(self) -> int:
-        return sum(len(p.tasks) for p in self.points)
 
 
 def policy_digest(coupling_map: str, folder: str) -> dict[str, str]:
@@ -87,14 +76,6 @@ def plan(cfg: RoutingConfig) -> Plan:
 
 def task_specs(point: Point, cfg: RoutingConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
-    return [
-        {
-            "task_id": t.strong_id,
-            "point_id": point.point_id,
-            "sweep_id": sweep_id,
-            "seed": stable_seed("routing", cfg.seed, t.params["instance"]),
-            "params": dict(t.params),
-        }
-        for t in point.tasks
-        if only is None or t.strong_id in only
-    ]
+    """The wire form of a point's circuit instances."""
+    return wire_specs(point, sweep_id, only=only,
+                      seed=lambda t: stable_seed("routing", cfg.seed, t.params["instance"]))

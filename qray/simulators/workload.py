@@ -11,7 +11,6 @@ of the sweep is runnable; a backend with nothing runnable, or any such point und
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from qray.circuits.families import DEPTH_FAMILIES
@@ -21,26 +20,9 @@ from qray.simulators.config import INSTALLED, MAX_TASKS, SimulatorsConfig
 from qray.simulators.guards import check_memory
 from qray.simulators.registry import BACKENDS, get_backend, installed_backends
 from qray.simulators.worker import circuit_of
-from qray.tasks import Point, Task, stable_seed
+from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 
 WORKLOAD = "simulators"
-
-
-@dataclass(frozen=True)
-class Plan:
-    """The expanded grid.
-
-    Attributes:
-        points: every grid point, runnable or not.
-        problems: ``point_id -> (status, reason)`` for points that will be refused.
-    """
-
-    points: list[Point]
-    problems: dict[str, tuple[str, str]]
-
-    @property
-    def n_tasks(self) -> int:
-        return sum(len(p.tasks) for p in self.points)
 
 
 def resolve_backends(cfg: SimulatorsConfig) -> list[str]:
@@ -156,15 +138,5 @@ def _precheck(backend: Any, params: Mapping[str, Any], cfg: SimulatorsConfig) ->
 def task_specs(point: Point, cfg: SimulatorsConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
     """The wire form of a point's tasks, as the actors receive them."""
-    return [
-        {
-            "task_id": t.strong_id,
-            "point_id": point.point_id,
-            "sweep_id": sweep_id,
-            "seed": stable_seed("run", t.strong_id, cfg.seed),
-            "timeout_s": cfg.timeout_s,
-            "params": dict(t.params),
-        }
-        for t in point.tasks
-        if only is None or t.strong_id in only
-    ]
+    return wire_specs(point, sweep_id, only=only, timeout_s=cfg.timeout_s,
+                      seed=lambda t: stable_seed("run", t.strong_id, cfg.seed))

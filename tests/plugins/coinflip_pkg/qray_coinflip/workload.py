@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qray.tasks import Plan, Point, Task, stable_seed
+from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 from qray_coinflip.config import CoinflipConfig
 
 WORKLOAD = "coinflip"
@@ -23,6 +23,5 @@ def plan(cfg: CoinflipConfig) -> Plan:
 
 def task_specs(point: Point, cfg: CoinflipConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
-    return [{"task_id": t.strong_id, "point_id": point.point_id, "sweep_id": sweep_id,
-             "seed": stable_seed(WORKLOAD, cfg.seed, t.strong_id), "params": dict(t.params)}
-            for t in point.tasks if only is None or t.strong_id in only]
+    return wire_specs(point, sweep_id, only=only,
+                      seed=lambda t: stable_seed(WORKLOAD, cfg.seed, t.strong_id))
