@@ -14,3 +14,14 @@ def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
         if REFUSED:
             terminalreporter.write_line(
                 f"bad inputs | {len(REFUSED)} inputs tried, each refused before any work")
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
+    """With ``QRAY_REFUSED_OUT=<file>``, write every refused input's message there (one a
+    line), for the list of messages the docs and release notes show."""
+    import os
+
+    out = os.environ.get("QRAY_REFUSED_OUT")
+    if out and REFUSED:
+        with open(out, "w", encoding="utf-8") as fh:
+            fh.writelines(" ".join(m.split()) + "\n" for m in REFUSED)
