@@ -73,8 +73,12 @@ class RowWorker:
         return {"workload": self.WORKLOAD, "tasks_done": self.tasks_done}
 
 
-def crash_row(workload: str, spec: Mapping[str, Any], message: str) -> dict[str, Any]:
-    """The ``error`` row of a task whose actor process died running it."""
-    row = common_row(spec, workload=workload, actor="")
-    row.update(error=message, created_at=datetime.now(UTC))
+def crash_row(workload: str, spec: Mapping[str, Any], message: str, /, *, actor: str = "",
+              **columns: Any) -> dict[str, Any]:
+    """The ``error`` row of a task whose actor process died running it: the same common
+    columns, actor name, error text (at most 2,000 characters) and time for every
+    workload, plus the workload's identifying ``columns``."""
+    row = common_row(spec, workload=workload, actor=actor)
+    row.update(columns)
+    row.update(status="error", error=message[:2000], created_at=datetime.now(UTC))
     return row

@@ -18,6 +18,7 @@ import numpy as np
 from qray.cloud.rows import WORKLOAD
 from qray.lifecycle import RecyclePolicy, peak_rss_mb
 from qray.results.schema import common_row
+from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +140,6 @@ class SchedulerWorker:
 
 def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
     """The ``error`` row of an episode whose actor died."""
-    row = common_row(spec, workload=WORKLOAD, actor="")
-    row.update(scheduler=spec["params"]["scheduler"], episode_key=spec["params"]["episode_key"],
-               error=message, created_at=datetime.now(UTC))
-    return row
+    p = spec["params"]
+    return generic_crash_row(WORKLOAD, spec, message, actor=f"qray/cloud/{p['scheduler']}",
+                             scheduler=p["scheduler"], episode_key=p["episode_key"])

@@ -22,6 +22,7 @@ from qray.netsim.rows import WORKLOAD
 from qray.netsim.runner import experiment_from_params, run
 from qray.results.schema import common_row
 from qray.tasks import canonical_json
+from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -120,5 +121,4 @@ def base_row(spec: Mapping[str, Any], *, actor: str) -> dict:
 def crash_row(spec: Mapping[str, Any], message: str) -> dict:
     """An ``error`` row for an experiment whose run killed the actor process every time."""
     row = base_row(spec, actor=f"qray/netsim/{spec['params']['physics']}")
-    row.update(error=message[:2000], created_at=datetime.now(UTC))
-    return row
+    return generic_crash_row(WORKLOAD, spec, message, **row)

@@ -25,6 +25,7 @@ from qray.qkernels.data import encode_features, folds, load_dataset
 from qray.qkernels.evaluate import METRICS, svm_precomputed, svm_rbf
 from qray.qkernels.rows import WORKLOAD
 from qray.results.schema import common_row
+from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +91,7 @@ def base_row(spec: Mapping[str, Any], *, actor: str) -> dict[str, Any]:
 def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
     """An ``error`` row for a point whose workers died every time it ran."""
     row = base_row(spec, actor=f"qray/qkernels/{spec['params']['backend']}")
-    row.update(error=message[:2000], created_at=datetime.now(UTC))
-    return row
+    return generic_crash_row(WORKLOAD, spec, message, **row)
 
 
 def evaluate_point(spec: Mapping[str, Any], gram: GramFn, *, qcnn: QcnnFn | None = None,

@@ -15,6 +15,7 @@ from typing import Any
 from qray.lifecycle import RecyclePolicy, peak_rss_mb
 from qray.results.schema import common_row
 from qray.routing.rows import WORKLOAD
+from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +108,7 @@ class RoutingWorker:
 def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
     """The ``error`` row of a circuit whose actor died."""
     p = spec["params"]
-    row = common_row(spec, workload=WORKLOAD, actor="")
-    row.update(router=p["router"], coupling_map=p["coupling_map"], family=p["family"],
-               n_qubits=int(p["n_qubits"]), instance=int(p["instance"]), verified=False,
-               error=message, created_at=datetime.now(UTC))
-    return row
+    return generic_crash_row(WORKLOAD, spec, message, actor=f"qray/routing/{p['router']}",
+                             router=p["router"], coupling_map=p["coupling_map"],
+                             family=p["family"], n_qubits=int(p["n_qubits"]),
+                             instance=int(p["instance"]), verified=False)

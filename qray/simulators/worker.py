@@ -26,6 +26,7 @@ from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD
+from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -236,5 +237,4 @@ def crash_row(spec: Mapping[str, Any], message: str) -> dict:
     backend = spec["params"]["backend"]
     row = base_row(spec, backend=backend, version=get_backend(backend).version(),
                    actor=f"qray/simulators/{backend}", threads=None)
-    row.update(error=message[:2000], created_at=datetime.now(UTC))
-    return row
+    return generic_crash_row(WORKLOAD, spec, message, **row)
