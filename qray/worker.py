@@ -1,7 +1,8 @@
 """``RowWorker``: the base of a plain worker that turns task specs into rows.
 
-A subclass implements ``run_task(spec) -> dict`` (its own columns, and ``status`` when a
-task ends otherwise than ``ok``); the base gives every worker the same common columns,
+A subclass implements ``compute(spec) -> dict`` (its own columns, and ``status`` when a
+task ends otherwise than ``ok``) and, optionally, ``columns(spec)`` (the identifying
+columns a row has even when the task fails); the base gives every worker the same common columns,
 timing, peak RSS, error rows (an exception is the task's ``error`` row, never a crashed
 actor) and recycling. The generic actor shell (``actors.runtime.worker_actor.WorkerActor``) holds
 one in a long-lived Ray actor; ``qray.testing.check_workload`` runs one in-process.
@@ -36,9 +37,13 @@ class RowWorker:
         self.policy = RecyclePolicy(max_tasks, max_rss_mb)
         self.tasks_done = 0
 
-    def run_task(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The row's own columns for one task (``spec["params"]`` holds its parameters)."""
         raise NotImplementedError
+
+    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Identifying columns of the task's row, set before it runs (kept if it fails)."""
+        return {}
 
     def warmup(self) -> float:
         """Pay import and first-call costs before the first timed task; returns seconds."""
@@ -46,14 +51,15 @@ class RowWorker:
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
         """One row per spec, in order."""
-        return [self.row(spec) for spec in specs]
+        return [self.run_task(spec) for spec in specs]
 
-    def row(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def run_task(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """The complete row of one task: common columns, its own, timing, status."""
         started = time.perf_counter()
         row = common_row(spec, workload=self.WORKLOAD, actor=self.actor_name)
+        row.update(self.columns(spec))
         try:
-            own = self.run_task(spec)
+            own = self.compute(spec)
             row.update(status="ok", error=None)
             row.update(own)
         except Exception as exc:  # a failed task is a row, not a crashed actor

@@ -4,7 +4,7 @@ One Tune experiment trains a masked PPO router per coupling map (x ``ppo.lr``). 
 trial of each map on validation circuits (keys disjoint from training and evaluation) is
 exported to ``policies/<map>``; it must route every validation circuit within the step cap,
 verified. Then the ``routing`` sweep compares the policies with the classical routers on
-the held-out benchmark circuits, on RouterActors, as rows. Reruns resume: a finished fit
+the held-out benchmark circuits, on the router actors (`qray/routing/<router>`), as rows. Reruns resume: a finished fit
 is never retrained, exported maps are skipped, the sweep skips finished rows.
 """
 

@@ -1,4 +1,4 @@
-"""The ``routing`` workload's specs: router comparison (one RouterActor per router, all
+"""The ``routing`` workload's specs: router comparison (one router actor per router, all
 coupling maps) and its training config (``routing_train``, run by
 ``jobs/train_router.py``)."""
 
@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from qray.config import ResourceSpec
 from qray.workloads import WorkloadSpec
 
 
-def actor_kwargs(cfg: Any, key: str, res: ResourceSpec) -> dict[str, Any]:
-    """Constructor arguments of the actor serving router ``key``."""
-    return {"router": key,
-            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb}}
+def worker_kwargs(cfg: Any, key: str) -> dict[str, Any]:
+    """Constructor arguments of the worker serving router ``key``."""
+    return {"router": key, "max_tasks": cfg.actor.max_tasks, "max_rss_mb": cfg.actor.max_rss_mb}
 
 
 SPEC = WorkloadSpec(
@@ -25,8 +23,7 @@ SPEC = WorkloadSpec(
     crash_row="qray.routing.worker:crash_row",
     summary="qray.routing.summary:summarize",
     worker="qray.routing.worker:RoutingWorker",
-    actor="actors.routing.actor:RouterActor",
-    actor_kwargs="qray.routing.spec:actor_kwargs",
+    worker_kwargs="qray.routing.spec:worker_kwargs",
     actor_key="router",
     metric_tag="router",
 )

@@ -1,37 +1,44 @@
 """The routing worker: one router, routing and verifying benchmark circuits, one row each.
 
-Plain Python; ``actors.routing.actor.RouterActor`` is a thin shell around it. Graphs and routers
-are built once per coupling map.
+Plain Python on ``qray.worker.RowWorker``; the runtime's generic ``WorkerActor`` holds it.
+Graphs and routers are built once per coupling map.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
-from qray.lifecycle import RecyclePolicy, peak_rss_mb
-from qray.results.schema import common_row
 from qray.routing.rows import WORKLOAD
+from qray.worker import RowWorker
 from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
 
-class RoutingWorker:
+class RoutingWorker(RowWorker):
     """Routes with ``router`` (a classical router's name, or ``ppo`` with per-map policy
     folders given in each task)."""
 
+    WORKLOAD = WORKLOAD
+
     def __init__(self, router: str, *, actor_name: str = "", max_tasks: int = 0,
                  max_rss_mb: float = float("inf")) -> None:
+        super().__init__(actor_name=actor_name or f"inprocess/routing/{router}",
+                         max_tasks=max_tasks, max_rss_mb=max_rss_mb)
         self.router = router
-        self.actor_name = actor_name or f"inprocess/routing/{router}"
-        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
-        self.tasks_done = 0
         self._graphs: dict[str, Any] = {}
         self._routers: dict[tuple[str, str], Any] = {}
+
+    def warmup(self) -> float:
+        """In an actor: one torch thread, and quiet qiskit's per-pass timing logs."""
+        import torch
+
+        logging.getLogger("qiskit").setLevel(logging.WARNING)
+        torch.set_num_threads(1)
+        return 0.0
 
     def graph(self, cmap: str) -> Any:
         from qray.routing.graphs import coupling_graph
@@ -57,49 +64,39 @@ class RoutingWorker:
             self._routers[key] = router
         return self._routers[key]
 
-    def should_recycle(self) -> str | None:
-        return self.policy.reason(self.tasks_done)
+    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        p = spec["params"]
+        return {"router": p["router"], "coupling_map": p["coupling_map"],
+                "family": p["family"], "n_qubits": int(p["n_qubits"]),
+                "instance": int(p["instance"]), "verified": False}
 
-    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
-        return [self.run_task(spec) for spec in specs]
-
-    def run_task(self, spec: Mapping[str, Any]) -> dict:
+    def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Route one benchmark circuit and verify it (with the Operator check where the
+        map is small); a circuit that fails verification is an ``error`` row."""
         from qray.routing.benchmarks import benchmark_circuit
         from qray.routing.bridge import route
         from qray.routing.circuit_io import interactions, routable
         from qray.routing.verify import verify
 
-        started = time.perf_counter()
         p = spec["params"]
-        row = common_row(spec, workload=WORKLOAD, actor=self.actor_name)
-        row.update(router=p["router"], coupling_map=p["coupling_map"], family=p["family"],
-                   n_qubits=int(p["n_qubits"]), instance=int(p["instance"]))
-        try:
-            graph = self.graph(p["coupling_map"])
-            circuit = routable(benchmark_circuit(p["family"], int(p["n_qubits"]),
-                                                 int(p["instance"]), int(p["random_gates"])))
-            # verified below with the Operator check, and the verdict is the row's
-            result = route(circuit, graph, self.router_for(p), max_steps=p.get("max_steps"),
-                           check=False)
-            t0 = time.perf_counter()
-            check = verify(circuit, result, graph,
-                           operator_max_qubits=int(p.get("operator_max_qubits", 10)))
-            row.update(
-                status="ok" if check.ok else "error",
-                error=None if check.ok else "; ".join(check.problems)[:500],
-                gates_2q=len(interactions(circuit)), depth_in=int(circuit.depth()),
-                swaps=result.swaps, depth=int(result.circuit.depth()),
-                route_s=result.seconds, steps=result.steps, verified=check.ok,
-                adjacent=check.adjacent, equivalent=check.equivalent,
-                operator_checked=check.operator is not None,
-                verify_s=time.perf_counter() - t0)
-        except Exception as exc:  # a failed circuit is a row, not a crashed actor
-            log.exception("routing %s failed", p)
-            row.update(status="error", error=f"{type(exc).__name__}: {exc}", verified=False)
-        self.tasks_done += 1
-        row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
-                   created_at=datetime.now(UTC))
-        return row
+        graph = self.graph(p["coupling_map"])
+        circuit = routable(benchmark_circuit(p["family"], int(p["n_qubits"]),
+                                             int(p["instance"]), int(p["random_gates"])))
+        # verified below with the Operator check, and the verdict is the row's
+        result = route(circuit, graph, self.router_for(p), max_steps=p.get("max_steps"),
+                       check=False)
+        t0 = time.perf_counter()
+        check = verify(circuit, result, graph,
+                       operator_max_qubits=int(p.get("operator_max_qubits", 10)))
+        return {
+            "status": "ok" if check.ok else "error",
+            "error": None if check.ok else "; ".join(check.problems)[:500],
+            "gates_2q": len(interactions(circuit)), "depth_in": int(circuit.depth()),
+            "swaps": result.swaps, "depth": int(result.circuit.depth()),
+            "route_s": result.seconds, "steps": result.steps, "verified": check.ok,
+            "adjacent": check.adjacent, "equivalent": check.equivalent,
+            "operator_checked": check.operator is not None,
+            "verify_s": time.perf_counter() - t0}
 
     def info(self) -> dict[str, Any]:
         return {"router": self.router, "tasks_done": self.tasks_done}

@@ -17,7 +17,7 @@ class CoinWorker(RowWorker):
         super().__init__(**kwargs)
         self.coin = coin
 
-    def run_task(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+    def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         p = spec["params"]
         rng = np.random.default_rng(spec["seed"])
         heads = int((rng.random(p["flips"]) < p["p"]).sum())
