@@ -13,7 +13,7 @@ from qray.errors import ConfigError
 MAX_HORIZON = 1_000_000
 #: most replicates per grid point
 MAX_RUNS = 1000
-#: most AllocatorActors per physics model
+#: most actors per physics model
 MAX_REPLICAS = 256
 #: largest replay-buffer capacity factor of the neural learners (capacity = T * scale)
 MAX_SCALE = 10.0

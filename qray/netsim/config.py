@@ -45,7 +45,7 @@ class NetsimConfig(SweepConfig):
             it changes nothing else.
         topology_seed: seed of the random topologies (paper2/7/8/12), the same for every
             experiment so that all learners face the same network.
-        replicas: AllocatorActors per physics model (the grid's points are spread over
+        replicas: actors per physics model (the grid's points are spread over
             them; each builds its topology once).
         models: per physics model parameters, e.g. ``{default: {attempts: 4000}}``.
         scenario_params, allocator_params, learner_params: per component parameters,
@@ -116,7 +116,7 @@ class NetsimConfig(SweepConfig):
         if self.replicas < 1:
             raise ConfigError("replicas", self.replicas, "an integer >= 1")
         check_range("replicas", self.replicas, 1, MAX_REPLICAS, integer=True,
-                    why="AllocatorActors per physics model")
+                    why="actors per physics model")
         for section, (kind, table) in PARAM_SECTIONS.items():
             for name, raw in getattr(self, section).items():
                 if name not in table:
@@ -128,7 +128,7 @@ class NetsimConfig(SweepConfig):
                                        [*PHYSICS, "default"])
 
     def resources_for(self, key: str):  # noqa: ANN201
-        """Resources of an AllocatorActor (key ``<physics>-<replica>``)."""
+        """Resources of a netsim actor (key ``<physics>-<replica>``)."""
         return super().resources_for(key.rsplit("-", 1)[0])
 
     def result_keys(self) -> tuple[str, ...]:

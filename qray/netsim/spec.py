@@ -1,10 +1,9 @@
-"""The ``netsim`` workload's spec: ``replicas`` AllocatorActors per physics model."""
+"""The ``netsim`` workload's spec: ``replicas`` actors per physics model."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from qray.config import ResourceSpec
 from qray.workloads import WorkloadSpec
 
 
@@ -18,11 +17,10 @@ def resource_name(key: str) -> str:
     return key.rsplit("-", 1)[0]
 
 
-def actor_kwargs(cfg: Any, key: str, res: ResourceSpec) -> dict[str, Any]:
-    """Constructor arguments of the actor of replica ``key``."""
-    return {"physics": resource_name(key),
-            "worker_kwargs": {"max_tasks": cfg.actor.max_tasks,
-                              "max_rss_mb": cfg.actor.max_rss_mb}}
+def worker_kwargs(cfg: Any, key: str) -> dict[str, Any]:
+    """Constructor arguments of the worker of replica ``key``."""
+    return {"physics": resource_name(key), "max_tasks": cfg.actor.max_tasks,
+            "max_rss_mb": cfg.actor.max_rss_mb}
 
 
 SPEC = WorkloadSpec(
@@ -34,8 +32,7 @@ SPEC = WorkloadSpec(
     crash_row="qray.netsim.worker:crash_row",
     summary="qray.netsim.summary:summarize",
     worker="qray.netsim.worker:NetsimWorker",
-    actor="actors.netsim.actor:AllocatorActor",
-    actor_kwargs="qray.netsim.spec:actor_kwargs",
+    worker_kwargs="qray.netsim.spec:worker_kwargs",
     actor_key="qray.netsim.spec:actor_key",
     resource_name="qray.netsim.spec:resource_name",
     metric_tag="physics",

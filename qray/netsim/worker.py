@@ -1,6 +1,6 @@
 """The netsim worker: builds each testbed once and runs experiments on it.
 
-Plain Python (no Ray): ``actors.netsim.actor.AllocatorActor`` is a thin shell around it. The
+Plain Python on ``qray.worker.RowWorker``; the runtime's generic ``WorkerActor`` holds it. The
 seed's runner needed gc passes, closing file descriptors, sleeps in destructors and one OS
 process per physics model to keep its memory in check; here an experiment allocates only
 its own traces and returns one row, the testbeds are cached per (model, parameters,
@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
-from qray.lifecycle import RecyclePolicy, peak_rss_mb
 from qray.netsim.physics.base import Testbed
 from qray.netsim.registry import load, make_params
 from qray.netsim.rows import WORKLOAD
 from qray.netsim.runner import experiment_from_params, run
-from qray.results.schema import common_row
 from qray.tasks import canonical_json
+from qray.worker import RowWorker
 from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
@@ -38,8 +36,8 @@ def build_testbed(physics: str, raw_params: Mapping[str, Any], topology_seed: in
     return testbed
 
 
-class NetsimWorker:
-    """Runs netsim experiments; one per AllocatorActor.
+class NetsimWorker(RowWorker):
+    """Runs netsim experiments; one per netsim actor (``qray/netsim/<physics>-<i>``).
 
     Args:
         physics: the physics model this worker serves (others are refused).
@@ -47,13 +45,14 @@ class NetsimWorker:
         actor_name: recorded in every row.
     """
 
+    WORKLOAD = WORKLOAD
+
     def __init__(self, physics: str, *, max_tasks: int = 0, max_rss_mb: float = float("inf"),
                  actor_name: str = "") -> None:
         load("physics", physics)
+        super().__init__(actor_name=actor_name or f"inprocess/netsim/{physics}",
+                         max_tasks=max_tasks, max_rss_mb=max_rss_mb)
         self.physics = physics
-        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
-        self.actor_name = actor_name or f"inprocess/netsim/{physics}"
-        self.tasks_done = 0
         self.testbeds: dict[str, Testbed] = {}
 
     def testbed(self, params: Mapping[str, Any]) -> Testbed:
@@ -68,44 +67,30 @@ class NetsimWorker:
             log.info("built %s testbed in %.2fs", self.physics, time.perf_counter() - t0)
         return self.testbeds[key]
 
-    def should_recycle(self) -> str | None:
-        """Why the owning process should be replaced now, or None."""
-        return self.policy.reason(self.tasks_done)
+    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        return identity(spec["params"])
 
-    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
-        """Run ``specs`` in order (``warmup`` is accepted for the executor and ignored)."""
-        return [self.run_task(spec) for spec in specs]
-
-    def run_task(self, spec: Mapping[str, Any]) -> dict:
-        """Run one experiment and return its row (never raises for a bad run)."""
-        started = time.perf_counter()
+    def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Run one experiment: its metrics, the path count and the distance-shortest path."""
         params = spec["params"]
-        row = base_row(spec, actor=self.actor_name)
-        try:
-            if params["physics"] != self.physics:
-                raise ValueError(f"this worker serves {self.physics}, not {params['physics']}")
-            testbed = self.testbed(params)
-            exp = experiment_from_params(params, int(spec["seed"]))
-            result = run(testbed, exp)
-            row.update(result.metrics())
-            row.update(status="ok", n_paths=testbed.n_paths, run_s=result.seconds,
-                       distance_path=min(range(testbed.n_paths),
-                                         key=lambda p: testbed.paths[p].distance))
-        except Exception as exc:
-            log.warning("task %s failed: %s", spec.get("task_id"), exc)
-            row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:2000])
-        self.tasks_done += 1
-        row["wall_s"] = time.perf_counter() - started
-        row["peak_rss_mb"] = peak_rss_mb()
-        row["created_at"] = datetime.now(UTC)
-        return row
+        if params["physics"] != self.physics:
+            raise ValueError(f"this worker serves {self.physics}, not {params['physics']}")
+        testbed = self.testbed(params)
+        exp = experiment_from_params(params, int(spec["seed"]))
+        result = run(testbed, exp)
+        return {**result.metrics(), "n_paths": testbed.n_paths, "run_s": result.seconds,
+                "distance_path": min(range(testbed.n_paths),
+                                     key=lambda p: testbed.paths[p].distance)}
+
+    def info(self) -> dict[str, Any]:
+        """Physics model, tasks run and cached testbeds."""
+        return {"physics": self.physics, "tasks_done": self.tasks_done,
+                "testbeds": len(self.testbeds)}
 
 
-def base_row(spec: Mapping[str, Any], *, actor: str) -> dict:
-    """The identifying columns of an experiment's row (status ``error`` until it runs)."""
-    params = spec["params"]
+def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The identifying columns of an experiment's row."""
     return {
-        **common_row(spec, workload=WORKLOAD, actor=actor),
         "physics": params["physics"],
         "allocator": params["allocator"],
         "scenario": params["scenario"],
@@ -120,5 +105,6 @@ def base_row(spec: Mapping[str, Any], *, actor: str) -> dict:
 
 def crash_row(spec: Mapping[str, Any], message: str) -> dict:
     """An ``error`` row for an experiment whose run killed the actor process every time."""
-    row = base_row(spec, actor=f"qray/netsim/{spec['params']['physics']}")
-    return generic_crash_row(WORKLOAD, spec, message, **row)
+    return generic_crash_row(WORKLOAD, spec, message,
+                             actor=f"qray/netsim/{spec['params']['physics']}",
+                             **identity(spec["params"]))

@@ -4,7 +4,7 @@ A grid point is (physics, allocator, scenario, learner, horizon); its tasks are 
 ``runs`` replicates. Every physics model's testbed is built once here, before Ray starts,
 so a bad model parameter (too few qubits, a missing edge list, more paths than the
 topology has) is a config error naming its key. Points are spread round-robin over the
-``replicas`` AllocatorActors of their physics model.
+``replicas`` actors of their physics model.
 """
 
 from __future__ import annotations

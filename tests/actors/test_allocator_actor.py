@@ -7,12 +7,13 @@ import logging
 from pathlib import Path
 
 import actors
-from actors.netsim.actor import AllocatorActor
+from actors.runtime.worker_actor import WorkerActor
 from qray.netsim.registry import LEARNERS
 from qray.netsim.workload import replicate_seed
 from qray.results import read_dataset
 
 log = logging.getLogger(__name__)
+NETSIM_WORKER = "qray.netsim.worker:NetsimWorker"
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf" / "netsim_paper8.yaml"
 QUIET = ["ray.include_dashboard=false", "summarize=false"]
 
@@ -28,8 +29,8 @@ def _spec(i: int, learner: str, physics: str = "default") -> dict:
 
 def test_allocator_actor_soak_keeps_rss_flat(ray_session) -> None:
     ray = ray_session
-    actor = AllocatorActor.options(num_cpus=1).remote(
-        "default", actor_name="soak", worker_kwargs={"max_tasks": 0})
+    actor = WorkerActor.options(num_cpus=1).remote(
+        NETSIM_WORKER, actor_name="soak", worker_kwargs={"physics": "default", "max_tasks": 0})
     learners = list(LEARNERS)
     rss = []
     n = 0

@@ -3,13 +3,14 @@ through one AllocatorActor; the actors' RSS stays bounded (printed)."""
 
 from __future__ import annotations
 
-from actors.netsim.actor import AllocatorActor
+from actors.runtime.worker_actor import WorkerActor
 from actors.simulators.actor import SimulatorActor
 from qray.netsim.registry import LEARNERS
 from tests.reliability.helpers import figure
 
 SIM_RUNS = 2000
 NETSIM_RUNS = 200
+NETSIM_WORKER = "qray.netsim.worker:NetsimWorker"
 
 
 def _sim_spec(i: int) -> dict:
@@ -61,8 +62,9 @@ def test_simulator_soak_rss_bounded(ray_session) -> None:
 
 
 def test_netsim_soak_rss_bounded(ray_session) -> None:
-    actor = AllocatorActor.options(num_cpus=1).remote(
-        "default", actor_name="soak-netsim", worker_kwargs={"max_tasks": 0})
+    actor = WorkerActor.options(num_cpus=1).remote(
+        NETSIM_WORKER, actor_name="soak-netsim",
+        worker_kwargs={"physics": "default", "max_tasks": 0})
     rss, tasks = _soak(ray_session, actor, _netsim_spec, NETSIM_RUNS, 20)
     growth = rss[-1] - rss[1]
     figure("AllocatorActor soak", experiments=tasks, rss_after_40_mb=round(rss[1], 1),
