@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from qray.cloud.rows import WORKLOAD
-from qray.lifecycle import RecyclePolicy, peak_rss_mb
-from qray.results.schema import common_row
+from qray.worker import RowWorker
 from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
@@ -53,8 +51,10 @@ def scheduler_kind(scheduler: Any) -> str:
     return str(meta["algorithm"]) if meta else "heuristic"
 
 
-class SchedulerWorker:
+class SchedulerWorker(RowWorker):
     """Holds one scheduler and a cloud env built from ``env_config``."""
+
+    WORKLOAD = WORKLOAD
 
     def __init__(self, scheduler: str, env_config: Mapping[str, Any] | None = None, *,
                  name: str = "", actor_name: str = "", max_tasks: int = 0,
@@ -66,9 +66,8 @@ class SchedulerWorker:
         self.scheduler = make_scheduler(scheduler, env=self.env.cfg)
         self.name = name or getattr(self.scheduler, "name", scheduler)
         self.scheduler.reset(0)
-        self.actor_name = actor_name or f"inprocess/cloud/{self.name}"
-        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
-        self.tasks_done = 0
+        super().__init__(actor_name=actor_name or f"inprocess/cloud/{self.name}",
+                         max_tasks=max_tasks, max_rss_mb=max_rss_mb)
         self.decisions = 0
 
     # -- serving -----------------------------------------------------------------------
@@ -99,39 +98,25 @@ class SchedulerWorker:
         return int(self.scheduler.act(None, view))
 
     # -- evaluation --------------------------------------------------------------------
-    def should_recycle(self) -> str | None:
-        return self.policy.reason(self.tasks_done)
+    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        params = spec["params"]
+        return {"scheduler": params["scheduler"], "kind": scheduler_kind(self.scheduler),
+                "episode_key": int(params["episode_key"]), "nodes": list(self.env.cfg.nodes)}
 
-    def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
-        return [self.run_task(spec) for spec in specs]
-
-    def run_task(self, spec: Mapping[str, Any]) -> dict:
-        """One evaluation episode (``spec['params']['episode_key']``) and its row."""
+    def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """One evaluation episode (``spec['params']['episode_key']``)."""
         from qray.cloud.evaluate import run_episode
 
-        started = time.perf_counter()
-        row = common_row(spec, workload=WORKLOAD, actor=self.actor_name)
-        params = spec["params"]
-        row.update(scheduler=params["scheduler"], kind=scheduler_kind(self.scheduler),
-                   episode_key=int(params["episode_key"]), nodes=list(self.env.cfg.nodes))
-        try:
-            t0 = time.perf_counter()
-            m = run_episode(self.env, self.scheduler, int(params["episode_key"]))
-            decide = time.perf_counter() - t0
-            row.update(
-                status="ok", tasks=m["tasks"], total_completion=m["total_completion"],
-                total_completion_excl_delay=m["total_completion_excl_delay"],
-                total_wait=m["total_wait"], reschedules=m["reschedules"],
-                makespan=m["makespan"], mean_utilization=float(np.mean(m["utilization"])),
-                utilization=list(m["utilization"]), truncated=m["truncated"],
-                steps=m["steps"], decide_s=decide)
-        except Exception as exc:  # a failed episode is a row, not a crashed actor
-            log.exception("episode %s failed", params.get("episode_key"))
-            row.update(status="error", error=f"{type(exc).__name__}: {exc}")
-        self.tasks_done += 1
-        row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
-                   created_at=datetime.now(UTC))
-        return row
+        t0 = time.perf_counter()
+        m = run_episode(self.env, self.scheduler, int(spec["params"]["episode_key"]))
+        decide = time.perf_counter() - t0
+        return {
+            "tasks": m["tasks"], "total_completion": m["total_completion"],
+            "total_completion_excl_delay": m["total_completion_excl_delay"],
+            "total_wait": m["total_wait"], "reschedules": m["reschedules"],
+            "makespan": m["makespan"], "mean_utilization": float(np.mean(m["utilization"])),
+            "utilization": list(m["utilization"]), "truncated": m["truncated"],
+            "steps": m["steps"], "decide_s": decide}
 
     def info(self) -> dict[str, Any]:
         return {"scheduler": self.name, "tasks_done": self.tasks_done,
