@@ -145,7 +145,7 @@ def ray_scaling(x: np.ndarray, fmap: FeatureMap, tile: int, counts: list[int]) -
 
     from actors.qkernels.gram import TiledGram
     from actors.qkernels.worker import KernelWorker
-    from actors.simulators.actor import thread_env
+    from actors.runtime.resources import thread_env
 
     root = str(Path(__file__).resolve().parent.parent)
     ray.init(num_cpus=max(counts), include_dashboard=False, log_to_driver=False,

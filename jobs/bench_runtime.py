@@ -27,6 +27,9 @@ import _bootstrap  # noqa: F401
 
 log = logging.getLogger("qray.bench")
 
+#: the simulators' plain worker, held by the generic actor shell
+SIM_WORKER = "qray.simulators.worker:SimulatorWorker"
+
 
 def spec(i: int, backend: str, *, circuit: str = "ghz", n: int = 4, depth: int = 0,
          shots: int = 100) -> dict:
@@ -48,7 +51,7 @@ def _one_fresh_process(s: dict) -> float:
 
 
 def section_a(ray, backend: str, n_runs: int) -> list[str]:
-    from actors.simulators.actor import SimulatorActor
+    from actors.runtime.worker_actor import WorkerActor
     from qray.simulators.worker import SimulatorWorker
 
     specs = [spec(i, backend) for i in range(n_runs)]
@@ -58,8 +61,9 @@ def section_a(ray, backend: str, n_runs: int) -> list[str]:
     for s in specs:
         worker.run_task(s)
     inproc = (time.perf_counter() - t0) / n_runs
-    actor = SimulatorActor.options(num_cpus=1).remote(
-        backend, threads=1, actor_name="bench", worker_kwargs={"exact_max_qubits": 0})
+    actor = WorkerActor.options(num_cpus=1).remote(
+        SIM_WORKER, actor_name="bench",
+        worker_kwargs={"backend": backend, "threads": 1, "exact_max_qubits": 0})
     ray.get(actor.info.remote())
     t0 = time.perf_counter()
     for s in specs:
@@ -80,7 +84,7 @@ def section_a(ray, backend: str, n_runs: int) -> list[str]:
 
 
 def section_b(ray, backends: list[str], n_runs: int) -> list[str]:
-    from actors.simulators.actor import SimulatorActor
+    from actors.runtime.worker_actor import WorkerActor
 
     lines = [f"(b) long-lived actor vs a fresh process per run ({n_runs} GHZ-4 runs each):"]
     ctx = mp.get_context("spawn")
@@ -92,8 +96,9 @@ def section_b(ray, backends: list[str], n_runs: int) -> list[str]:
                 pool.submit(_one_fresh_process, s).result()
         fresh = (time.perf_counter() - t0) / n_runs
         t_create = time.perf_counter()
-        actor = SimulatorActor.options(num_cpus=1).remote(
-            backend, threads=1, actor_name="bench", worker_kwargs={"exact_max_qubits": 0})
+        actor = WorkerActor.options(num_cpus=1).remote(
+            SIM_WORKER, actor_name="bench",
+            worker_kwargs={"backend": backend, "threads": 1, "exact_max_qubits": 0})
         ray.get(actor.info.remote())
         startup = time.perf_counter() - t_create
         t0 = time.perf_counter()
@@ -153,11 +158,12 @@ def section_c(quick: bool) -> list[str]:
 
 
 def section_d(ray, n_runs: int, max_tasks: int) -> list[str]:
-    from actors.simulators.actor import SimulatorActor
+    from actors.runtime.worker_actor import WorkerActor
 
-    actor = SimulatorActor.options(num_cpus=1, max_restarts=-1, max_task_retries=3).remote(
-        "qiskit-aer", threads=1, actor_name="soak",
-        worker_kwargs={"max_tasks": max_tasks, "exact_max_qubits": 0})
+    actor = WorkerActor.options(num_cpus=1, max_restarts=-1, max_task_retries=3).remote(
+        SIM_WORKER, actor_name="soak",
+        worker_kwargs={"backend": "qiskit-aer", "threads": 1, "max_tasks": max_tasks,
+                       "exact_max_qubits": 0})
     curve, pids = [], []
     per_batch = 25
     for b in range(n_runs // per_batch):

@@ -9,6 +9,16 @@ from pathlib import Path
 
 import psutil
 
+#: environment variables that cap the threads of an actor's libraries (the runtime sets
+#: them to the CPUs an actor reserves; workers report them)
+THREAD_ENV_VARS = (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "NUMBA_NUM_THREADS",
+    "QSIM_NUM_THREADS",
+)
+
 #: cgroup files that may limit this process's memory below the machine's (v2, v1)
 CGROUP_LIMITS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 

@@ -13,6 +13,7 @@ import ray
 
 from qray.config import ResourceSpec
 from qray.errors import ResourceError
+from qray.lifecycle import THREAD_ENV_VARS
 
 
 def spec_demand(spec: ResourceSpec) -> dict[str, float]:
@@ -59,15 +60,6 @@ def free_capacity() -> dict[str, float]:
     """Resources free in the cluster now (other jobs' reservations left out): what the
     sweep's actors may hold together."""
     return {r: float(v) for r, v in ray.available_resources().items()}
-
-
-THREAD_ENV_VARS = (
-    "OMP_NUM_THREADS",
-    "OPENBLAS_NUM_THREADS",
-    "MKL_NUM_THREADS",
-    "NUMBA_NUM_THREADS",
-    "QSIM_NUM_THREADS",
-)
 
 
 def thread_env(threads: int) -> dict[str, str]:

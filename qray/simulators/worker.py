@@ -9,6 +9,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import logging
+import os
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -20,12 +21,13 @@ from qray.circuits.families import make_circuit
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError, UnsupportedError
-from qray.lifecycle import RecyclePolicy, peak_rss_mb
+from qray.lifecycle import THREAD_ENV_VARS, peak_rss_mb
 from qray.results.schema import common_row
 from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD
+from qray.worker import RowWorker
 from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
@@ -60,7 +62,7 @@ def tvd(p: np.ndarray, q: np.ndarray) -> float:
     return float(0.5 * np.abs(np.asarray(p) - np.asarray(q)).sum())
 
 
-class SimulatorWorker:
+class SimulatorWorker(RowWorker):
     """Runs simulator tasks on one backend instance it owns.
 
     Args:
@@ -70,7 +72,12 @@ class SimulatorWorker:
         max_tasks: after this many tasks ``should_recycle`` says so (0: never).
         max_rss_mb: ``should_recycle`` says so when RSS passes this.
         exact_max_qubits: record exact noiseless distributions up to this size.
+
+    Its own ``run_task`` (not the base's): a run has a timeout on a thread of its own, and
+    ends ``unsupported`` or ``refused`` before any compute where the backend cannot run it.
     """
+
+    WORKLOAD = WORKLOAD
 
     def __init__(
         self,
@@ -83,13 +90,12 @@ class SimulatorWorker:
         exact_max_qubits: int = 12,
         actor_name: str = "",
     ) -> None:
+        super().__init__(actor_name=actor_name or f"inprocess/{backend}",
+                         max_tasks=max_tasks, max_rss_mb=max_rss_mb)
         self.backend = new_backend(backend)
         self.thread_settings = self.backend.set_threads(threads)
         self.memory_budget_mb = memory_budget_mb
-        self.policy = RecyclePolicy(max_tasks, max_rss_mb)
         self.exact_max_qubits = exact_max_qubits
-        self.actor_name = actor_name or f"inprocess/{backend}"
-        self.tasks_done = 0
         self.stuck = False
         self._pending: cf.Future | None = None
         self._executor = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-run")
@@ -100,6 +106,14 @@ class SimulatorWorker:
         t0 = time.perf_counter()
         self.backend.compile(make_circuit("ghz", 2), NoiseSpec()).sample(8, 0)
         return time.perf_counter() - t0
+
+    def info(self) -> dict[str, Any]:
+        """Backend, its thread settings (and the thread variables of this process), tasks
+        run."""
+        return {"backend": self.backend.name, "threads": self.backend.threads,
+                "thread_settings": self.thread_settings,
+                "env_threads": {k: os.environ.get(k) for k in THREAD_ENV_VARS},
+                "tasks_done": self.tasks_done}
 
     def close(self) -> None:
         """Release the run thread (idempotent)."""

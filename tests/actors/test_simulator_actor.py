@@ -1,11 +1,15 @@
-"""SimulatorActor and the pool on a real embedded Ray (2 CPUs)."""
+"""The simulators' actor (the generic WorkerActor around a SimulatorWorker) and the pool on
+a real embedded Ray (2 CPUs)."""
 
 from __future__ import annotations
 
 import time
 
 from actors.runtime.pool import NAMESPACE, ActorPool, ActorSpec
-from actors.simulators.actor import SimulatorActor, thread_env
+from actors.runtime.resources import thread_env
+from actors.runtime.worker_actor import WorkerActor
+
+WORKER = "qray.simulators.worker:SimulatorWorker"
 
 
 def _spec(i: int = 0, backend: str = "numpy", n: int = 3) -> dict:
@@ -18,9 +22,9 @@ def _spec(i: int = 0, backend: str = "numpy", n: int = 3) -> dict:
 def test_actor_sets_thread_count_to_reserved_cpus(ray_session) -> None:
     ray = ray_session
     for backend, cpus in (("qiskit-aer", 2), ("qsim", 1)):
-        actor = SimulatorActor.options(
+        actor = WorkerActor.options(
             num_cpus=cpus, runtime_env={"env_vars": thread_env(cpus)}
-        ).remote(backend, threads=cpus, actor_name="t", worker_kwargs={})
+        ).remote(WORKER, actor_name="t", worker_kwargs={"backend": backend, "threads": cpus})
         info = ray.get(actor.info.remote())
         assert info["threads"] == cpus
         assert set(info["thread_settings"].values()) == {cpus}
@@ -31,9 +35,9 @@ def test_actor_sets_thread_count_to_reserved_cpus(ray_session) -> None:
 def test_pool_names_shares_evicts_and_recycles(ray_session) -> None:
     ray = ray_session
     specs = {
-        b: ActorSpec(name=f"qray/simulators/{b}", cls="actors.simulators.actor:SimulatorActor",
-                     kwargs={"backend": b, "threads": 1, "actor_name": b,
-                             "worker_kwargs": {"max_tasks": 3}},
+        b: ActorSpec(name=f"qray/simulators/{b}", cls="actors.runtime.worker_actor:WorkerActor",
+                     kwargs={"worker": WORKER, "actor_name": b,
+                             "worker_kwargs": {"backend": b, "threads": 1, "max_tasks": 3}},
                      options={"num_cpus": 1, "max_restarts": 5, "max_task_retries": 2})
         for b in ("numpy", "stim", "cirq")
     }
@@ -72,8 +76,9 @@ def test_pool_names_shares_evicts_and_recycles(ray_session) -> None:
 def test_soak_500_runs_rss_bounded(ray_session) -> None:
     """500 runs through one actor that recycles every 100 tasks: RSS stays bounded."""
     ray = ray_session
-    actor = SimulatorActor.options(num_cpus=1, max_restarts=20, max_task_retries=2).remote(
-        "qiskit-aer", threads=1, actor_name="soak", worker_kwargs={"max_tasks": 100})
+    actor = WorkerActor.options(num_cpus=1, max_restarts=20, max_task_retries=2).remote(
+        WORKER, actor_name="soak",
+        worker_kwargs={"backend": "qiskit-aer", "threads": 1, "max_tasks": 100})
     curve, pids = [], set()
     for batch in range(25):
         out = ray.get(actor.run_batch.remote([_spec(batch * 20 + i, "qiskit-aer", 8)

@@ -4,7 +4,6 @@ through one AllocatorActor; the actors' RSS stays bounded (printed)."""
 from __future__ import annotations
 
 from actors.runtime.worker_actor import WorkerActor
-from actors.simulators.actor import SimulatorActor
 from qray.netsim.registry import LEARNERS
 from tests.reliability.helpers import figure
 
@@ -49,9 +48,10 @@ def _soak(ray, actor, make_spec, total: int, batch: int) -> tuple[list[float], i
 
 
 def test_simulator_soak_rss_bounded(ray_session) -> None:
-    actor = SimulatorActor.options(num_cpus=1).remote(
-        "numpy", threads=1, actor_name="soak-sim",
-        worker_kwargs={"max_tasks": 0, "exact_max_qubits": 0})
+    actor = WorkerActor.options(num_cpus=1).remote(
+        "qray.simulators.worker:SimulatorWorker", actor_name="soak-sim",
+        worker_kwargs={"backend": "numpy", "threads": 1, "max_tasks": 0,
+                       "exact_max_qubits": 0})
     rss, tasks = _soak(ray_session, actor, _sim_spec, SIM_RUNS, 100)
     growth = rss[-1] - rss[1]
     figure("SimulatorActor soak", runs=tasks, rss_after_200_mb=round(rss[1], 1),
