@@ -123,6 +123,48 @@ class ActorConfig:
                 self.memory_budget_mb, f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
 
 
+#: ``execution.chunk_tasks`` that sizes the chunks from the sweep itself
+AUTO = "auto"
+#: the most tasks one Tune trial (one chunk, one result file) may hold
+MAX_CHUNK_TASKS = 100_000
+#: an automatic chunk's tasks: at most this many ...
+AUTO_CHUNK_MAX = 1000
+#: ... and this many chunks per concurrent trial at least, so progress, retries and the
+#: spread over actors stay fine-grained
+AUTO_CHUNKS_PER_SLOT = 4
+
+
+@dataclass(frozen=True)
+class ExecutionConfig:
+    """How pending tasks are cut into Tune trials and result files.
+
+    Attributes:
+        chunk_tasks: tasks per Tune trial (the tasks of one actor, from one or more grid
+            points; their rows land in one Parquet file), or ``auto``: the pending tasks
+            split into at least 4 chunks per concurrent trial, at most 1000 tasks each.
+        flush_s: a running chunk rewrites its file with the rows so far after this many
+            seconds, so a kill loses at most this much of its work.
+    """
+
+    chunk_tasks: int | str = AUTO
+    flush_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        ok = self.chunk_tasks == AUTO or (
+            isinstance(self.chunk_tasks, int) and 1 <= self.chunk_tasks <= MAX_CHUNK_TASKS)
+        require(ok, "execution.chunk_tasks", self.chunk_tasks,
+                f"'auto' or an integer in 1..{MAX_CHUNK_TASKS:,}")
+        require(1.0 <= self.flush_s <= 86400.0, "execution.flush_s", self.flush_s,
+                "seconds in [1, 86400]")
+
+    def chunk_size(self, n_pending: int, slots: int) -> int:
+        """Tasks per chunk for ``n_pending`` tasks run ``slots`` trials at a time."""
+        if self.chunk_tasks != AUTO:
+            return int(self.chunk_tasks)
+        per = -(-n_pending // max(1, slots * AUTO_CHUNKS_PER_SLOT))
+        return max(1, min(AUTO_CHUNK_MAX, per))
+
+
 #: the largest memory figure a config may name, in MiB (1 TiB: more than one node has)
 MAX_MEMORY_MB = 1024 * 1024
 #: the most values a ``{start, stop, step}`` range may expand to
@@ -187,6 +229,7 @@ class SweepConfig:
         summarize: run the summary at the end of the sweep.
         ray: how to reach Ray.
         actor: lifecycle of the workload actors.
+        execution: how pending tasks are cut into Tune trials and result files.
         resources: actor resources by backend name; ``default`` applies to the rest.
     """
 
@@ -201,6 +244,7 @@ class SweepConfig:
     summarize: bool = True
     ray: RayConfig = field(default_factory=RayConfig)
     actor: ActorConfig = field(default_factory=ActorConfig)
+    execution: ExecutionConfig = field(default_factory=ExecutionConfig)
     resources: dict[str, ResourceSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

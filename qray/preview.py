@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
 from qray.config import ResourceSpec, SweepConfig
 
-#: row statuses that ``--rerun-failed`` runs again
-FAILED_STATUSES = frozenset({"error", "timeout"})
+__all__ = ["FAILED_STATUSES", "ActorPreview", "SweepPreview", "pending", "preview_sweep"]
 
 
 @dataclass(frozen=True)
@@ -91,27 +91,16 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     check_output_dir(cfg.output_dir, cfg.sweep_dir)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
     existing, problems = read_ids(cfg.sweep_dir / cfg.workload, spec.load("schema"))
-    done = to_run = trials = 0
-    for point in plan.points:
-        todo = sum(1 for t in point.tasks if pending(existing.get(t.strong_id),
-                                                    runnable=point.point_id not in plan.problems,
-                                                    rerun_failed=rerun_failed))
-        done += len(point.tasks) - todo
-        to_run += todo
-        trials += bool(todo)
+    work = pending_tasks(plan, existing, rerun_failed=rerun_failed)
+    units = cut_units(work, lambda p: spec.key_of(p, plan), size=chunk_size(cfg, work.n_run),
+                      per_point=bool(spec.run_point))
+    done, to_run, trials = work.skipped, work.n_run, len(units)
     actors = [ActorPreview(k, _entry(cfg, spec.resources_entry(k)), cfg.resources_for(k))
               for k in keys]
     prechecked = Counter(status for status, _ in plan.problems.values())
     return SweepPreview(cfg.resolved_sweep_id, cfg.sweep_dir, cfg.workload, len(plan.points),
                         dict(sorted(prechecked.items())), plan.n_tasks, done, to_run, trials,
                         actors, [str(p.path) for p in problems])
-
-
-def pending(status: str | None, *, runnable: bool, rerun_failed: bool) -> bool:
-    """Whether a task whose row has ``status`` (None: no row) runs: it has no row, it
-    failed and ``rerun_failed`` is set, or it was refused and its point can run now."""
-    return (status is None or (rerun_failed and status in FAILED_STATUSES)
-            or (status == "refused" and runnable))
 
 
 def _entry(cfg: SweepConfig, name: str) -> str | None:

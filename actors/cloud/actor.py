@@ -16,6 +16,7 @@ from typing import Any
 
 import ray
 
+from actors.runtime.node import stamp_node
 from qray.cloud.worker import SchedulerWorker
 from qray.lifecycle import rss_mb
 
@@ -47,7 +48,7 @@ class SchedulerActor:
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], warmup: int = 0) -> dict[str, Any]:
         rows = self.worker.run_batch(specs)
-        return {"rows": rows, "recycle": self.worker.should_recycle()}
+        return {"rows": stamp_node(rows), "recycle": self.worker.should_recycle()}
 
     def info(self) -> dict[str, Any]:
         return {"pid": os.getpid(), "rss_mb": rss_mb(), **self.worker.info()}

@@ -52,7 +52,7 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
                 row = _evaluate(spec, handles)
                 reasons = dict(zip(keys, ray.get([h.point_done.remote() for h in handles]),
                                    strict=True))
-                return row
+                return {**row, **worker_nodes(handles)}
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
                 crashes += 1
                 log.warning("a %s worker died during point %s (%s)", p["backend"],
@@ -67,6 +67,12 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
     finally:
         for key in keys:
             pool.release.remote(key, reasons[key])
+
+
+def worker_nodes(handles: list[Any]) -> dict[str, str]:
+    """The node ids and host names of a point's workers (comma-separated, sorted)."""
+    idents = ray.get([h.node.remote() for h in handles])
+    return {k: ",".join(sorted({i[k] for i in idents})) for k in ("node_id", "host")}
 
 
 def acquire_all(pool: Any, keys: list[str]) -> list[Any]:

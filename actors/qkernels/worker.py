@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import ray
 
+from actors.runtime.node import node_identity
 from kernels import FeatureMap, get_backend
 from qray.lifecycle import RecyclePolicy, rss_mb
 
@@ -69,6 +70,10 @@ class KernelWorker:
         from qray.qkernels.qcnn import train_features
 
         return train_features(x_train, y_train, x_test, **kwargs)
+
+    def node(self) -> dict[str, str]:
+        """The Ray node id and host name of this worker."""
+        return node_identity()
 
     def point_done(self) -> str | None:
         """Count a finished point; why this worker should be recycled now, or None."""

@@ -5,10 +5,12 @@ does nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
 import os
+import shutil
 import socket
 import time
 from dataclasses import dataclass, field
@@ -19,15 +21,24 @@ from typing import Any
 import ray
 
 from actors.runtime.binding import get_binding
-from actors.runtime.executor import point_trial
+from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets
+from qray.chunks import chunk_size, cut_units, pending_tasks
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError
-from qray.preview import FAILED_STATUSES, pending  # noqa: F401  (FAILED_STATUSES re-exported)
-from qray.results import read_ids, update_latest
+from qray.lifecycle import peak_rss_mb
+from qray.results import update_latest
 from qray.results.folder import SweepLock, check_manifest, check_output_dir
+from qray.results.layout import (
+    ResultIndex,
+    chunk_path,
+    read_index,
+    repair_duplicates,
+    run_tag,
+    set_aside_unreadable,
+)
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -53,6 +64,10 @@ class SweepReport:
     unreadable_files: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
     summary_md: str = ""
+    #: whether this run started or joined Ray (a sweep with nothing to do does not)
+    ray_used: bool = False
+    #: tasks per chunk this run cut its pending tasks into (0: a trial per grid point)
+    chunk_tasks: int = 0
 
     @property
     def complete(self) -> bool:
@@ -137,15 +152,19 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     started = False
     ok = False
     try:
-        report, pending_points = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
-        if pending_points:  # with nothing to do, the sweep ends without starting Ray
+        report, index, units = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
+        if units:  # with nothing to do, the sweep ends without starting Ray
             started = connect(cfg)
+            report.ray_used = True
             validate_requests(requests)
             binding.validate_cluster(cfg, keys)
         ok = True
         _record(cfg)
-        if pending_points:
-            _run_trials(cfg, binding, keys, report, pending_points)
+        repair_duplicates(cfg.sweep_dir / cfg.workload, index)
+        if units:
+            _run_trials(cfg, binding, keys, report, units)
+        if index.unreadable and report.complete:
+            _set_aside(cfg, binding, plan)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(cfg.sweep_dir) from exc
@@ -163,6 +182,7 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
 
         report.summary_md = summarize_sweep(report.sweep_dir).markdown
     report.elapsed_s = time.perf_counter() - t0
+    _log_run(cfg, report)
     return report
 
 
@@ -206,36 +226,72 @@ def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
 
 
 def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
-             ) -> tuple[SweepReport, list[dict[str, Any]]]:
-    """The sweep's report so far and its pending points (each with the specs of its tasks
-    that have no row yet), reading only the rows' ids and statuses; writes nothing."""
+             ) -> tuple[SweepReport, ResultIndex, list[dict[str, Any]]]:
+    """The sweep's report so far, the index of its rows and its units of work (each with
+    the specs of its tasks that have no row yet), reading only the rows' ids and
+    statuses; writes nothing."""
     sweep_id = cfg.resolved_sweep_id
-    existing, problems = read_ids(cfg.sweep_dir / cfg.workload, binding.schema)
-    pending_points: list[dict[str, Any]] = []
-    skipped = 0
-    for point in plan.points:
-        # a point refused before (memory budget) runs once the config lets it
-        runnable = point.point_id not in plan.problems
-        todo = {t.strong_id for t in point.tasks
-                if pending(existing.get(t.strong_id), runnable=runnable,
-                           rerun_failed=rerun_failed)}
-        skipped += len(point.tasks) - len(todo)
-        if todo:
-            key = binding.actor_key(point, plan)
-            pending_points.append({
-                "point_id": point.point_id,
-                "key": key,
-                "label": f"{key}-{point.point_id[:8]}",
-                "specs": binding.task_specs(point, cfg, sweep_id, only=todo),
-            })
-    pending_points = interleave(pending_points, cfg.max_parallel)
-    n_run = sum(len(p["specs"]) for p in pending_points)
-    log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials", sweep_id,
-             plan.n_tasks, skipped, n_run, len(pending_points))
-    report = SweepReport(sweep_id, cfg.sweep_dir, plan.n_tasks, skipped, n_run,
-                         len(pending_points),
-                         unreadable_files=[str(p.path) for p in problems])
-    return report, pending_points
+    folder = cfg.sweep_dir / cfg.workload
+    index = read_index(folder, binding.schema)
+    work = pending_tasks(plan, index.status, rerun_failed=rerun_failed)
+    per_point = bool(binding.spec.run_point)
+    size = 0 if per_point else chunk_size(cfg, work.n_run)
+    units = cut_units(work, lambda p: binding.actor_key(p, plan), size=size,
+                      per_point=per_point)
+    tag = run_tag()
+    out: list[dict[str, Any]] = []
+    for i, unit in enumerate(units):
+        specs = [s for point, ids in unit.parts
+                 for s in binding.task_specs(point, cfg, sweep_id, only=set(ids))]
+        supersede: dict[str, list[str]] = {}
+        for s in specs:
+            old = index.where.get(s["task_id"])
+            if old is not None:
+                supersede.setdefault(str(old), []).append(s["task_id"])
+        if per_point:
+            point = unit.parts[0][0]
+            label = f"{unit.key}-{point.point_id[:8]}"
+            path = point_path(cfg.sweep_dir, cfg.workload, point.point_id)
+            out.append({"label": label, "key": unit.key, "point_id": point.point_id,
+                        "path": str(path), "specs": specs})
+        else:
+            out.append({"label": f"{unit.key}-{i:05d}", "key": unit.key,
+                        "path": str(chunk_path(folder, tag, i)), "specs": specs,
+                        "supersede": supersede})
+    out = interleave(out, cfg.max_parallel)
+    log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials%s", sweep_id,
+             plan.n_tasks, work.skipped, work.n_run, len(out),
+             f" of up to {size} tasks" if size and out else "")
+    report = SweepReport(sweep_id, cfg.sweep_dir, plan.n_tasks, work.skipped, work.n_run,
+                         len(out), unreadable_files=[str(p.path) for p in index.problems],
+                         chunk_tasks=size)
+    return report, index, out
+
+
+def _set_aside(cfg: SweepConfig, binding: Any, plan: Any) -> None:
+    """Once every task has a row again, rename the unreadable result files so that
+    summaries stop reporting them (their contents are kept, as ``*.unreadable``)."""
+    index = read_index(cfg.sweep_dir / cfg.workload, binding.schema)
+    if all(t.strong_id in index.status for p in plan.points for t in p.tasks):
+        set_aside_unreadable(index)
+
+
+def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
+    """Append this run's figures to ``<sweep_dir>/runs.jsonl`` (one JSON line a run)."""
+    line = {
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "elapsed_s": round(report.elapsed_s, 3),
+        "tasks": report.total_tasks, "skipped": report.skipped_tasks,
+        "run": report.run_tasks, "trials": report.trials,
+        "chunk_tasks": report.chunk_tasks, "ray_used": report.ray_used,
+        "complete": report.complete, "driver_peak_rss_mb": round(peak_rss_mb(), 1),
+        "host": socket.gethostname(), "pid": os.getpid(),
+    }
+    try:
+        with open(cfg.sweep_dir / "runs.jsonl", "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(line, sort_keys=True) + "\n")
+    except OSError as exc:  # the figures are a convenience; the rows are what matters
+        log.warning("could not append to %s: %s", cfg.sweep_dir / "runs.jsonl", exc)
 
 
 def _record(cfg: SweepConfig) -> None:
@@ -252,8 +308,8 @@ def _record(cfg: SweepConfig) -> None:
 
 
 def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,
-                pending_points: list[dict[str, Any]]) -> None:
-    """Run the pending points as Tune trials on the pool's actors (fills ``report``)."""
+                units: list[dict[str, Any]]) -> None:
+    """Run the units of work as Tune trials on the pool's actors (fills ``report``)."""
     # Tune's classic reporter: a compact status block instead of a box per trial event
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     from ray import tune
@@ -268,22 +324,26 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         "batch_size": cfg.actor.batch_size,
         "warmup": getattr(cfg, "warmup", 0),
         "metric_tag": binding.spec.metric_tag,
+        "flush_s": cfg.execution.flush_s,
     }
-    points = {p["label"]: p for p in pending_points}
+    # each trial fetches its own unit's task specs, not the whole sweep's
+    by_label = {u["label"]: {**u, "specs": ray.put(u["specs"])} for u in units}
     trainable = tune.with_resources(
-        tune.with_parameters(point_trial, ctx=ctx, points=points), trial_resources())
+        tune.with_parameters(unit_trial, ctx=ctx, units=by_label), trial_resources())
+    storage = sweep_dir / "_tune"
+    name = f"tune-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
     tuner = tune.Tuner(
         trainable,
-        param_space={"point": tune.grid_search(list(points))},
+        param_space={"unit": tune.grid_search(list(by_label))},
         tune_config=tune.TuneConfig(
             max_concurrent_trials=cfg.max_parallel,
             reuse_actors=True,
-            trial_name_creator=lambda t: t.config["point"],
-            trial_dirname_creator=lambda t: t.config["point"],
+            trial_name_creator=lambda t: t.config["unit"],
+            trial_dirname_creator=lambda t: t.config["unit"],
         ),
         run_config=tune.RunConfig(
-            name=f"tune-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}",
-            storage_path=str(sweep_dir / "_tune"),
+            name=name,
+            storage_path=str(storage),
             failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
             verbose=1,
         ),
@@ -302,6 +362,10 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
             ray.kill(pool)
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
+    if not report.trial_errors:  # Tune's state of a finished run is not needed again
+        shutil.rmtree(storage / name, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            storage.rmdir()
 
 
 def trial_resources() -> dict[str, float]:
@@ -313,12 +377,22 @@ def trial_resources() -> dict[str, float]:
             f"node:{ray.util.get_node_ip_address()}": 0.001}
 
 
+def on_this_node() -> Any:
+    """A scheduling strategy that keeps an actor on the driver's node (the pool's
+    bookkeeping must outlive the loss of any worker node)."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    return NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(),
+                                          soft=False)
+
+
 def _create_pool(specs: dict[str, Any]) -> Any:
     """The sweep's actor pool; one sweep at a time per cluster namespace."""
     deadline = time.monotonic() + 15
     while True:
         try:
-            return ActorPool.options(name=POOL_NAME, namespace=NAMESPACE).remote(
+            return ActorPool.options(name=POOL_NAME, namespace=NAMESPACE,
+                                     scheduling_strategy=on_this_node()).remote(
                 specs, free_capacity())
         except ValueError as exc:
             if "already taken" not in str(exc):

@@ -1,5 +1,6 @@
-"""The coarse Tune trial: runs all pending tasks of one grid point on the pool's actor,
-in batches, and writes the point's rows as one Parquet file, atomically."""
+"""The coarse Tune trial: runs a chunk of pending tasks (one actor's, from one or more
+grid points) on the pool's actor, in batches, and writes their rows as one Parquet file,
+atomically."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from actors.runtime.binding import get_binding
 from actors.runtime.metrics import metric_fields, record_rows
 from actors.runtime.pool import NAMESPACE
 from qray.results import rows_to_table, write_table_atomic
+from qray.results.layout import drop_superseded
 from qray.workloads import resolve
 
 log = logging.getLogger(__name__)
@@ -31,28 +33,61 @@ def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
     return Path(sweep_dir) / workload / f"{point_id}.parquet"
 
 
-def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
-    """Run one point's task specs through its actor and write its rows.
+def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+    """Run a chunk's task specs through its actor and write their rows to the chunk's
+    file.
 
     Between batches the actor is recycled when it asks (task count, RSS, a timed-out run
     it could not interrupt); tasks a batch did not reach are sent again afterwards. A
     batch whose call kills the actor is retried on the replaced actor, then one task at
-    a time, and a task that kills the actor twice on its own gets an ``error`` row.
-    Rows already present for tasks that are not being rerun are kept, so the file of a
-    point always holds each of its tasks once.
+    a time, and a task that kills the actor twice on its own gets an ``error`` row. The
+    file is rewritten with the rows so far every ``flush_s`` seconds, and a retry of the
+    trial starts from the rows its file already holds, so each task is run and written
+    once. Old rows of tasks run again (``supersede``) are dropped once the new ones are
+    written.
     """
     binding = get_binding(ctx["workload"])
+    path = Path(chunk["path"])
+    rows = existing_rows(path, exclude=set())  # an earlier attempt of this trial
+    done = {r["task_id"] for r in rows}
+    fresh: list[dict] = []
+    queue = [s for s in chunk["specs"] if s["task_id"] not in done]
+    if queue:
+        last_flush = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last_flush
+            if time.monotonic() - last_flush >= ctx["flush_s"]:
+                write_table_atomic(rows_to_table(rows + fresh, binding.schema), path)
+                last_flush = time.monotonic()
+
+        fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
+    write_table_atomic(rows_to_table(rows + fresh, binding.schema), path)
+    drop_superseded(path.parent, chunk.get("supersede") or {})
+    return counts(fresh, ctx)
+
+
+def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], binding: Any,
+              on_batch: Callable[[], None] = lambda: None) -> list[dict]:
+    """The rows of ``queue``'s tasks, run in batches on the pool's actor for ``key``
+    (the first task of each grid point warmed up ``ctx["warmup"]`` times); see
+    :func:`run_chunk` for what happens when the actor dies or asks to be recycled."""
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
-    key = point["key"]
-    queue = list(point["specs"])
     rows: list[dict] = []
     handle = acquire(pool, key)
     batch_size = ctx["batch_size"]
     crashes: dict[str, int] = {}
-    warmup = ctx["warmup"]
+    warmed: set[str] = set()
     try:
         while queue:
             batch = queue[:batch_size]
+            warmup = 0
+            first = batch[0].get("point_id")
+            if ctx["warmup"]:  # a batch warms up the point of its first task only, so
+                # it ends before the next point that is not warmed up yet
+                warmup = 0 if first in warmed else ctx["warmup"]
+                batch = batch[:next((i for i, s in enumerate(batch) if i and s.get(
+                    "point_id") not in warmed | {first}), len(batch))]
             try:
                 out = ray.get(handle.run_batch.remote(batch, warmup))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
@@ -70,43 +105,53 @@ def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
                         f"{crashes[task_id]} times ({type(exc).__name__}: {exc})"))
                     queue = queue[1:]
                 continue
-            warmup = 0
-            done = len(out["rows"])
+            warmed.add(first)
+            n_done = len(out["rows"])
             rows.extend(out["rows"])
-            queue = queue[done:]
+            queue = queue[n_done:]
+            on_batch()
             if out["recycle"]:
                 pool.release.remote(key, out["recycle"])
                 handle = acquire(pool, key)
-            elif not done:
+            elif not n_done:
                 raise RuntimeError(f"actor for {key} ran none of {len(batch)} tasks")
     finally:
         pool.release.remote(key, None)
-    return write_point_rows(point, rows, ctx, binding.schema)
+    return rows
 
 
-def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any],
-                     schema: Any) -> dict[str, Any]:
-    """Write a point's file atomically: the rows just run plus the rows already there for
-    tasks that were not rerun (each task once). Returns the counts the trial reports and
-    the fields its metrics need."""
-    path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
-    write_table_atomic(rows_to_table(kept + rows, schema), path)
+def counts(rows: list[dict], ctx: dict[str, Any]) -> dict[str, Any]:
+    """What a trial reports of the rows it ran, and the fields its metrics need."""
     n_ok = sum(1 for r in rows if r["status"] == "ok")
     return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
             "rows_written": [metric_fields(r, ctx.get("metric_tag", "")) for r in rows]}
 
 
-def point_trial(config: dict[str, Any], ctx: dict[str, Any],
-                points: dict[str, dict[str, Any]]) -> None:
-    """Tune function trainable: one grid point (named by ``config["point"]``) per trial,
-    run by the generic executor or by the runner the workload's spec names."""
+def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any],
+                     schema: Any) -> dict[str, Any]:
+    """Write a point's file (the layout of workloads that keep a trial per point)
+    atomically: the rows just run plus the rows already there for tasks that were not
+    rerun (each task once). Returns what the trial reports."""
+    path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
+    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
+    write_table_atomic(rows_to_table(kept + rows, schema), path)
+    return counts(rows, ctx)
+
+
+def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
+               units: dict[str, dict[str, Any]]) -> None:
+    """Tune function trainable: one unit of work (named by ``config["unit"]``) per
+    trial: a chunk of tasks run by the generic executor, or a grid point run by the
+    runner the workload's spec names."""
     t0 = time.perf_counter()
     spec = get_binding(ctx["workload"]).spec
-    runner = resolve(spec.run_point) if spec.run_point else run_point
-    counts = runner(points[config["point"]], ctx)
-    record_rows(ctx["workload"], counts.pop("rows_written", []))
-    tune.report({**counts, "point_s": time.perf_counter() - t0})
+    unit = dict(units[config["unit"]])
+    if isinstance(unit["specs"], ray.ObjectRef):
+        unit["specs"] = ray.get(unit["specs"])
+    runner = resolve(spec.run_point) if spec.run_point else run_chunk
+    got = runner(unit, ctx)
+    record_rows(ctx["workload"], got.pop("rows_written", []))
+    tune.report({**got, "tasks": len(unit["specs"]), "trial_s": time.perf_counter() - t0})
 
 
 def recover(pool: Any, key: str, handle: Any) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 import ray
 
+from actors.runtime.node import node_identity, stamp_node
 from qray.lifecycle import rss_mb
 from qray.workloads import resolve
 
@@ -46,10 +47,11 @@ class WorkerActor:
         else:
             rows = self.worker.run_batch(specs)
         recycle = getattr(self.worker, "should_recycle", None)
-        return {"rows": rows, "recycle": recycle() if callable(recycle) else None}
+        return {"rows": stamp_node(rows), "recycle": recycle() if callable(recycle) else None}
 
     def info(self) -> dict[str, Any]:
         """Process id, memory and what the worker reports."""
         info = getattr(self.worker, "info", None)
         return {"pid": os.getpid(), "rss_mb": rss_mb(), "warmup_s": self.warmup_s,
+                **node_identity(),
                 **(info() if callable(info) else {})}

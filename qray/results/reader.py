@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qray.results.writer import TMP_PREFIX
@@ -22,10 +23,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DatasetProblem:
-    """A file of the dataset that could not be read."""
+    """A file of the dataset that was skipped: ``unreadable`` (truncated, corrupt) or a
+    ``mismatch`` (not rows of this workload)."""
 
     path: Path
     reason: str
+    kind: str = "unreadable"
 
 
 def parquet_files(folder: str | Path) -> list[Path]:
@@ -61,18 +64,19 @@ def read_dataset(
     target = schema
     if schema is not None and columns is not None:
         target = pa.schema([schema.field(c) for c in columns])
-    for path in parquet_files(folder):
+    for path in sorted(parquet_files(folder), key=file_age):
         try:
             mismatch = schema_mismatch(pq.read_schema(path), schema) if schema is not None else None
+            kind = "mismatch"
             if mismatch is None:
                 table = pq.read_table(path, columns=columns)
                 if target is not None:
                     table = _align(table, target)
         except Exception as exc:  # truncated or corrupt files raise ArrowInvalid/OSError
-            mismatch = " ".join(str(exc).split())[:200]
+            mismatch, kind = " ".join(str(exc).split())[:200], "unreadable"
         if mismatch is not None:
             log.warning("skipping result file %s: %s", path, mismatch)
-            problems.append(DatasetProblem(path, mismatch))
+            problems.append(DatasetProblem(path, mismatch, kind))
             continue
         tables.append(table)
     schema = target
@@ -82,7 +86,29 @@ def read_dataset(
     if schema is None:
         schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
     aligned = [_align(t, schema) for t in tables]
-    return pa.concat_tables(aligned), problems
+    return newest_rows(pa.concat_tables(aligned)), problems
+
+
+def newest_rows(table: pa.Table) -> pa.Table:
+    """``table`` with one row per ``task_id``, the last one (files are read oldest first,
+    so a task run again after a killed run counts once, with its newest row)."""
+    if "task_id" not in table.column_names or table.num_rows == 0:
+        return table
+    ids = table.column("task_id")
+    if pc.count_distinct(ids).as_py() == table.num_rows:
+        return table
+    last: dict[str, int] = {}
+    for i, task_id in enumerate(ids.to_pylist()):
+        last[task_id] = i
+    return table.take(pa.array(sorted(last.values()), type=pa.int64()))
+
+
+def file_age(path: Path) -> tuple[int, str]:
+    """Sort key of result files, oldest first (modification time, then name)."""
+    try:
+        return (path.stat().st_mtime_ns, path.name)
+    except OSError:
+        return (0, path.name)
 
 
 def schema_mismatch(found: pa.Schema, expected: pa.Schema) -> str | None:
@@ -119,14 +145,13 @@ def _widens(src: pa.DataType, dst: pa.DataType) -> bool:
 
 def read_ids(folder: str | Path, schema: pa.Schema | None = None,
              ) -> tuple[dict[str, str], list[DatasetProblem]]:
-    """Map ``task_id -> status`` for every row already written under ``folder``; with the
-    workload's ``schema``, files that do not match it are skipped and reported."""
-    table, problems = read_dataset(folder, schema=schema, columns=["task_id", "status"])
-    if table.num_rows == 0:
-        return {}, problems
-    ids = table.column("task_id").to_pylist()
-    statuses = table.column("status").to_pylist()
-    return dict(zip(ids, statuses, strict=True)), problems
+    """Map ``task_id -> status`` for every row already written under ``folder`` (reading
+    only those two columns); with the workload's ``schema``, files that do not match it
+    are skipped and reported."""
+    from qray.results.layout import read_index
+
+    index = read_index(folder, schema)
+    return index.status, index.problems
 
 
 def _align(table: pa.Table, schema: pa.Schema) -> pa.Table:

@@ -31,6 +31,7 @@ COMMON_FIELDS: tuple[pa.Field, ...] = (
     pa.field("actor", pa.string()),
     pa.field("pid", pa.int64()),
     pa.field("host", pa.string()),
+    pa.field("node_id", pa.string()),
     pa.field("peak_rss_mb", pa.float64()),
     pa.field("params_json", pa.string()),
     pa.field("created_at", pa.timestamp("us", tz="UTC")),

@@ -20,7 +20,7 @@ MAX_DEPTH = 1000
 #: most samples per run (outcomes, readout flips and counts are held in memory)
 MAX_SHOTS = 1_000_000
 #: most timed runs and untimed warmup runs per grid point
-MAX_REPETITIONS = 1000
+MAX_REPETITIONS = 100_000
 MAX_WARMUP = 100
 #: longest per-run timeout: 7 days
 MAX_TIMEOUT_S = 7 * 24 * 3600.0

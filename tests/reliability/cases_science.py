@@ -64,7 +64,7 @@ CASES: list[tuple[Path, list[str], str, str]] = [
     (SIM, ["timeout_s=1e308"], "timeout_s", "604800"),
     (SIM, [f"shots={HUGE}"], "shots", "1..1,000,000"),
     (SIM, ["depth=[1000000000]"], "depth[0]", "1..1000"),
-    (SIM, ["repetitions=1000000000"], "repetitions", "1..1,000"),
+    (SIM, ["repetitions=1000000000"], "repetitions", "1..100,000"),
     (SIM, [f"warmup={HUGE}"], "warmup", "0..100"),
     (SIM, ["n_qubits=[64]"], "n_qubits[0]", "1..63"),
     (SIM, ["depth={start: 1, stop: 1000}", "n_qubits={start: 1, stop: 63}", "repetitions=100"],
