@@ -19,7 +19,8 @@ from tests.reliability.helpers import figure
 
 pytestmark = pytest.mark.cluster
 
-COMMON = ["repetitions=3", "max_parallel=1", "summarize=false", "actor.batch_size=1"]
+COMMON = ["repetitions=3", "max_parallel=1", "summarize=false", "actor.batch_size=1",
+          "execution.chunk_tasks=3"]  # a chunk (a file) per point
 POINTS = 60
 SWEEP = [*COMMON, "backends=[numpy]", "circuits=[random]", "n_qubits=[10]",
          f"depth={{start: 1, stop: {POINTS}}}"]

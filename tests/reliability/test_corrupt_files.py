@@ -1,5 +1,5 @@
 """A truncated and a garbage Parquet file in a finished sweep: the summary reports and
-skips them, and the rerun redoes exactly their tasks."""
+skips them, and the rerun redoes exactly their tasks, then sets the two files aside."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tests.reliability.helpers import figure
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf" / "simulators.yaml"
 OVER = ["ray.include_dashboard=false", "summarize=false", "backends=[numpy,stim]",
-        "circuits=[ghz,clifford]", "n_qubits=[3,4,5]", "depth=[4]", "repetitions=2", "warmup=0"]
+        "circuits=[ghz,clifford]", "n_qubits=[3,4,5]", "depth=[4]", "repetitions=2", "warmup=0",
+        "execution.chunk_tasks=2"]
 
 
 def test_corrupt_files_are_reported_skipped_and_redone(ray_session, tmp_path: Path) -> None:
@@ -41,5 +42,8 @@ def test_corrupt_files_are_reported_skipped_and_redone(ray_session, tmp_path: Pa
     assert rerun.run_tasks == 4 and rerun.skipped_tasks == 20
     assert len(df) == 24 and df["task_id"].is_unique
     assert not read_dataset(folder)[1]
+    # the unreadable files are kept, renamed, once their tasks have rows again
+    assert {p.name for p in folder.glob("*.unreadable")} == {
+        truncated.name + ".unreadable", garbage.name + ".unreadable"}
     # the intact files were not rewritten
     assert {p: p.stat().st_mtime_ns for p in keep} == keep

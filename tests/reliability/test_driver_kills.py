@@ -21,7 +21,7 @@ REPS = 2
 ARGS = ["ray.include_dashboard=false", "ray.num_cpus=2", "backends=[numpy]",
         "circuits=[random]", "n_qubits=[8]", f"depth={{start: 1, stop: {POINTS}}}",
         f"repetitions={REPS}", "max_parallel=1", "summarize=false", "sweep_id=killed3",
-        "warmup=0"]
+        "warmup=0", f"execution.chunk_tasks={REPS}"]  # a chunk (a file) per point
 
 
 def _kill_after(args: list[str], folder: Path, n_files: int) -> int:
