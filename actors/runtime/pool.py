@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,25 +63,41 @@ class ActorPool:
         for spec in specs.values():
             for r, v in spec.demand().items():
                 self.capacity[r] = max(self.capacity.get(r, 0.0), v)
+        # the capacity follows the cluster: a node lost (or added) mid-sweep takes its
+        # resources out of (or adds them to) what the sweep's actors may hold
+        self._base_capacity = dict(self.capacity)
+        self._floor: dict[str, float] = {}  # one actor's demand
+        for spec in specs.values():
+            for r, v in spec.demand().items():
+                self._floor[r] = max(self._floor.get(r, 0.0), v)
+        self._base_total = {r: float(v) for r, v in ray.cluster_resources().items()}
+        self._refreshed = time.monotonic()
         self.live: dict[str, Any] = {}
         self.in_use: dict[str, int] = {}
         self.last_used: dict[str, float] = {}
         self.pending_recycle: dict[str, str] = {}
-        self.stats = {"created": 0, "evicted": 0, "recycled": 0, "replaced": 0}
+        self.stats = {"created": 0, "evicted": 0, "recycled": 0, "replaced": 0,
+                      "capacity_changes": 0}
+        # the calls of trials and a watcher thread that follows the cluster even while
+        # every trial waits on an actor (a lost node's actor pending for room) share state
+        self._lock = threading.RLock()
+        threading.Thread(target=self._watch, daemon=True, name="qray-pool-watch").start()
 
     def acquire(self, key: str) -> Any | None:
         """The actor for ``key`` (created if needed), or None when the caller must wait:
         no room is free yet, or the actor waits to be recycled once its users release it.
         """
-        if key in self.pending_recycle:
-            return None
-        if key not in self.live:
-            if not self._make_room(self.specs[key].demand()):
+        with self._lock:
+            self._follow_cluster()
+            if key in self.pending_recycle:
                 return None
-            self.live[key] = self._create(key)
-        self.in_use[key] = self.in_use.get(key, 0) + 1
-        self.last_used[key] = time.monotonic()
-        return self.live[key]
+            if key not in self.live:
+                if not self._make_room(self.specs[key].demand()):
+                    return None
+                self.live[key] = self._create(key)
+            self.in_use[key] = self.in_use.get(key, 0) + 1
+            self.last_used[key] = time.monotonic()
+            return self.live[key]
 
     def acquire_many(self, keys: list[str], *, exclusive: bool = True) -> list[Any] | None:
         """All of ``keys``' actors at once, or none of them (None: wait and ask again).
@@ -89,62 +106,114 @@ class ActorPool:
         its workers and must not share them). All-or-nothing, so two trials never hold
         part of each other's set.
         """
-        if any(k in self.pending_recycle for k in keys):
-            return None
-        if exclusive and any(self.in_use.get(k, 0) for k in keys):
-            return None
-        missing = [k for k in keys if k not in self.live]
-        demand: dict[str, float] = {}
-        for k in missing:
-            for r, v in self.specs[k].demand().items():
-                demand[r] = demand.get(r, 0.0) + v
-        if missing and not self._make_room(demand, protect=set(keys)):
-            return None
-        for k in missing:
-            self.live[k] = self._create(k)
-        now = time.monotonic()
-        for k in keys:
-            self.in_use[k] = self.in_use.get(k, 0) + 1
-            self.last_used[k] = now
-        return [self.live[k] for k in keys]
+        with self._lock:
+            self._follow_cluster()
+            if any(k in self.pending_recycle for k in keys):
+                return None
+            if exclusive and any(self.in_use.get(k, 0) for k in keys):
+                return None
+            missing = [k for k in keys if k not in self.live]
+            demand: dict[str, float] = {}
+            for k in missing:
+                for r, v in self.specs[k].demand().items():
+                    demand[r] = demand.get(r, 0.0) + v
+            if missing and not self._make_room(demand, protect=set(keys)):
+                return None
+            for k in missing:
+                self.live[k] = self._create(k)
+            now = time.monotonic()
+            for k in keys:
+                self.in_use[k] = self.in_use.get(k, 0) + 1
+                self.last_used[k] = now
+            return [self.live[k] for k in keys]
 
     def release(self, key: str, recycle_reason: str | None = None) -> None:
         """A trial is done with ``key``'s actor; restart it if it asked to be recycled."""
-        self.in_use[key] = max(0, self.in_use.get(key, 0) - 1)
-        self.last_used[key] = time.monotonic()
-        if recycle_reason:
-            self.pending_recycle[key] = recycle_reason
-        if self.in_use[key] == 0 and key in self.pending_recycle and key in self.live:
-            reason = self.pending_recycle.pop(key)
-            log.info("recycling %s: %s", self.specs[key].name, reason)
-            ray.kill(self.live[key], no_restart=False)
-            self.stats["recycled"] += 1
-            record_actor_event(self.specs[key].name, "recycled")
+        with self._lock:
+            self.in_use[key] = max(0, self.in_use.get(key, 0) - 1)
+            self.last_used[key] = time.monotonic()
+            if recycle_reason:
+                self.pending_recycle[key] = recycle_reason
+            if self.in_use[key] == 0 and key in self.pending_recycle and key in self.live:
+                reason = self.pending_recycle.pop(key)
+                log.info("recycling %s: %s", self.specs[key].name, reason)
+                ray.kill(self.live[key], no_restart=False)
+                self.stats["recycled"] += 1
+                record_actor_event(self.specs[key].name, "recycled")
+            self._follow_cluster()
 
     def replace(self, key: str, dead: Any) -> Any:
         """A new actor for ``key`` after ``dead`` died for good (killed, out of restarts)."""
-        current = self.live.get(key)
-        if current is not None and current._actor_id != dead._actor_id:
-            return current  # another trial already replaced it
-        log.warning("replacing dead actor %s", self.specs[key].name)
-        self.live[key] = self._create(key)
-        self.stats["replaced"] += 1
-        record_actor_event(self.specs[key].name, "replaced")
-        return self.live[key]
+        with self._lock:
+            current = self.live.get(key)
+            if current is not None and current._actor_id != dead._actor_id:
+                return current  # another trial already replaced it
+            log.warning("replacing dead actor %s", self.specs[key].name)
+            ray.kill(dead, no_restart=True)  # one still waiting to be restarted gives way
+            self.live[key] = self._create(key)
+            self.stats["replaced"] += 1
+            record_actor_event(self.specs[key].name, "replaced")
+            return self.live[key]
 
     def get_stats(self) -> dict[str, Any]:
         """Counters (created, evicted, recycled, replaced), the live actor names and the
         keys in use."""
-        return {**self.stats, "live": sorted(self.specs[k].name for k in self.live),
-                "busy": sorted(k for k, n in self.in_use.items() if n)}
+        with self._lock:
+            return {**self.stats, "live": sorted(self.specs[k].name for k in self.live),
+                    "busy": sorted(k for k, n in self.in_use.items() if n)}
 
     def shutdown(self) -> None:
         """Kill every live actor."""
-        for handle in self.live.values():
-            ray.kill(handle, no_restart=True)
-        self.live.clear()
+        with self._lock:
+            for handle in self.live.values():
+                ray.kill(handle, no_restart=True)
+            self.live.clear()
 
     # -- internals -------------------------------------------------------------------------
+    def _watch(self) -> None:
+        while True:
+            time.sleep(1.0)
+            try:
+                with self._lock:
+                    self._follow_cluster(every_s=0.5)
+            except Exception as exc:  # the GCS away for a moment: try again
+                log.debug("pool watcher: %s", exc)
+
+    def _follow_cluster(self, every_s: float = 1.0) -> None:
+        """Track the cluster's total resources (at most every ``every_s``): a lost node's
+        share leaves the capacity and idle actors beyond it are evicted, so the lost
+        node's actors, which Ray restarts elsewhere, find room; a node that joins adds
+        its share."""
+        now = time.monotonic()
+        if now - self._refreshed < every_s:
+            return
+        self._refreshed = now
+        total = {r: float(v) for r, v in ray.cluster_resources().items()}
+        changed = {}
+        for r, base in self._base_capacity.items():
+            cap = max(self._floor.get(r, 0.0) if total.get(r, 0.0) > 0 else 0.0,
+                      base + total.get(r, 0.0) - self._base_total.get(r, 0.0))
+            if abs(cap - self.capacity.get(r, 0.0)) > 1e-9:
+                changed[r] = (self.capacity.get(r, 0.0), cap)
+                self.capacity[r] = cap
+        if not changed:
+            return
+        self.stats["capacity_changes"] += 1
+        log.warning("the cluster changed (a node left or joined): %s", ", ".join(
+            f"{r} {a:g} -> {b:g}" for r, (a, b) in sorted(changed.items())))
+        while any(v > self.capacity.get(r, 0.0) + 1e-9 for r, v in self._held().items()):
+            idle = [k for k in self.live if self.in_use.get(k, 0) == 0]
+            if not idle:
+                break
+            self._evict(min(idle, key=lambda k: self.last_used.get(k, 0.0)))
+
+    def _evict(self, victim: str) -> None:
+        log.info("evicting idle actor %s to make room", self.specs[victim].name)
+        ray.kill(self.live.pop(victim), no_restart=True)
+        self.pending_recycle.pop(victim, None)
+        self.stats["evicted"] += 1
+        record_actor_event(self.specs[victim].name, "evicted")
+
     def _held(self) -> dict[str, float]:
         held: dict[str, float] = {}
         for key in self.live:
@@ -162,12 +231,7 @@ class ActorPool:
             idle = [k for k in self.live if self.in_use.get(k, 0) == 0 and k not in protect]
             if not idle:
                 return False
-            victim = min(idle, key=lambda k: self.last_used.get(k, 0.0))
-            log.info("evicting idle actor %s to make room", self.specs[victim].name)
-            ray.kill(self.live.pop(victim), no_restart=True)
-            self.pending_recycle.pop(victim, None)
-            self.stats["evicted"] += 1
-            record_actor_event(self.specs[victim].name, "evicted")
+            self._evict(min(idle, key=lambda k: self.last_used.get(k, 0.0)))
         return True
 
     def _create(self, key: str) -> Any:
