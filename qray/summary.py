@@ -56,6 +56,20 @@ def summarize_sweep(sweep_dir: str | Path) -> Summary:
     return get_spec(workload).load("summary")(sweep_dir)
 
 
+def summary_is_current(sweep_dir: str | Path, workload: str) -> bool:
+    """Whether the sweep's ``summary.md`` is newer than every change to its rows (a file
+    written, rewritten, renamed or removed in the workload folder)."""
+    sweep_dir = Path(sweep_dir)
+    try:
+        written = (sweep_dir / "summary.md").stat().st_mtime_ns
+        folder = sweep_dir / workload
+        newest = max([folder.stat().st_mtime_ns,
+                      *(p.stat().st_mtime_ns for p in folder.iterdir())])
+    except (OSError, ValueError):
+        return False
+    return written >= newest
+
+
 def summarized() -> list[str]:
     """The workloads whose spec names a summary."""
     return [n for n in names() if get_spec(n).summary]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import json
 import logging
 import os
@@ -178,9 +179,14 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
             ray.shutdown()
         lock.release(cleanup=not ok)
     if summarize if summarize is not None else cfg.summarize:
-        from qray.summary import summarize_sweep
+        from qray.summary import summarize_sweep, summary_is_current
 
-        report.summary_md = summarize_sweep(report.sweep_dir).markdown
+        if not report.run_tasks and summary_is_current(report.sweep_dir, cfg.workload):
+            # nothing ran and no file changed since the summary was written: it stands
+            report.summary_md = (report.sweep_dir / "summary.md").read_text(encoding="utf-8")
+            log.info("summary of %s is up to date", report.sweep_dir)
+        else:
+            report.summary_md = summarize_sweep(report.sweep_dir).markdown
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
     return report
@@ -241,13 +247,14 @@ def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
     tag = run_tag()
     out: list[dict[str, Any]] = []
     for i, unit in enumerate(units):
-        specs = [s for point, ids in unit.parts
-                 for s in binding.task_specs(point, cfg, sweep_id, only=set(ids))]
+        # the task specs are built when the trials start, a unit at a time (bounded memory)
+        specs = functools.partial(_unit_specs, binding, unit, cfg, sweep_id)
         supersede: dict[str, list[str]] = {}
-        for s in specs:
-            old = index.where.get(s["task_id"])
-            if old is not None:
-                supersede.setdefault(str(old), []).append(s["task_id"])
+        for _, ids in unit.parts:
+            for task_id in ids:
+                old = index.where.get(task_id)
+                if old is not None:
+                    supersede.setdefault(str(old), []).append(task_id)
         if per_point:
             point = unit.parts[0][0]
             label = f"{unit.key}-{point.point_id[:8]}"
@@ -266,6 +273,13 @@ def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
                          len(out), unreadable_files=[str(p.path) for p in index.problems],
                          chunk_tasks=size)
     return report, index, out
+
+
+def _unit_specs(binding: Any, unit: Any, cfg: SweepConfig, sweep_id: str
+                ) -> list[dict[str, Any]]:
+    """The wire specs of a unit's tasks."""
+    return [s for point, ids in unit.parts
+            for s in binding.task_specs(point, cfg, sweep_id, only=set(ids))]
 
 
 def _set_aside(cfg: SweepConfig, binding: Any, plan: Any) -> None:
@@ -327,7 +341,7 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         "flush_s": cfg.execution.flush_s,
     }
     # each trial fetches its own unit's task specs, not the whole sweep's
-    by_label = {u["label"]: {**u, "specs": ray.put(u["specs"])} for u in units}
+    by_label = {u["label"]: {**u, "specs": ray.put(u["specs"]())} for u in units}
     trainable = tune.with_resources(
         tune.with_parameters(unit_trial, ctx=ctx, units=by_label), trial_resources())
     storage = sweep_dir / "_tune"

@@ -12,7 +12,6 @@ from typing import Any
 
 import pyarrow.parquet as pq
 import ray
-from ray import tune
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
 from actors.runtime.binding import get_binding
@@ -143,6 +142,8 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
     """Tune function trainable: one unit of work (named by ``config["unit"]``) per
     trial: a chunk of tasks run by the generic executor, or a grid point run by the
     runner the workload's spec names."""
+    from ray import tune
+
     t0 = time.perf_counter()
     spec = get_binding(ctx["workload"]).spec
     unit = dict(units[config["unit"]])

@@ -1,0 +1,156 @@
+"""Scale benchmark: many trivial tasks through ``qray sweep`` next to the same tasks in a
+plain in-process loop, in the same run.
+
+    python jobs/bench_scale.py                        # 1k, 10k and 100k tasks
+    python jobs/bench_scale.py --sizes 1000 10000     # smaller
+
+The tasks are the ``scale`` preset's (numpy backend, GHZ-2, 10 shots; ``--set key=value``
+changes them). For each size it reports:
+
+- the in-process loop: the simulator worker called task after task in this process;
+- ``qray sweep`` end to end (a fresh process: config, plan, embedded Ray start-up, Tune,
+  the actors, Parquet, the summary, shutdown);
+- tasks/s after start-up: rows over the span from the first row's ``created_at`` to the
+  last one's, and the overhead per task over the loop's time per task in that span;
+- bytes on disk per row, result files, Tune state left, the driver's peak RSS;
+- a rerun of the same command with nothing left to do (it does not start Ray).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import _bootstrap  # noqa: F401
+
+log = logging.getLogger("qray.bench")
+REPO = Path(__file__).resolve().parents[1]
+
+
+def inprocess_loop(n: int, extra: list[str]) -> float:
+    """Seconds of the same ``n`` tasks run one after another by the simulator worker in
+    this process (rows built, nothing written)."""
+    from qray.config import load_config
+    from qray.presets import resolve
+    from qray.simulators.worker import SimulatorWorker
+    from qray.simulators.workload import plan, task_specs
+
+    cfg = load_config(resolve("scale"), [f"repetitions={n}", *extra])
+    specs = [s for p in plan(cfg).points for s in task_specs(p, cfg, "bench", None)]
+    worker = SimulatorWorker(cfg.backends[0], exact_max_qubits=cfg.exact_max_qubits)
+    worker.warmup()
+    t0 = time.perf_counter()
+    rows = worker.run_batch(specs)
+    elapsed = time.perf_counter() - t0
+    assert len(rows) == n and all(r["status"] == "ok" for r in rows)
+    worker.close()
+    return elapsed
+
+
+def qray_sweep(n: int, out: Path, extra: list[str]) -> dict:
+    """Run ``qray sweep --config scale`` for ``n`` tasks in a fresh process; its figures."""
+    # the console script of this interpreter's environment (`pip install -e .` makes it)
+    qray = Path(sys.executable).with_name("qray")
+    base = [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
+    cmd = [*base, "--config", "scale", f"repetitions={n}", f"output_dir={out}",
+           f"sweep_id=scale-{n}", "ray.include_dashboard=false", *extra]
+    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "token"))
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if res.returncode:
+        raise SystemExit(f"qray sweep failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    return {"wall_s": wall, "cmd": cmd, "env": env}
+
+
+def figures(n: int, out: Path, loop_s: float, run: dict) -> dict:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    sweep_dir = out / f"scale-{n}"
+    folder = sweep_dir / "simulators"
+    files = sorted(folder.glob("*.parquet"))
+    table = pq.read_table(folder, columns=["task_id", "created_at"])
+    assert table.num_rows == n and pc.count_distinct(table["task_id"]).as_py() == n
+    span = (pc.max(table["created_at"]).as_py()
+            - pc.min(table["created_at"]).as_py()).total_seconds()
+    runs = [json.loads(line) for line in (sweep_dir / "runs.jsonl").read_text().splitlines()]
+    tune_bytes = sum(p.stat().st_size for p in (sweep_dir / "_tune").rglob("*")
+                     if p.is_file()) if (sweep_dir / "_tune").exists() else 0
+    rate = n / span if span > 0 else float("inf")
+    return {
+        "tasks": n,
+        "loop_s": loop_s,
+        "loop_per_s": n / loop_s,
+        "qray_s": run["wall_s"],
+        "startup_s": run["wall_s"] - span,
+        "rate": rate,
+        "overhead_ms": max(0.0, (span - loop_s) / n * 1e3),
+        "bytes_per_row": sum(p.stat().st_size for p in files) / n,
+        "files": len(files),
+        "tune_bytes": tune_bytes,
+        "rss_mb": runs[0]["driver_peak_rss_mb"],
+        "trials": runs[0]["trials"],
+        "chunk": runs[0]["chunk_tasks"],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--set", dest="extra", action="append", default=[],
+                        metavar="KEY=VALUE", help="a config override for every run")
+    parser.add_argument("--out", type=Path, help="results folder (default: a temp dir, removed)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    out = args.out or Path(tempfile.mkdtemp(prefix="qray-bench-scale-"))
+    rows = []
+    try:
+        for n in args.sizes:
+            loop_s = inprocess_loop(n, args.extra)
+            run = qray_sweep(n, out, args.extra)
+            fig = figures(n, out, loop_s, run)
+            t0 = time.perf_counter()
+            again = subprocess.run(run["cmd"], cwd=REPO, env=run["env"], capture_output=True,
+                                   text=True)
+            fig["noop_s"] = time.perf_counter() - t0
+            assert again.returncode == 0 and f"{n} already done, 0 run" in again.stdout, \
+                again.stdout[-2000:] + again.stderr[-2000:]
+            rows.append(fig)
+            log.info("%d tasks: loop %.1f s, qray %.1f s end to end, %.0f tasks/s after "
+                     "start-up, no-op rerun %.1f s", n, loop_s, fig["qray_s"], fig["rate"],
+                     fig["noop_s"])
+    finally:
+        if args.out is None:
+            shutil.rmtree(out, ignore_errors=True)
+    print(table(rows))
+    return 0
+
+
+def table(rows: list[dict]) -> str:
+    """The figures as a Markdown table."""
+    head = ("| tasks | in-process loop | qray sweep, end to end | start-up and shutdown | tasks/s after "
+            "start-up (loop) | overhead per task | bytes/row | files (trials x tasks) | Tune "
+            "state left | driver peak RSS | no-op rerun |")
+    lines = [head, "|" + "---|" * 11]
+    for r in rows:
+        lines.append(
+            f"| {r['tasks']:,} | {r['loop_s']:.1f} s | {r['qray_s']:.1f} s | "
+            f"{r['startup_s']:.1f} s | {r['rate']:,.0f} ({r['loop_per_s']:,.0f}) | "
+            f"{r['overhead_ms']:.2f} ms | {r['bytes_per_row']:.0f} | "
+            f"{r['files']} ({r['trials']} x {r['chunk']}) | {r['tune_bytes']:,} B | "
+            f"{r['rss_mb']:.0f} MB | {r['noop_s']:.1f} s |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
