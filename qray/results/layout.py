@@ -106,6 +106,15 @@ def read_index(folder: str | Path, schema: pa.Schema | None = None) -> ResultInd
     return index
 
 
+def read_ids(folder: str | Path, schema: pa.Schema | None = None,
+             ) -> tuple[dict[str, str], list[DatasetProblem]]:
+    """Map ``task_id -> status`` for every row already written under ``folder`` (reading
+    only those two columns); with the workload's ``schema``, files that do not match it
+    are skipped and reported."""
+    index = read_index(folder, schema)
+    return index.status, index.problems
+
+
 @contextlib.contextmanager
 def rows_lock(folder: str | Path) -> Iterator[None]:
     """Serialize rewrites of a workload folder's files (concurrent trials of a sweep all

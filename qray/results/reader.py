@@ -143,17 +143,6 @@ def _widens(src: pa.DataType, dst: pa.DataType) -> bool:
     return any(f(src) for f in strings) and any(f(dst) for f in strings)
 
 
-def read_ids(folder: str | Path, schema: pa.Schema | None = None,
-             ) -> tuple[dict[str, str], list[DatasetProblem]]:
-    """Map ``task_id -> status`` for every row already written under ``folder`` (reading
-    only those two columns); with the workload's ``schema``, files that do not match it
-    are skipped and reported."""
-    from qray.results.layout import read_index
-
-    index = read_index(folder, schema)
-    return index.status, index.problems
-
-
 def _align(table: pa.Table, schema: pa.Schema) -> pa.Table:
     arrays = []
     for field in schema:

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from actors.cli import COMMANDS, main
+from qray.chunks import chunk_size, cut_units, pending_tasks
 from qray.config import load_config
 from qray.preview import preview_sweep
 from qray.results import read_dataset
@@ -140,8 +141,13 @@ def test_dry_run_imports_no_ray_and_writes_nothing(tmp_path: Path) -> None:
     plan = sweep_spec("simulators").load("workload").plan(cfg)
     assert f"sweep {cfg.resolved_sweep_id} (dry run" in res.stdout
     assert f"{tmp_path / 'results' / cfg.resolved_sweep_id} (not created yet)" in res.stdout
+    # the driver's cut: each backend's tasks in chunks of the automatic size
+    units = cut_units(pending_tasks(plan, {}, rerun_failed=False),
+                      lambda p: p.params["backend"], size=chunk_size(cfg, plan.n_tasks),
+                      per_point=False)
     assert (f"tasks     {plan.n_tasks} tasks, 0 already done, {plan.n_tasks} to run in "
-            f"{len(plan.points)} trials") in res.stdout
+            f"{len(units)} trials") in res.stdout
+    assert len(plan.points) > len(units) > len({p.params["backend"] for p in plan.points})
 
 
 def test_no_ray_for_the_commands_that_run_no_work(tmp_path: Path) -> None:
@@ -173,7 +179,7 @@ def test_a_small_sweep_through_the_console_script(tmp_path: Path,
     args = ["sweep", *SMALL, f"output_dir={tmp_path}", *TINY]
     res = qray(*args, "--no-summary")
     assert res.returncode == 0, res.stderr[-3000:]
-    assert "sweep cli: 2 tasks, 0 already done, 2 run in 1 trials" in res.stdout
+    assert "sweep cli: 2 tasks, 0 already done, 2 run in 2 trials" in res.stdout
     rows, problems = read_dataset(tmp_path / "cli" / "simulators")
     assert rows.num_rows == 2 and not problems
     assert set(rows.column("status").to_pylist()) == {"ok"}

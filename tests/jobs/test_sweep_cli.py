@@ -44,7 +44,7 @@ def test_kill_driver_mid_sweep_then_rerun(tmp_path: Path) -> None:
     full set of rows, none twice; a second rerun does no work."""
     args = [*SMALL, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[random]",
             "n_qubits=[8]", "depth={start: 1, stop: 24}", "repetitions=3", "max_parallel=1",
-            "summarize=false", "sweep_id=killed"]
+            "summarize=false", "sweep_id=killed", "execution.chunk_tasks=3"]  # a file a point
     proc = subprocess.Popen([sys.executable, "jobs/sweep.py", *args], cwd=ROOT, env=user_env(),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)

@@ -23,7 +23,7 @@ from qray.results import read_dataset
 from tests.jobs.helpers import ROOT, parquet_files, user_env
 from tests.reliability.helpers import figure
 
-pytestmark = [pytest.mark.cluster, pytest.mark.netns]
+pytestmark = [pytest.mark.cluster, pytest.mark.netns, pytest.mark.slow]  # make reliability
 
 SCRIPT = ROOT / "cluster" / "netns-cluster.sh"
 HEAD = "198.18.0.1"

@@ -58,7 +58,7 @@ def test_a_budget_above_the_machine_is_held_to_the_machine(monkeypatch) -> None:
                         r"seconds in \(0, 604800\]"),
     ("shots=100000000000000000000", r"'shots': too many shots.*1\.\.1,000,000"),
     ("depth=[1001]", r"'depth\[0\]'.*1\.\.1000"),
-    ("repetitions=1001", r"'repetitions'.*1\.\.1,000"),
+    ("repetitions=100001", r"'repetitions'.*1\.\.100,000"),
     ("warmup=101", r"'warmup'.*0\.\.100"),
     ("n_qubits=[64]", r"'n_qubits\[0\]'.*1\.\.63"),
 ])
