@@ -36,7 +36,9 @@ WORKER_TYPE = "sim-worker"
 RESOURCE = "simhost_fake"
 IDLE_S = 0.2 * 60  # idle_timeout_minutes of the config
 
-pytestmark = pytest.mark.cluster  # ~40 s: a head, a launched worker, its idle timeout
+# ~40 s: a head, a launched worker, its idle timeout (`make test-all`, `make reliability`
+# does not include it)
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
 
 def _skip_unless_provider_can_run() -> None:

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from qray.results import read_dataset
 from tests.jobs.helpers import ROOT, parquet_files, run_job, user_env
 
@@ -39,6 +41,7 @@ def test_bad_input_fails_before_any_work(tmp_path: Path) -> None:
     assert not out.exists()
 
 
+@pytest.mark.slow  # the default suite kills the driver in tests/reliability/test_driver_kills.py
 def test_kill_driver_mid_sweep_then_rerun(tmp_path: Path) -> None:
     """SIGKILL the driver (and its embedded Ray) mid-sweep; the rerun produces exactly the
     full set of rows, none twice; a second rerun does no work."""

@@ -147,8 +147,10 @@ def test_metrics_scraped_from_the_metrics_port_during_a_sweep(head: dict, tmp_pa
 
 @pytest.mark.parametrize(("conf", "overrides", "workload", "tag", "rows"), [
     ("cloud_eval.yaml", ["heuristics=[RoundRobin]", "episodes=3"], "cloud", "RoundRobin", 3),
-    ("routing_eval.yaml", ["routers=[lookahead]", "maps=[grid-3x3]", "families=[random]",
-                           "sizes=[4]", "instances=3"], "routing", "lookahead", 3),
+    # the same path as cloud's (a spec's metric_tag), so it runs with `make test-all`
+    pytest.param("routing_eval.yaml", ["routers=[lookahead]", "maps=[grid-3x3]",
+                                       "families=[random]", "sizes=[4]", "instances=3"],
+                 "routing", "lookahead", 3, marks=pytest.mark.slow),
 ])
 def test_every_workload_tags_its_metrics(head: dict, tmp_path: Path, conf: str,
                                          overrides: list[str], workload: str, tag: str,
