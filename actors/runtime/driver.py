@@ -249,19 +249,18 @@ def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
     for i, unit in enumerate(units):
         # the task specs are built when the trials start, a unit at a time (bounded memory)
         specs = functools.partial(_unit_specs, binding, unit, cfg, sweep_id)
-        supersede: dict[str, list[str]] = {}
-        for _, ids in unit.parts:
-            for task_id in ids:
-                old = index.where.get(task_id)
-                if old is not None:
-                    supersede.setdefault(str(old), []).append(task_id)
-        if per_point:
+        if per_point:  # the point's file is rewritten whole: it drops the old rows itself
             point = unit.parts[0][0]
             label = f"{unit.key}-{point.point_id[:8]}"
             path = point_path(cfg.sweep_dir, cfg.workload, point.point_id)
             out.append({"label": label, "key": unit.key, "point_id": point.point_id,
                         "path": str(path), "specs": specs})
         else:
+            supersede: dict[str, list[str]] = {}  # the old rows of tasks run again
+            for _, ids in unit.parts:
+                for task_id in ids:
+                    if task_id in index.where:
+                        supersede.setdefault(str(index.where[task_id]), []).append(task_id)
             out.append({"label": f"{unit.key}-{i:05d}", "key": unit.key,
                         "path": str(chunk_path(folder, tag, i)), "specs": specs,
                         "supersede": supersede})

@@ -85,8 +85,9 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
             if ctx["warmup"]:  # a batch warms up the point of its first task only, so
                 # it ends before the next point that is not warmed up yet
                 warmup = 0 if first in warmed else ctx["warmup"]
-                batch = batch[:next((i for i, s in enumerate(batch) if i and s.get(
-                    "point_id") not in warmed | {first}), len(batch))]
+                batch = batch[:next((i for i, s in enumerate(batch) if s.get("point_id")
+                                     not in warmed and s.get("point_id") != first),
+                                    len(batch))]
             try:
                 out = ray.get(handle.run_batch.remote(batch, warmup))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:

@@ -20,8 +20,4 @@ def node_identity() -> dict[str, str]:
 def stamp_node(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """``rows`` with this process's ``node_id`` and ``host``."""
     ident = node_identity()
-    out = []
-    for row in rows:
-        row.update(ident)
-        out.append(row)
-    return out
+    return [{**row, **ident} for row in rows]

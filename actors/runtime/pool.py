@@ -71,7 +71,6 @@ class ActorPool:
             for r, v in spec.demand().items():
                 self._floor[r] = max(self._floor.get(r, 0.0), v)
         self._base_total = {r: float(v) for r, v in ray.cluster_resources().items()}
-        self._refreshed = time.monotonic()
         self.live: dict[str, Any] = {}
         self.in_use: dict[str, int] = {}
         self.last_used: dict[str, float] = {}
@@ -88,7 +87,6 @@ class ActorPool:
         no room is free yet, or the actor waits to be recycled once its users release it.
         """
         with self._lock:
-            self._follow_cluster()
             if key in self.pending_recycle:
                 return None
             if key not in self.live:
@@ -107,7 +105,6 @@ class ActorPool:
         part of each other's set.
         """
         with self._lock:
-            self._follow_cluster()
             if any(k in self.pending_recycle for k in keys):
                 return None
             if exclusive and any(self.in_use.get(k, 0) for k in keys):
@@ -140,7 +137,6 @@ class ActorPool:
                 ray.kill(self.live[key], no_restart=False)
                 self.stats["recycled"] += 1
                 record_actor_event(self.specs[key].name, "recycled")
-            self._follow_cluster()
 
     def replace(self, key: str, dead: Any) -> Any:
         """A new actor for ``key`` after ``dead`` died for good (killed, out of restarts)."""
@@ -175,19 +171,15 @@ class ActorPool:
             time.sleep(1.0)
             try:
                 with self._lock:
-                    self._follow_cluster(every_s=0.5)
+                    self._follow_cluster()
             except Exception as exc:  # the GCS away for a moment: try again
                 log.debug("pool watcher: %s", exc)
 
-    def _follow_cluster(self, every_s: float = 1.0) -> None:
-        """Track the cluster's total resources (at most every ``every_s``): a lost node's
+    def _follow_cluster(self) -> None:
+        """Track the cluster's total resources (the watcher, every second): a lost node's
         share leaves the capacity and idle actors beyond it are evicted, so the lost
         node's actors, which Ray restarts elsewhere, find room; a node that joins adds
         its share."""
-        now = time.monotonic()
-        if now - self._refreshed < every_s:
-            return
-        self._refreshed = now
         total = {r: float(v) for r, v in ray.cluster_resources().items()}
         changed = {}
         for r, base in self._base_capacity.items():
@@ -201,11 +193,7 @@ class ActorPool:
         self.stats["capacity_changes"] += 1
         log.warning("the cluster changed (a node left or joined): %s", ", ".join(
             f"{r} {a:g} -> {b:g}" for r, (a, b) in sorted(changed.items())))
-        while any(v > self.capacity.get(r, 0.0) + 1e-9 for r, v in self._held().items()):
-            idle = [k for k in self.live if self.in_use.get(k, 0) == 0]
-            if not idle:
-                break
-            self._evict(min(idle, key=lambda k: self.last_used.get(k, 0.0)))
+        self._make_room({})
 
     def _evict(self, victim: str) -> None:
         log.info("evicting idle actor %s to make room", self.specs[victim].name)
@@ -221,13 +209,16 @@ class ActorPool:
                 held[r] = held.get(r, 0.0) + v
         return held
 
-    def _fits(self, demand: dict[str, float]) -> bool:
-        held = self._held()
-        return all(held.get(r, 0.0) + v <= self.capacity.get(r, 0.0) + 1e-9
-                   for r, v in demand.items())
+    def _over(self, demand: dict[str, float]) -> bool:
+        """Whether the live actors plus ``demand`` exceed the capacity (also true with no
+        demand once a lost node took capacity away from actors already live)."""
+        need = self._held()
+        for r, v in demand.items():
+            need[r] = need.get(r, 0.0) + v
+        return any(v > self.capacity.get(r, 0.0) + 1e-9 for r, v in need.items())
 
     def _make_room(self, demand: dict[str, float], protect: set[str] = frozenset()) -> bool:
-        while not self._fits(demand):
+        while self._over(demand):
             idle = [k for k in self.live if self.in_use.get(k, 0) == 0 and k not in protect]
             if not idle:
                 return False

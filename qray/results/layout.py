@@ -25,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from qray.results.reader import DatasetProblem, file_age, parquet_files, schema_mismatch
+from qray.results.reader import DatasetProblem, file_age, parquet_files, read_file
 from qray.results.writer import write_table_atomic
 
 log = logging.getLogger(__name__)
@@ -83,16 +83,9 @@ def read_index(folder: str | Path, schema: pa.Schema | None = None) -> ResultInd
     workload's ``schema``, files that do not match it are skipped and reported."""
     index = ResultIndex()
     for path in sorted(parquet_files(folder), key=file_age):
-        try:
-            mismatch = schema_mismatch(pq.read_schema(path), schema) if schema is not None else None
-            kind = "mismatch"
-            if mismatch is None:
-                table = pq.read_table(path, columns=["task_id", "status"])
-        except Exception as exc:  # truncated or corrupt files raise ArrowInvalid/OSError
-            mismatch, kind = " ".join(str(exc).split())[:200], "unreadable"
-        if mismatch is not None:
-            log.warning("skipping result file %s: %s", path, mismatch)
-            index.problems.append(DatasetProblem(path, mismatch, kind))
+        table, problem = read_file(path, schema=schema, columns=["task_id", "status"])
+        if problem is not None:
+            index.problems.append(problem)
             continue
         index.files.append(path)
         ids = table.column("task_id").to_pylist()

@@ -65,20 +65,11 @@ def read_dataset(
     if schema is not None and columns is not None:
         target = pa.schema([schema.field(c) for c in columns])
     for path in sorted(parquet_files(folder), key=file_age):
-        try:
-            mismatch = schema_mismatch(pq.read_schema(path), schema) if schema is not None else None
-            kind = "mismatch"
-            if mismatch is None:
-                table = pq.read_table(path, columns=columns)
-                if target is not None:
-                    table = _align(table, target)
-        except Exception as exc:  # truncated or corrupt files raise ArrowInvalid/OSError
-            mismatch, kind = " ".join(str(exc).split())[:200], "unreadable"
-        if mismatch is not None:
-            log.warning("skipping result file %s: %s", path, mismatch)
-            problems.append(DatasetProblem(path, mismatch, kind))
+        table, problem = read_file(path, schema=schema, columns=columns)
+        if problem is not None:
+            problems.append(problem)
             continue
-        tables.append(table)
+        tables.append(table if target is None else _align(table, target))
     schema = target
     if not tables:
         empty_schema = schema if schema is not None else pa.schema([])
@@ -109,6 +100,21 @@ def file_age(path: Path) -> tuple[int, str]:
         return (path.stat().st_mtime_ns, path.name)
     except OSError:
         return (0, path.name)
+
+
+def read_file(path: Path, *, schema: pa.Schema | None = None,
+              columns: list[str] | None = None) -> tuple[pa.Table | None, DatasetProblem | None]:
+    """One result file's ``columns``, or why it was skipped: it cannot be read, or (with
+    the workload's ``schema``) it does not hold rows of that workload."""
+    try:
+        mismatch = schema_mismatch(pq.read_schema(path), schema) if schema is not None else None
+        if mismatch is None:
+            return pq.read_table(path, columns=columns), None
+        kind = "mismatch"
+    except Exception as exc:  # truncated or corrupt files raise ArrowInvalid/OSError
+        mismatch, kind = " ".join(str(exc).split())[:200], "unreadable"
+    log.warning("skipping result file %s: %s", path, mismatch)
+    return None, DatasetProblem(path, mismatch, kind)
 
 
 def schema_mismatch(found: pa.Schema, expected: pa.Schema) -> str | None:
