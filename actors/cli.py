@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -178,6 +179,9 @@ SWEEP_HELP = """Run (or resume) a sweep.
 Rerunning the same command resumes the same sweep (its id comes from the config) and does
 no work once every task has a row. ``--rerun-failed`` retries rows with status error or
 timeout.
+
+Exit status: 0 when every task of the sweep has a row and none ended error or timeout
+(``--allow-failures`` accepts those); 1 otherwise; 2 for a refused config.
 """
 
 
@@ -194,7 +198,19 @@ def _sweep_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
                              "resources) without starting Ray or writing anything")
     parser.add_argument("--print-config", action="store_true",
                         help="print the merged, validated config as YAML and exit")
+    parser.add_argument("--allow-failures", action="store_true",
+                        help="exit 0 even when rows ended with status error or timeout")
+    parser.add_argument("--strict-provenance", action="store_true",
+                        help="refuse to resume a sweep last run on another host or with other "
+                             "Python, Ray, qray or library versions (by default: a warning)")
     _overrides(parser)
+
+
+def rerun_command(args: argparse.Namespace) -> str:
+    """The command that retries a sweep's failed rows."""
+    config = args.config or args.default_config
+    parts = ["qray", "sweep", "--config", str(config), *args.overrides, "--rerun-failed"]
+    return shlex.join(parts)
 
 
 def _sweep(args: argparse.Namespace) -> int:
@@ -214,7 +230,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
                            summarize=False if args.no_summary else None,
-                           allow_config_change=args.allow_config_change)
+                           allow_config_change=args.allow_config_change,
+                           strict_provenance=args.strict_provenance)
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:
@@ -224,11 +241,22 @@ def _sweep(args: argparse.Namespace) -> int:
         f"done, {report.run_tasks} run in {report.trials} trials, {report.elapsed_s:.1f}s; "
         f"rows in {report.sweep_dir}\n"
     )
+    counts = ", ".join(f"{n} {s}" for s, n in report.status_counts.items())
+    sys.stdout.write(f"status: {counts or 'no rows'}\n")
+    code = 0
     if report.trial_errors:
         sys.stderr.write(f"{len(report.trial_errors)} trial(s) failed; rerun the same command "
                          "to retry them\n")
-        return 1
-    return 0
+        code = 1
+    if report.status_counts.get("missing"):
+        code = 1
+    if report.failed:
+        how = "(--allow-failures: exit 0)" if args.allow_failures else "(exit 1)"
+        sys.stdout.write(f"{report.failed} row(s) ended error or timeout {how}; retry them "
+                         f"with: {rerun_command(args)}\n")
+        if not args.allow_failures:
+            code = 1
+    return code
 
 
 # -- train -------------------------------------------------------------------------------

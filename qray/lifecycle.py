@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import resource
+import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -68,3 +70,13 @@ class RecyclePolicy:
         if current > self.max_rss_mb:
             return f"RSS {current:.0f} MiB > actor.max_rss_mb={self.max_rss_mb:g}"
         return None
+
+
+def has_nvidia_gpu() -> bool:
+    """True when an NVIDIA GPU is visible (driver files or nvidia-smi), without CUDA libs."""
+    if os.environ.get("CUDA_VISIBLE_DEVICES", None) == "":
+        return False
+    gpus = Path("/proc/driver/nvidia/gpus")
+    if gpus.is_dir() and any(gpus.iterdir()):
+        return True
+    return shutil.which("nvidia-smi") is not None and Path("/dev/nvidia0").exists()

@@ -69,10 +69,14 @@ def _run_spec(pool: Any, spec: dict[str, Any]) -> dict[str, Any]:
             pool.release.remote(key, reasons[key])
 
 
-def worker_nodes(handles: list[Any]) -> dict[str, str]:
-    """The node ids and host names of a point's workers (comma-separated, sorted)."""
+def worker_nodes(handles: list[Any]) -> dict[str, str | None]:
+    """The node ids, host names, CPU models and GPUs of a point's workers (each
+    comma-separated and sorted; None where no worker has one)."""
     idents = ray.get([h.node.remote() for h in handles])
-    return {k: ",".join(sorted({i[k] for i in idents})) for k in ("node_id", "host")}
+    out = {k: ",".join(sorted({str(i[k]) for i in idents if i.get(k) is not None})) or None
+           for k in ("node_id", "host", "cpu_model", "gpu")}
+    out["cpu_count"] = idents[0].get("cpu_count") if idents else None  # type: ignore[assignment]
+    return out
 
 
 def acquire_all(pool: Any, keys: list[str]) -> list[Any]:

@@ -42,6 +42,12 @@ class WorkloadBinding:
     def plan(self, cfg: SweepConfig) -> Any:
         return self.module.plan(cfg)
 
+    def libraries(self, cfg: SweepConfig) -> list[str]:
+        """Distributions whose versions the sweep's provenance records beyond qray's
+        usual list (the workload module's optional ``libraries(cfg)``)."""
+        fn = getattr(self.module, "libraries", None)
+        return list(fn(cfg)) if callable(fn) else []
+
     def actor_key(self, point: Point, plan: Any) -> str:
         """Key (in the actor pool) of the actor that runs ``point``'s tasks."""
         return self.spec.key_of(point, plan)

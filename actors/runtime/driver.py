@@ -25,13 +25,13 @@ from actors.runtime.binding import get_binding
 from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
-from qray import presets
-from qray.chunks import chunk_size, cut_units, pending_tasks
+from qray import presets, provenance
+from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending_tasks
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError
 from qray.lifecycle import peak_rss_mb
 from qray.results import update_latest
-from qray.results.folder import SweepLock, check_manifest, check_output_dir
+from qray.results.folder import SweepLock, check_manifest, check_output_dir, read_manifest
 from qray.results.layout import (
     ResultIndex,
     chunk_path,
@@ -69,6 +69,15 @@ class SweepReport:
     ray_used: bool = False
     #: tasks per chunk this run cut its pending tasks into (0: a trial per grid point)
     chunk_tasks: int = 0
+    #: rows of the plan's tasks by status, after the run (``{"ok": 330, "error": 2}``)
+    status_counts: dict[str, int] = field(default_factory=dict)
+    #: what differs from the provenance of the run that last wrote the sweep
+    provenance_changes: dict[str, list[Any]] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> int:
+        """Rows of the plan that ended ``error`` or ``timeout``."""
+        return sum(n for s, n in self.status_counts.items() if s in FAILED_STATUSES)
 
     @property
     def complete(self) -> bool:
@@ -133,13 +142,16 @@ def check_reachable(key: str, address: str) -> None:
 
 def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
               summarize: bool | None = None,
-              allow_config_change: bool = False) -> SweepReport:
+              allow_config_change: bool = False,
+              strict_provenance: bool = False) -> SweepReport:
     """Run (or resume) the sweep described by ``cfg``.
 
     Validation (config, plan, output folder, the sweep's earlier config, resources)
     happens before anything is written; a second driver of the same sweep is refused.
     ``allow_config_change`` resumes a sweep id under a config whose result-affecting keys
-    differ from the ones it was run with (its rows then mix both).
+    differ from the ones it was run with (its rows then mix both). A resume on another
+    host or with other versions (``qray.provenance``) is logged as a warning and recorded
+    in ``sweep.json``; ``strict_provenance`` refuses it instead.
     """
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
@@ -149,23 +161,26 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
                 binding.resources(cfg, k) for k in keys}
     check_output_dir(cfg.output_dir, cfg.sweep_dir)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
+    prov, changes = check_provenance(cfg, binding, strict=strict_provenance)
     lock = SweepLock(cfg.sweep_dir)
     started = False
     ok = False
     try:
         report, index, units = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
+        report.provenance_changes = changes
         if units:  # with nothing to do, the sweep ends without starting Ray
             started = connect(cfg)
             report.ray_used = True
             validate_requests(requests)
             binding.validate_cluster(cfg, keys)
         ok = True
-        _record(cfg)
+        _record(cfg, prov, changes)
         repair_duplicates(cfg.sweep_dir / cfg.workload, index)
         if units:
             _run_trials(cfg, binding, keys, report, units)
         if index.unreadable and report.complete:
             _set_aside(cfg, binding, plan)
+        report.status_counts = _status_counts(cfg, binding, plan, index, ran=bool(units))
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(cfg.sweep_dir) from exc
@@ -281,6 +296,39 @@ def _unit_specs(binding: Any, unit: Any, cfg: SweepConfig, sweep_id: str
             for s in binding.task_specs(point, cfg, sweep_id, only=set(ids))]
 
 
+def _status_counts(cfg: SweepConfig, binding: Any, plan: Any, index: ResultIndex, *,
+                   ran: bool) -> dict[str, int]:
+    """The plan's rows by status (the index is read again when this run wrote rows)."""
+    if ran:
+        index = read_index(cfg.sweep_dir / cfg.workload, binding.schema)
+    counts: dict[str, int] = {}
+    for point in plan.points:
+        for task in point.tasks:
+            status = index.status.get(task.strong_id, "missing")
+            counts[status] = counts.get(status, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def check_provenance(cfg: SweepConfig, binding: Any, *, strict: bool
+                     ) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """This run's provenance and what differs from the run that last wrote the sweep's
+    ``sweep.json``; a QrayError under ``strict`` when anything does (before any work)."""
+    prov = provenance.collect(binding.libraries(cfg))
+    manifest = cfg.sweep_dir / "sweep.json"
+    old = read_manifest(manifest).get("provenance") if manifest.is_file() else None
+    changes = provenance.differences(old, prov) if isinstance(old, dict) else {}
+    if changes:
+        text = provenance.describe(changes)
+        if strict:
+            raise QrayError(f"sweep {cfg.resolved_sweep_id} was run on another machine or "
+                            f"with other versions ({text}); --strict-provenance refuses to "
+                            "mix their rows: run it where it ran, or under a new sweep_id")
+        log.warning("RESUMING ON A DIFFERENT MACHINE OR VERSIONS: sweep %s was last run with "
+                    "%s; rows of both will be mixed (pass --strict-provenance to refuse)",
+                    cfg.resolved_sweep_id, text)
+    return prov, changes
+
+
 def _set_aside(cfg: SweepConfig, binding: Any, plan: Any) -> None:
     """Once every task has a row again, rename the unreadable result files so that
     summaries stop reporting them (their contents are kept, as ``*.unreadable``)."""
@@ -298,6 +346,7 @@ def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
         "run": report.run_tasks, "trials": report.trials,
         "chunk_tasks": report.chunk_tasks, "ray_used": report.ray_used,
         "complete": report.complete, "driver_peak_rss_mb": round(peak_rss_mb(), 1),
+        "status_counts": report.status_counts,
         "host": socket.gethostname(), "pid": os.getpid(),
     }
     try:
@@ -307,7 +356,7 @@ def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
         log.warning("could not append to %s: %s", cfg.sweep_dir / "runs.jsonl", exc)
 
 
-def _record(cfg: SweepConfig) -> None:
+def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]]) -> None:
     """The sweep folder's manifest and ``latest`` link (after every check passed)."""
     sweep_dir = cfg.sweep_dir
     if os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR") and not Path(cfg.output_dir).expanduser().is_absolute():
@@ -315,7 +364,7 @@ def _record(cfg: SweepConfig) -> None:
                     "copy of the working dir; pass an absolute output_dir to keep the rows",
                     cfg.output_dir, sweep_dir.parent)
     sweep_dir.mkdir(parents=True, exist_ok=True)
-    _write_manifest(cfg, sweep_dir)
+    _write_manifest(cfg, sweep_dir, prov, changes)
     update_latest(sweep_dir.parent, cfg.resolved_sweep_id)
     remove_stale_temp_files(sweep_dir)
 
@@ -437,18 +486,31 @@ def interleave(points: list[dict[str, Any]], width: int) -> list[dict[str, Any]]
     return out
 
 
-def _write_manifest(cfg: SweepConfig, sweep_dir: Path) -> None:
+def _write_manifest(cfg: SweepConfig, sweep_dir: Path, prov: dict[str, Any],
+                    changes: dict[str, list[Any]]) -> None:
+    """``sweep.json``: the config, this run's provenance and, kept across runs, every
+    change of provenance between runs."""
+    path = sweep_dir / "sweep.json"
+    history: list[Any] = []
+    if path.is_file():
+        with contextlib.suppress(QrayError):
+            history = list(read_manifest(path).get("provenance_changes") or [])
+    if changes:
+        history.append({"at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "changes": changes})
     manifest = {
         "sweep_id": cfg.resolved_sweep_id,
         "workload": cfg.workload,
         "config": cfg.to_dict(),
+        "provenance": prov,
+        "provenance_changes": history,
     }
     write_text_atomic(json.dumps(manifest, indent=2, sort_keys=True), sweep_dir / "sweep.json")
 
 
 def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] | tuple = (),
           *, rerun_failed: bool = False, summarize: bool | None = None,
-          allow_config_change: bool = False) -> SweepReport:
+          allow_config_change: bool = False, strict_provenance: bool = False) -> SweepReport:
     """Run a sweep from Python: ``actors.sweep("jobs/conf/simulators.yaml", ["shots=500"])``.
 
     ``config`` is a YAML path, an already-built config, or None for the default config.
@@ -462,4 +524,5 @@ def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] |
     else:
         cfg = load_config(config, list(overrides), default_path=DEFAULT_CONFIG)
     return run_sweep(cfg, rerun_failed=rerun_failed, summarize=summarize,
-                     allow_config_change=allow_config_change)
+                     allow_config_change=allow_config_change,
+                     strict_provenance=strict_provenance)

@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.util
-import os
-import shutil
 from abc import ABC, abstractmethod
-from pathlib import Path
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import UnsupportedError
+from qray.lifecycle import has_nvidia_gpu
+from qray.simulators.options import Option, resolve_options
 
 COMPLEX128 = 16
 COMPLEX64 = 8
@@ -48,6 +48,8 @@ class Backend(ABC):
         gpu: needs an NVIDIA GPU.
         density_only: always simulates the density matrix (4^n memory and time); left out
             of ``installed`` for noiseless grids, where its statevector sibling covers it.
+        OPTIONS: the options it accepts under ``backend_options.<name>`` (validated, with
+            defaults; part of every task's measurement identity).
     """
 
     name: str = ""
@@ -57,9 +59,18 @@ class Backend(ABC):
     clifford_only: bool = False
     gpu: bool = False
     density_only: bool = False
+    OPTIONS: Mapping[str, Option] = {}
 
     def __init__(self) -> None:
         self.threads = 1
+        self.options: dict[str, Any] = resolve_options(self.OPTIONS, None, "backend_options")
+
+    def configure(self, options: Mapping[str, Any] | None, *,
+                  key: str = "backend_options") -> dict[str, Any]:
+        """Use ``options`` (checked against :attr:`OPTIONS`, defaults filled in) from now
+        on; returns them. A ConfigError names ``<key>.<name>.<option>`` when one is wrong."""
+        self.options = resolve_options(self.OPTIONS, options, f"{key}.{self.name}")
+        return self.options
 
     # -- availability ------------------------------------------------------------------
     def unavailable_reason(self) -> str | None:
@@ -146,15 +157,6 @@ def reverse_int_bits(values: np.ndarray, n_qubits: int) -> np.ndarray:
     for q in range(n_qubits):
         out |= ((values >> q) & 1) << (n_qubits - 1 - q)
     return out
-
-
-def has_nvidia_gpu() -> bool:
-    """True when an NVIDIA GPU is visible (driver files or nvidia-smi), without CUDA libs."""
-    if os.environ.get("CUDA_VISIBLE_DEVICES", None) == "":
-        return False
-    if Path("/proc/driver/nvidia/gpus").is_dir() and any(Path("/proc/driver/nvidia/gpus").iterdir()):
-        return True
-    return shutil.which("nvidia-smi") is not None and Path("/dev/nvidia0").exists()
 
 
 def _find_submodule(module: str) -> object | None:

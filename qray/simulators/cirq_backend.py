@@ -11,6 +11,7 @@ import numpy as np
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.simulators.base import Backend
+from qray.simulators.options import PRECISION, Option
 
 
 def to_cirq(circuit: Circuit, noise: NoiseSpec | None = None, *, measure: bool = True) -> Any:
@@ -48,12 +49,14 @@ def to_cirq(circuit: Circuit, noise: NoiseSpec | None = None, *, measure: bool =
 class _CirqCompiled:
     circuit: Any
     noisy: bool
+    dtype: Any = np.complex64
 
     def sample(self, shots: int, seed: int) -> np.ndarray:
         import cirq
 
         sim_cls = cirq.DensityMatrixSimulator if self.noisy else cirq.Simulator
-        result = sim_cls(seed=seed % (2**32)).run(self.circuit, repetitions=shots)
+        result = sim_cls(dtype=self.dtype, seed=seed % (2**32)).run(self.circuit,
+                                                                    repetitions=shots)
         from qray.simulators.base import bits_to_ints
 
         return bits_to_ints(result.measurements["m"])
@@ -65,12 +68,25 @@ class CirqBackend(Backend):
     name = "cirq"
     modules = ("cirq",)
     distribution = "cirq-core"
+    #: cirq's simulators default to complex64: ``single`` is cirq's own default
+    OPTIONS = {"precision": Option(
+        "single", PRECISION.choices, doc="amplitude precision: single (complex64, cirq's "
+        "default) or double (complex128)")}
 
     def method(self, n_qubits: int, noise: NoiseSpec) -> str:
-        return "density_matrix" if noise.has_gate_noise else "statevector64"
+        single = self.options["precision"] == "single"
+        if noise.has_gate_noise:
+            return "density_matrix64" if single else "density_matrix"
+        return "statevector64" if single else "statevector"
+
+    def memory_bytes(self, n_qubits: int, noise: NoiseSpec) -> int:
+        if self.method(n_qubits, noise) == "density_matrix64":
+            return 4**n_qubits * 8
+        return super().memory_bytes(n_qubits, noise)
 
     def compile(self, circuit: Circuit, noise: NoiseSpec) -> _CirqCompiled:
-        return _CirqCompiled(to_cirq(circuit, noise), noise.has_gate_noise)
+        dtype = np.complex64 if self.options["precision"] == "single" else np.complex128
+        return _CirqCompiled(to_cirq(circuit, noise), noise.has_gate_noise, dtype)
 
     def probabilities(self, circuit: Circuit) -> np.ndarray:
         import cirq

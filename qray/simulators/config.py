@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from qray.circuits.families import FAMILIES
 from qray.config import ResourceSpec, SweepConfig, as_list, int_range
 from qray.errors import ConfigError, UnknownNameError
+from qray.simulators.options import resolve_options
 
 #: ``backends: installed`` means every CPU backend available on the driver's machine.
 INSTALLED = "installed"
@@ -46,6 +48,12 @@ class SimulatorsConfig(SweepConfig):
         timeout_s: per-run timeout enforced by the actor.
         exact_max_qubits: record the backend's exact noiseless distribution (for the
             cross-backend agreement table and TVD) up to this many qubits.
+        backend_options: options by backend name, e.g. ``{qsim: {max_fused_gate_size: 4},
+            qiskit-aer: {method: matrix_product_state, precision: single}}``; each
+            backend's options are checked against what it accepts (``qray backends``
+            lists them). They are part of every task's measurement identity.
+        reference_backend: the backend the summary's speedups are measured against
+            (default: the slowest backend of each cell).
     """
 
     workload: str = "simulators"
@@ -66,6 +74,8 @@ class SimulatorsConfig(SweepConfig):
     warmup: int = 1
     timeout_s: float = 300.0
     exact_max_qubits: int = 12
+    backend_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reference_backend: str | None = None
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -112,6 +122,17 @@ class SimulatorsConfig(SweepConfig):
                               problem="timeout too long:")
         if not 0 <= self.exact_max_qubits <= 20:
             raise ConfigError("exact_max_qubits", self.exact_max_qubits, "an integer in 0..20")
+        for key, options in self.backend_options.items():
+            if key not in BACKENDS:
+                raise UnknownNameError(f"backend_options.{key}", key, "backend", BACKENDS)
+            resolve_options(BACKENDS[key].OPTIONS, options, f"backend_options.{key}")
+        if self.reference_backend is not None:
+            named = [b for b in self.backends if b != INSTALLED]
+            if self.reference_backend not in BACKENDS or (
+                    INSTALLED not in self.backends and self.reference_backend not in named):
+                raise UnknownNameError("reference_backend", self.reference_backend,
+                                       "backend of this sweep",
+                                       named if INSTALLED not in self.backends else BACKENDS)
         for key, spec in self.resources.items():
             if key != "default" and key not in BACKENDS:
                 raise UnknownNameError(f"resources.{key}", key, "backend",
@@ -128,6 +149,13 @@ class SimulatorsConfig(SweepConfig):
         if backend in BACKENDS and BACKENDS[backend].gpu and backend not in self.resources:
             spec = replace(spec, num_gpus=GPU_FRACTION)
         return spec
+
+    def options_for(self, backend: str) -> dict[str, Any]:
+        """A backend's options as configured, with its defaults filled in."""
+        from qray.simulators.registry import BACKENDS
+
+        return resolve_options(BACKENDS[backend].OPTIONS, self.backend_options.get(backend),
+                               f"backend_options.{backend}")
 
     def result_keys(self) -> tuple[str, ...]:
         return (*super().result_keys(), "backends", "circuits", "n_qubits", "depth", "noise",

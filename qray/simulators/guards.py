@@ -28,6 +28,8 @@ def check_memory(backend: Backend, n_qubits: int, noise: NoiseSpec, budget_mb: f
         method = backend.method(n_qubits, noise)
         formula = {
             "density_matrix": f"density matrix 4^{n_qubits} x 16 B",
+            "density_matrix64": f"density matrix 4^{n_qubits} x 8 B",
+            "matrix_product_state": f"matrix product state, worst case 2^{n_qubits} x 16 B",
             "statevector": f"statevector 2^{n_qubits} x 16 B",
             "statevector64": f"statevector 2^{n_qubits} x 8 B",
         }.get(method, method)

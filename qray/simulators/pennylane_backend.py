@@ -12,6 +12,7 @@ from qray.circuits.ir import Circuit
 from qray.circuits.matrices import PAULIS
 from qray.circuits.noise import NoiseSpec
 from qray.simulators.base import Backend, bits_to_ints
+from qray.simulators.options import PRECISION
 
 _FIXED = {
     "h": "Hadamard", "x": "PauliX", "y": "PauliY", "z": "PauliZ", "s": "S", "t": "T",
@@ -87,9 +88,11 @@ class PennyLaneBackend(Backend):
         distribution: str = "pennylane",
         gpu: bool = False,
     ) -> None:
-        super().__init__()
         self.name = name
         self.device_name = device
+        if device.startswith("lightning."):
+            self.OPTIONS = {"precision": PRECISION}
+        super().__init__()
         self.supports_noise = noise
         self.modules = modules
         self.distribution = distribution
@@ -97,12 +100,18 @@ class PennyLaneBackend(Backend):
         self.density_only = device == "default.mixed"
 
     def method(self, n_qubits: int, noise: NoiseSpec) -> str:
-        return "density_matrix" if self.device_name == "default.mixed" else "statevector"
+        if self.device_name == "default.mixed":
+            return "density_matrix"
+        return "statevector64" if self.options.get("precision") == "single" else "statevector"
 
     def _device_kwargs(self) -> dict:
+        kwargs: dict[str, Any] = {}
         if self.device_name == "lightning.qubit":
-            return {"batch_obs": False}
-        return {}
+            kwargs["batch_obs"] = False
+        if "precision" in self.options:
+            kwargs["c_dtype"] = (np.complex64 if self.options["precision"] == "single"
+                                 else np.complex128)
+        return kwargs
 
     def set_threads(self, threads: int) -> dict[str, object]:
         super().set_threads(threads)

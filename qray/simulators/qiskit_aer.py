@@ -11,6 +11,10 @@ from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec, aer_lambda
 from qray.circuits.qiskit import to_qiskit
 from qray.simulators.base import Backend, reverse_bit_order, reverse_int_bits
+from qray.simulators.options import PRECISION, Option
+
+#: the methods of ``AerSimulator`` a config may choose (``backend_options.qiskit-aer.method``)
+AER_METHODS = ("automatic", "statevector", "matrix_product_state", "density_matrix")
 
 ONE_QUBIT = ["h", "x", "y", "z", "s", "sdg", "t", "rx", "ry", "rz"]
 TWO_QUBIT = ["cx", "cz", "swap", "cp"]
@@ -49,12 +53,22 @@ class AerBackend(Backend):
     distribution = "qiskit-aer"
 
     def __init__(self, name: str, *, aer_method: str = "automatic", device: str = "CPU") -> None:
-        super().__init__()
         self.name = name
-        self.aer_method = aer_method
         self.device = device
         self.gpu = device == "GPU"
         self.density_only = aer_method == "density_matrix"
+        self.OPTIONS = {"precision": PRECISION}
+        if aer_method == "automatic":  # the fixed-method variants keep theirs
+            self.OPTIONS["method"] = Option(
+                "automatic", AER_METHODS,
+                doc="AerSimulator method (automatic picks per circuit and noise)")
+        self._fixed_method = aer_method
+        super().__init__()
+
+    @property
+    def aer_method(self) -> str:
+        """The ``AerSimulator`` method in use (the variant's own, or the configured one)."""
+        return self.options.get("method", self._fixed_method)
 
     def unavailable_reason(self) -> str | None:
         reason = super().unavailable_reason()
@@ -66,9 +80,17 @@ class AerBackend(Backend):
         return reason
 
     def method(self, n_qubits: int, noise: NoiseSpec) -> str:
-        if self.aer_method == "density_matrix":
-            return "density_matrix"
-        return "statevector"
+        if self.aer_method in ("density_matrix", "matrix_product_state"):
+            return self.aer_method
+        return "statevector64" if self.options["precision"] == "single" else "statevector"
+
+    def memory_bytes(self, n_qubits: int, noise: NoiseSpec) -> int:
+        if self.aer_method == "density_matrix" and self.options["precision"] == "single":
+            return 4**n_qubits * 8
+        if self.aer_method == "matrix_product_state":
+            # bond dimension up to 2^(n/2) in the worst case: no smaller than a statevector
+            return 2**n_qubits * (8 if self.options["precision"] == "single" else 16)
+        return super().memory_bytes(n_qubits, noise)
 
     def _simulator(self, noise: NoiseSpec | None = None, method: str | None = None) -> Any:
         from qiskit_aer import AerSimulator
@@ -77,6 +99,7 @@ class AerBackend(Backend):
             "method": method or self.aer_method,
             "device": self.device,
             "max_parallel_threads": self.threads,
+            "precision": self.options["precision"],
         }
         if noise is not None and noise.has_gate_noise:
             kwargs["noise_model"] = aer_noise_model(noise)
@@ -94,6 +117,6 @@ class AerBackend(Backend):
 
         qc = to_qiskit(circuit, measure=False)
         qc.save_probabilities()
-        method = "density_matrix" if self.aer_method == "density_matrix" else "statevector"
+        method = self.aer_method if self.aer_method != "automatic" else "statevector"
         data = self._simulator(method=method).run(qc).result().data()
         return reverse_bit_order(np.asarray(data["probabilities"]), circuit.n_qubits)

@@ -11,17 +11,19 @@ from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.simulators.base import Backend, bits_to_ints
 from qray.simulators.cirq_backend import to_cirq
+from qray.simulators.options import Option
 
 
 @dataclass
 class _QsimCompiled:
     circuit: Any
     threads: int
+    fused: int
 
     def sample(self, shots: int, seed: int) -> np.ndarray:
         import qsimcirq
 
-        options = qsimcirq.QSimOptions(cpu_threads=self.threads, max_fused_gate_size=3)
+        options = qsimcirq.QSimOptions(cpu_threads=self.threads, max_fused_gate_size=self.fused)
         sim = qsimcirq.QSimSimulator(qsim_options=options, seed=seed % (2**31))
         result = sim.run(self.circuit, repetitions=shots)
         return bits_to_ints(result.measurements["m"])
@@ -33,6 +35,8 @@ class QsimBackend(Backend):
     name = "qsim"
     modules = ("qsimcirq",)
     distribution = "qsimcirq"
+    OPTIONS = {"max_fused_gate_size": Option(
+        3, low=1, high=6, doc="qsim gate fusion: the largest fused gate, in qubits")}
 
     def method(self, n_qubits: int, noise: NoiseSpec) -> str:
         return "statevector64"
@@ -42,13 +46,15 @@ class QsimBackend(Backend):
         return {"cpu_threads": self.threads}
 
     def compile(self, circuit: Circuit, noise: NoiseSpec) -> _QsimCompiled:
-        return _QsimCompiled(to_cirq(circuit, noise), self.threads)
+        return _QsimCompiled(to_cirq(circuit, noise), self.threads,
+                             self.options["max_fused_gate_size"])
 
     def probabilities(self, circuit: Circuit) -> np.ndarray:
         import cirq
         import qsimcirq
 
-        options = qsimcirq.QSimOptions(cpu_threads=self.threads)
+        options = qsimcirq.QSimOptions(cpu_threads=self.threads,
+                                       max_fused_gate_size=self.options["max_fused_gate_size"])
         state = qsimcirq.QSimSimulator(qsim_options=options).simulate(
             to_cirq(circuit, measure=False),
             qubit_order=cirq.LineQubit.range(circuit.n_qubits),

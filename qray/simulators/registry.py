@@ -40,6 +40,12 @@ def _all_backends() -> dict[str, Backend]:
             modules=("pennylane", "pennylane_lightning.lightning_qubit"),
             distribution="pennylane-lightning",
         ),
+        PennyLaneBackend(
+            "pennylane-lightning-kokkos",
+            device="lightning.kokkos",
+            modules=("pennylane", "pennylane_lightning.lightning_kokkos_ops"),
+            distribution="pennylane-lightning-kokkos",
+        ),
         PennyLaneBackend("pennylane-default-mixed", device="default.mixed", noise=True),
         PennyLaneBackend(
             "pennylane-lightning-gpu",

@@ -17,6 +17,7 @@ def worker_kwargs(cfg: Any, key: str) -> dict[str, Any]:
         "max_tasks": cfg.actor.max_tasks,
         "max_rss_mb": cfg.actor.max_rss_mb,
         "exact_max_qubits": cfg.exact_max_qubits,
+        "options": cfg.options_for(key),
     }
 
 

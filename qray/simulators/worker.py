@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import json
 import logging
 import os
 import time
@@ -25,6 +26,7 @@ from qray.lifecycle import THREAD_ENV_VARS, peak_rss_mb
 from qray.results.schema import common_row
 from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
+from qray.simulators.options import settings_label
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD
 from qray.worker import RowWorker
@@ -72,6 +74,7 @@ class SimulatorWorker(RowWorker):
         max_tasks: after this many tasks ``should_recycle`` says so (0: never).
         max_rss_mb: ``should_recycle`` says so when RSS passes this.
         exact_max_qubits: record exact noiseless distributions up to this size.
+        options: the backend's options (``backend_options.<backend>``).
 
     Its own ``run_task`` (not the base's): a run has a timeout on a thread of its own, and
     ends ``unsupported`` or ``refused`` before any compute where the backend cannot run it.
@@ -88,11 +91,13 @@ class SimulatorWorker(RowWorker):
         max_tasks: int = 0,
         max_rss_mb: float = float("inf"),
         exact_max_qubits: int = 12,
+        options: Mapping[str, Any] | None = None,
         actor_name: str = "",
     ) -> None:
         super().__init__(actor_name=actor_name or f"inprocess/{backend}",
                          max_tasks=max_tasks, max_rss_mb=max_rss_mb)
         self.backend = new_backend(backend)
+        self.backend.configure(options)
         self.thread_settings = self.backend.set_threads(threads)
         self.memory_budget_mb = memory_budget_mb
         self.exact_max_qubits = exact_max_qubits
@@ -111,7 +116,7 @@ class SimulatorWorker(RowWorker):
         """Backend, its thread settings (and the thread variables of this process), tasks
         run."""
         return {"backend": self.backend.name, "threads": self.backend.threads,
-                "thread_settings": self.thread_settings,
+                "thread_settings": self.thread_settings, "options": self.backend.options,
                 "env_threads": {k: os.environ.get(k) for k in THREAD_ENV_VARS},
                 "tasks_done": self.tasks_done}
 
@@ -226,8 +231,14 @@ class SimulatorWorker(RowWorker):
 
 def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
              threads: int | None) -> dict:
-    """The identifying columns of a task's row (status ``error`` until it runs)."""
+    """The identifying columns of a task's row (status ``error`` until it runs), with the
+    settings it is measured under (its ``measure`` parameters)."""
     params = spec["params"]
+    measure = params.get("measure") or {}
+    options = measure.get("options") or {}
+    label = settings_label(threads if threads is not None
+                           else max(1, int(measure.get("num_cpus", 1))),
+                           measure.get("num_gpus", 0.0), measure.get("warmup", 0), options)
     return {
         **common_row(spec, workload=WORKLOAD, actor=actor),
         "backend": backend,
@@ -241,6 +252,10 @@ def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
         "shots": params["shots"],
         "repetition": params.get("repetition", 0),
         "threads": threads,
+        "num_gpus": measure.get("num_gpus"),
+        "warmup": measure.get("warmup"),
+        "backend_options": json.dumps(options, sort_keys=True),
+        "settings": label,
     }
 
 

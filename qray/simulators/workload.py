@@ -18,7 +18,7 @@ from qray.circuits.noise import NoiseSpec
 from qray.errors import ConfigError, MemoryGuardError, UnsupportedError
 from qray.simulators.config import INSTALLED, MAX_TASKS, SimulatorsConfig
 from qray.simulators.guards import check_memory
-from qray.simulators.registry import BACKENDS, get_backend, installed_backends
+from qray.simulators.registry import BACKENDS, get_backend, installed_backends, new_backend
 from qray.simulators.worker import circuit_of
 from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 
@@ -51,9 +51,35 @@ def resolve_backends(cfg: SimulatorsConfig) -> list[str]:
     return names
 
 
+def libraries(cfg: SimulatorsConfig) -> list[str]:
+    """The distributions of the sweep's backends (their versions go into provenance)."""
+    return sorted({BACKENDS[b].distribution for b in resolve_backends(cfg)
+                   if BACKENDS[b].distribution})
+
+
+def measurement(cfg: SimulatorsConfig, backend: str) -> dict[str, Any]:
+    """What changes a backend's measured times besides the circuit: its actor's CPUs (its
+    library threads) and GPU share, its options (precision included), the untimed warmup
+    runs before a point's timed ones, and its library's version. Part of every task id.
+
+    Keys that change neither results nor times stay out: ``actor.batch_size`` (each run
+    is timed on its own inside the actor), ``output_dir``, ``max_parallel``,
+    ``timeout_s``, ``exact_max_qubits`` (checks computed after the timed region).
+    """
+    spec = cfg.resources_for(backend)
+    return {
+        "num_cpus": spec.num_cpus,
+        "num_gpus": spec.num_gpus,
+        "options": cfg.options_for(backend),
+        "warmup": cfg.warmup,
+        "version": BACKENDS[backend].version(),
+    }
+
+
 def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, depth: int,
-                 noise: float) -> dict[str, Any]:
-    """Everything that determines the result of a grid point's runs."""
+                 noise: float, measure: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Everything that determines the result of a grid point's runs, and what it was
+    measured under (:func:`measurement`)."""
     return {
         "backend": backend,
         "circuit": circuit,
@@ -64,6 +90,7 @@ def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, dept
         "readout_error": cfg.readout_error,
         "shots": cfg.shots,
         "circuit_seed": stable_seed("circuit", circuit, n, depth, cfg.seed),
+        "measure": measure if measure is not None else measurement(cfg, backend),
     }
 
 
@@ -92,13 +119,15 @@ def plan(cfg: SimulatorsConfig) -> Plan:
     runnable: dict[str, int] = dict.fromkeys(backends, 0)
     first_problem: dict[str, str] = {}
     for backend in backends:
-        impl = BACKENDS[backend]
+        impl = new_backend(backend)
+        impl.configure(cfg.options_for(backend))
+        measure = measurement(cfg, backend)
         for circuit in cfg.circuits:
             depths = cfg.depth if circuit in DEPTH_FAMILIES else [0]
             for n in cfg.n_qubits:
                 for depth in depths:
                     for noise in cfg.noise:
-                        params = point_params(cfg, backend, circuit, n, depth, noise)
+                        params = point_params(cfg, backend, circuit, n, depth, noise, measure)
                         tasks = tuple(
                             Task(WORKLOAD, {**params, "repetition": r})
                             for r in range(cfg.repetitions)
