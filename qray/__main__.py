@@ -18,6 +18,10 @@ def list_backends() -> str:
             lines.append(f"{name:28} {'available':12} {detail}")
         else:
             lines.append(f"{name:28} {'unavailable':12} {reason}")
+    lines += ["", "backend options (backend_options.<backend>.<option> = default: allowed; meaning):"]
+    for name, b in BACKENDS.items():
+        for opt, spec in sorted(b.OPTIONS.items()):
+            lines.append(f"  {name}.{opt} = {spec.default!r}: {spec.allowed()}; {spec.doc}")
     return "\n".join(lines)
 
 

@@ -111,3 +111,28 @@ def test_one_then_two_cpus_are_two_sets_of_rows(ray_session, tmp_path: Path,
     # keys that change neither results nor timings reuse every row
     again = actors.sweep(CONF, [*over, "max_parallel=1", "timeout_s=60"], summarize=False)
     assert again.run_tasks == 0 and again.skipped_tasks == 2
+
+
+@pytest.mark.parametrize(("backend", "options"), [
+    ("qiskit-aer", {"method": "matrix_product_state"}),
+    ("qiskit-aer", {"method": "statevector", "precision": "single"}),
+    ("qiskit-aer", {"method": "density_matrix"}),
+    ("qsim", {"max_fused_gate_size": 1}),
+    ("qsim", {"max_fused_gate_size": 5}),
+    ("cirq", {"precision": "double"}),
+    ("pennylane-lightning-qubit", {"precision": "single"}),
+])
+def test_every_option_gives_the_exact_distribution(backend: str, options: dict) -> None:
+    import numpy as np
+
+    from qray.circuits.families import make_circuit
+    from qray.simulators.numpy_ref import ideal_probabilities
+    from qray.simulators.registry import new_backend
+
+    impl = new_backend(backend)
+    if impl.unavailable_reason():
+        pytest.skip(impl.unavailable_reason())
+    impl.configure(options)
+    for circuit in (make_circuit("qft", 5), make_circuit("random", 5, depth=6, seed=3)):
+        tvd = 0.5 * np.abs(impl.probabilities(circuit) - ideal_probabilities(circuit)).sum()
+        assert tvd < 1e-5, (backend, options, circuit.family, tvd)
