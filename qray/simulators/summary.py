@@ -27,7 +27,25 @@ def load(sweep_dir: Path) -> tuple[pd.DataFrame, list]:
     df = table.to_pandas()
     if not df.empty:
         df["total_s"] = df["build_s"] + df["run_s"]
+        df = split_settings(df)
     return df, problems
+
+
+def split_settings(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of one backend measured under different settings (threads, options, warmup,
+    version) become separate cells: such a backend is labelled ``backend [settings]``
+    in every table and plot. Rows without a settings label (written before it existed)
+    are ``[unrecorded]``."""
+    labels = df["settings"].fillna("unrecorded") if "settings" in df else None
+    if labels is None:
+        return df
+    versions = df["backend_version"].fillna("?")
+    key = labels.where(versions.groupby(df["backend"]).transform("nunique") == 1,
+                       labels + " version=" + versions)
+    several = key.groupby(df["backend"]).transform("nunique") > 1
+    df = df.copy()
+    df.loc[several, "backend"] = df.loc[several, "backend"] + " [" + key[several] + "]"
+    return df
 
 
 def time_table(ok: pd.DataFrame) -> pd.DataFrame:
