@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from qray.circuits import FAMILIES
+from qray.circuits.sources import expand_source
 from qray.cloud.nodes import DEFAULT_NODES, build_nodes
 from qray.config import as_list, build, int_range, require
 from qray.errors import ConfigError
@@ -54,7 +55,7 @@ class TaskConfig:
         per_width: circuits per width in the pool (families taken in turn).
         depths: the ``depth`` parameter of the families that have one.
         pool_seed: seed of the pool's circuits, in [0, 2**31 - 1].
-        qasm_files: OpenQASM 2/3 files added to the pool. Each is parsed, checked (at least
+        qasm_files: OpenQASM 2/3 files (paths or globs) added to the pool. Each is parsed, checked (at least
             one qubit and one gate, no wider than the largest node) and transpiled to every
             node it fits on when the config is loaded.
         shots: shots per task, in [1, 1e6].
@@ -94,10 +95,11 @@ class TaskConfig:
             require(1 <= w <= 127, f"tasks.widths[{i}]", w, "an integer in [1, 127]")
         within(POOL_SEED_RANGE, "tasks.pool_seed", self.pool_seed, "an integer")
         resolved = []
-        for i, path in enumerate(self.qasm_files):
-            p = Path(path).expanduser()
-            require(p.is_file(), f"tasks.qasm_files[{i}]", path, "an existing OpenQASM file")
-            resolved.append(str(p.resolve()))  # Tune runs trials in their own folders
+        for i, path in enumerate(self.qasm_files):  # a file or a glob (qasm: optional)
+            entry = str(Path(str(path).removeprefix("qasm:")).expanduser())
+            for name in expand_source(f"qasm:{entry}", f"tasks.qasm_files[{i}]"):
+                # absolute: Tune runs trials in their own folders
+                resolved.append(str(Path(name.removeprefix("qasm:")).resolve()))
         object.__setattr__(self, "qasm_files", resolved)
         require(bool(self.families or self.qasm_files), "tasks.families", self.families,
                "at least one circuit family or QASM file")

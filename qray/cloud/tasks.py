@@ -76,25 +76,11 @@ def _short(exc: BaseException) -> str:
 
 
 def load_qasm(path: str, key: str = "qasm_files") -> Any:
-    """A QuantumCircuit from an OpenQASM 2 or 3 file (measurements added if absent)."""
-    from qiskit import qasm2, qasm3
+    """A QuantumCircuit from an OpenQASM 2 or 3 file (qray's one circuit loader), with
+    measurements added if it has none."""
+    from qray.circuits.sources import load_qasm_file
 
-    p = Path(path)
-    if not p.is_file():
-        raise ConfigError(key, path, "an existing OpenQASM file", problem="no such file")
-    try:
-        text = p.read_text()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(key, path, "a readable OpenQASM 2 or 3 text file",
-                          problem=f"cannot read ({_short(exc)})") from None
-    try:
-        qc = qasm3.loads(text) if "OPENQASM 3" in text else qasm2.loads(
-            text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
-    except Exception as exc:
-        detail = _short(exc) if str(exc).strip() else f"{type(exc).__name__}: a syntax error"
-        raise ConfigError(key, path, "a parsable OpenQASM 2 or 3 file whose gates are "
-                          "those of qelib1.inc (QASM 2) or stdgates.inc (QASM 3) or defined "
-                          "in the file", problem=f"cannot parse ({detail})") from None
+    qc = load_qasm_file(path, key)
     if qc.num_clbits == 0:
         qc.measure_all()
     return qc

@@ -4,7 +4,7 @@
   distinct qubits (the training generator's distribution; evaluation keys are held out);
 - ``qft``, ``ghz``: ``qray.circuits``' circuits (no measurements);
 - ``qaoa_maxcut``: one QAOA layer for MaxCut on a seeded random 3-regular graph (RZZ);
-- ``mqt-<name>``: ``mqt.bench``'s target-independent ``<name>`` benchmark, when installed;
+- ``mqt-<name>``: MQT Bench's target-independent ``<name>`` benchmark, when installed;
   ``<name>`` is one of ``MQT_BENCHMARKS`` (checked even where mqt.bench is missing).
 """
 
@@ -18,14 +18,13 @@ from qray.errors import ConfigError, closest
 
 FAMILIES = ("random", "qft", "ghz", "qaoa_maxcut")
 MQT_PREFIX = "mqt-"
-#: mqt.bench 1.x's scalable benchmarks (``get_benchmark(name, "indep", n_qubits)`` with
-#: ``n_qubits`` the circuit size); kept here so a mistyped name is refused at config time
-#: even where mqt.bench is not installed
+#: MQT Bench 2's benchmarks that scale to any circuit size (its target-independent level,
+#: loaded through ``qray.circuits.sources``); kept here so a mistyped name is refused at
+#: config time even where MQT Bench is not installed
 MQT_BENCHMARKS = (
-    "ae", "dj", "ghz", "graphstate", "grover-noancilla", "grover-v-chain", "qaoa", "qft",
-    "qftentangled", "qnn", "qpeexact", "qpeinexact", "qwalk", "qwalk-noancilla",
-    "qwalk-v-chain", "random", "realamprandom", "su2random", "twolocalrandom", "vqe",
-    "wstate",
+    "ae", "bv", "dj", "ghz", "graphstate", "grover", "qaoa", "qft", "qftentangled", "qnn",
+    "qpeexact", "qpeinexact", "qwalk", "randomcircuit", "vqe_real_amp", "vqe_su2",
+    "vqe_two_local", "wstate",
 )
 #: every family name the routing sweep knows
 KNOWN_FAMILIES = (*FAMILIES, *(MQT_PREFIX + b for b in MQT_BENCHMARKS))
@@ -106,8 +105,8 @@ def benchmark_circuit(family: str, n_qubits: int, key: int, gates: int = 50) -> 
         qc.rx(2 * beta, range(n_qubits))
         return qc
     if family.startswith(MQT_PREFIX):
-        from mqt.bench import get_benchmark
+        from qray.circuits.sources import mqt_circuit
 
-        qc = get_benchmark(family[len(MQT_PREFIX):], "indep", n_qubits)
+        qc = mqt_circuit(family[len(MQT_PREFIX):], n_qubits, "families", level="indep")
         return qc.remove_final_measurements(inplace=False)
     raise unknown_family(family, "families")

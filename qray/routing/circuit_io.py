@@ -17,21 +17,22 @@ import numpy as np
 UNROUTED = frozenset({"barrier", "delay"})
 
 
-def load_circuit(source: Any) -> Any:
-    """A ``QuantumCircuit`` from a circuit, a QASM file path or a QASM 2/3 string."""
-    from qiskit import QuantumCircuit, qasm2, qasm3
+def load_circuit(source: Any, key: str = "circuit") -> Any:
+    """A ``QuantumCircuit`` from a circuit, an OpenQASM 2/3 file path (``qasm:`` optional)
+    or a QASM program's text, through qray's one circuit loader (``qray.circuits.sources``:
+    a file that is missing or does not parse is a ConfigError naming ``key``)."""
+    from qiskit import QuantumCircuit
+
+    from qray.circuits.sources import load_qasm_file, parse_qasm
 
     if isinstance(source, QuantumCircuit):
         return source
     text = str(source)
-    path = Path(text)
-    if "\n" not in text and path.suffix in (".qasm", ".qasm2", ".qasm3"):
-        if not path.is_file():
-            raise FileNotFoundError(f"no QASM file at {path}")
-        text = path.read_text()
-    if "OPENQASM 3" in text:
-        return qasm3.loads(text)
-    return qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
+    path = Path(text.removeprefix("qasm:"))
+    if "\n" not in text and (text.startswith("qasm:")
+                             or path.suffix in (".qasm", ".qasm2", ".qasm3")):
+        return load_qasm_file(path, key, entry=text)
+    return parse_qasm(text, key)
 
 
 class ControlFlowError(ValueError):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from qray.circuits.families import FAMILIES
+from qray.circuits.sources import expand_source, is_source
 from qray.config import ResourceSpec, SweepConfig, as_list, int_range
 from qray.errors import ConfigError, UnknownNameError
 from qray.simulators.options import resolve_options
@@ -36,7 +37,10 @@ class SimulatorsConfig(SweepConfig):
 
     Attributes:
         backends: registry names, or ``[installed]`` for every available CPU backend.
-        circuits: circuit families (ghz, qft, random, clifford, qaoa_maxcut).
+        circuits: circuit families (ghz, qft, random, clifford, qaoa_maxcut) and circuit
+            sources beside them: ``qasm:<path or glob>`` (OpenQASM 2/3 files) and
+            ``mqt:<benchmark>@<n>`` (MQT Bench, ``pip install 'qray[mqt]'``). A source's
+            circuits have their own width: ``n_qubits`` and ``depth`` do not apply to them.
         n_qubits: qubit counts: a list, a number, or ``{start, stop, step}`` (inclusive).
         depth: layer counts for the families that take a depth (random, clifford, qaoa).
         noise: depolarizing strengths p (probability of a non-identity Pauli per gate).
@@ -90,8 +94,12 @@ class SimulatorsConfig(SweepConfig):
         if not self.circuits:
             raise ConfigError("circuits", self.circuits, "a non-empty list of circuit families")
         for i, fam in enumerate(self.circuits):
-            if fam not in FAMILIES:
-                raise UnknownNameError(f"circuits[{i}]", fam, "circuit family", FAMILIES)
+            if is_source(fam):
+                expand_source(fam, f"circuits[{i}]")  # the files exist, the entry parses
+            elif fam not in FAMILIES:
+                raise UnknownNameError(f"circuits[{i}]", fam,
+                                       "circuit family or source (qasm:<path or glob>, "
+                                       "mqt:<benchmark>@<n>)", FAMILIES)
         _unique(self.circuits, "circuits")
         _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= MAX_QUBITS,
               f"integers in 1..{MAX_QUBITS} (outcomes are 64-bit integers)")

@@ -14,6 +14,7 @@ SCHEMA = make_schema(
         pa.field("backend_version", pa.string()),
         pa.field("method", pa.string()),
         pa.field("circuit", pa.string(), nullable=False),
+        pa.field("circuit_sha", pa.string()),
         pa.field("n_qubits", pa.int32(), nullable=False),
         pa.field("depth", pa.int32(), nullable=False),
         pa.field("circuit_depth", pa.int32()),

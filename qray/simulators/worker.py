@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from qray.circuits import sources
 from qray.circuits.families import make_circuit
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
@@ -42,8 +43,18 @@ def noise_of(params: Mapping[str, Any]) -> NoiseSpec:
     )
 
 
-def circuit_of(params: Mapping[str, Any]) -> Circuit:
-    """The circuit of a task's parameters."""
+def circuit_of(params: Mapping[str, Any], spec: Mapping[str, Any] | None = None) -> Circuit:
+    """The circuit of a task's parameters: a family's, built from them, or a loaded one's
+    IR from the spec (``circuit_ir``, checked against its content hash)."""
+    if "circuit_sha" in params:
+        data = (spec or {}).get("circuit_ir")
+        circuit = (sources.from_wire(data) if data is not None
+                   else sources.load(params["circuit"], "circuits").circuit)
+        if sources.circuit_sha(circuit) != params["circuit_sha"]:
+            raise ValueError(f"circuit {params['circuit']!r}: its content hash "
+                             f"{sources.circuit_sha(circuit)} is not the task's "
+                             f"{params['circuit_sha']}")
+        return circuit
     return make_circuit(
         params["circuit"], params["n_qubits"], depth=params["depth"], seed=params["circuit_seed"]
     )
@@ -157,7 +168,7 @@ class SimulatorWorker(RowWorker):
         row = base_row(spec, backend=self.backend.name, version=self._version,
                        actor=self.actor_name, threads=self.backend.threads)
         try:
-            circuit = circuit_of(params)
+            circuit = circuit_of(params, spec)
             noise = noise_of(params)
             row.update(
                 circuit_depth=circuit.depth, gates_1q=circuit.count(1), gates_2q=circuit.count(2),
@@ -244,6 +255,7 @@ def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
         "backend": backend,
         "backend_version": version,
         "circuit": params["circuit"],
+        "circuit_sha": params.get("circuit_sha"),
         "n_qubits": params["n_qubits"],
         "depth": params["depth"],
         "noise": params["noise"],

@@ -10,10 +10,12 @@ of the sweep is runnable; a backend with nothing runnable, or any such point und
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from qray.circuits import sources
 from qray.circuits.families import DEPTH_FAMILIES
+from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import ConfigError, MemoryGuardError, UnsupportedError
 from qray.simulators.config import INSTALLED, MAX_TASKS, SimulatorsConfig
@@ -77,9 +79,24 @@ def measurement(cfg: SimulatorsConfig, backend: str) -> dict[str, Any]:
 
 
 def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, depth: int,
-                 noise: float, measure: dict[str, Any] | None = None) -> dict[str, Any]:
+                 noise: float, measure: dict[str, Any] | None = None,
+                 loaded: sources.Loaded | None = None) -> dict[str, Any]:
     """Everything that determines the result of a grid point's runs, and what it was
-    measured under (:func:`measurement`)."""
+    measured under (:func:`measurement`). A loaded circuit (a file, an MQT benchmark) is
+    named by its source and identified by its content hash."""
+    if loaded is not None:
+        return {
+            "backend": backend,
+            "circuit": loaded.name,
+            "circuit_sha": loaded.sha,
+            "n_qubits": loaded.circuit.n_qubits,
+            "depth": 0,
+            "noise": noise,
+            "noise_2q": cfg.noise_2q,
+            "readout_error": cfg.readout_error,
+            "shots": cfg.shots,
+            "measure": measure if measure is not None else measurement(cfg, backend),
+        }
     return {
         "backend": backend,
         "circuit": circuit,
@@ -94,11 +111,26 @@ def point_params(cfg: SimulatorsConfig, backend: str, circuit: str, n: int, dept
     }
 
 
-def check_grid_size(cfg: SimulatorsConfig, backends: list[str]) -> int:
+def loaded_circuits(cfg: SimulatorsConfig) -> dict[str, list[sources.Loaded]]:
+    """Each circuit source of ``cfg.circuits`` with its circuits, loaded and checked (a
+    file that does not parse or holds what the IR cannot express is a ConfigError)."""
+    out: dict[str, list[sources.Loaded]] = {}
+    for i, entry in enumerate(cfg.circuits):
+        if sources.is_source(entry):
+            key = f"circuits[{i}]"
+            out[entry] = [sources.load(name, key) for name in sources.expand_source(entry, key)]
+    return out
+
+
+def check_grid_size(cfg: SimulatorsConfig, backends: list[str],
+                    loaded: dict[str, list[sources.Loaded]] | None = None) -> int:
     """The sweep's task count; a ConfigError naming its largest axis when it is over
     :data:`MAX_TASKS` (checked before any point is built)."""
-    shapes = sum(len(cfg.depth) if c in DEPTH_FAMILIES else 1 for c in cfg.circuits)
-    n_tasks = len(backends) * shapes * len(cfg.n_qubits) * len(cfg.noise) * cfg.repetitions
+    loaded = loaded or {}
+    shapes = sum(len(cfg.depth) if c in DEPTH_FAMILIES else 1 for c in cfg.circuits
+                 if c not in loaded) * len(cfg.n_qubits)
+    shapes += sum(len(v) for v in loaded.values())
+    n_tasks = len(backends) * shapes * len(cfg.noise) * cfg.repetitions
     if n_tasks > MAX_TASKS:
         axes = {"n_qubits": len(cfg.n_qubits), "depth": len(cfg.depth),
                 "noise": len(cfg.noise), "repetitions": cfg.repetitions,
@@ -113,7 +145,8 @@ def check_grid_size(cfg: SimulatorsConfig, backends: list[str]) -> int:
 def plan(cfg: SimulatorsConfig) -> Plan:
     """Expand the config into points and pre-check each one."""
     backends = resolve_backends(cfg)
-    check_grid_size(cfg, backends)
+    loaded = loaded_circuits(cfg)
+    check_grid_size(cfg, backends, loaded)
     points: list[Point] = []
     problems: dict[str, tuple[str, str]] = {}
     runnable: dict[str, int] = dict.fromkeys(backends, 0)
@@ -122,24 +155,17 @@ def plan(cfg: SimulatorsConfig) -> Plan:
         impl = new_backend(backend)
         impl.configure(cfg.options_for(backend))
         measure = measurement(cfg, backend)
-        for circuit in cfg.circuits:
-            depths = cfg.depth if circuit in DEPTH_FAMILIES else [0]
-            for n in cfg.n_qubits:
-                for depth in depths:
-                    for noise in cfg.noise:
-                        params = point_params(cfg, backend, circuit, n, depth, noise, measure)
-                        tasks = tuple(
-                            Task(WORKLOAD, {**params, "repetition": r})
-                            for r in range(cfg.repetitions)
-                        )
-                        point = Point(WORKLOAD, params, tasks)
-                        points.append(point)
-                        problem = _precheck(impl, params, cfg)
-                        if problem is None:
-                            runnable[backend] += 1
-                        else:
-                            problems[point.point_id] = problem
-                            first_problem.setdefault(backend, problem[1])
+        for params, circuit in _grid(cfg, backend, measure, loaded):
+            tasks = tuple(Task(WORKLOAD, {**params, "repetition": r})
+                          for r in range(cfg.repetitions))
+            point = Point(WORKLOAD, params, tasks)
+            points.append(point)
+            problem = _precheck(impl, params, cfg, circuit)
+            if problem is None:
+                runnable[backend] += 1
+            else:
+                problems[point.point_id] = problem
+                first_problem.setdefault(backend, problem[1])
     for backend, count in runnable.items():
         if count == 0:
             raise ConfigError("backends", backend, "a backend that can run at least one point",
@@ -151,12 +177,31 @@ def plan(cfg: SimulatorsConfig) -> Plan:
     return Plan(points, problems)
 
 
-def _precheck(backend: Any, params: Mapping[str, Any], cfg: SimulatorsConfig) -> tuple[str, str] | None:
+def _grid(cfg: SimulatorsConfig, backend: str, measure: dict[str, Any],
+          loaded: dict[str, list[sources.Loaded]]) -> Iterator[tuple[dict[str, Any], Circuit | None]]:
+    """A backend's points in config order: each one's parameters and, for a loaded
+    circuit, its IR (a family's circuit is built from the parameters)."""
+    for circuit in cfg.circuits:
+        if circuit in loaded:
+            for item in loaded[circuit]:
+                for noise in cfg.noise:
+                    yield point_params(cfg, backend, circuit, item.circuit.n_qubits, 0, noise,
+                                       measure, item), item.circuit
+            continue
+        depths = cfg.depth if circuit in DEPTH_FAMILIES else [0]
+        for n in cfg.n_qubits:
+            for depth in depths:
+                for noise in cfg.noise:
+                    yield point_params(cfg, backend, circuit, n, depth, noise, measure), None
+
+
+def _precheck(backend: Any, params: Mapping[str, Any], cfg: SimulatorsConfig,
+              circuit: Circuit | None = None) -> tuple[str, str] | None:
     noise = NoiseSpec.depolarizing(params["noise"], p2=params["noise_2q"],
                                    readout=params["readout_error"])
     try:
         check_memory(backend, params["n_qubits"], noise, cfg.actor.memory_budget_mb)
-        backend.check(circuit_of(params), noise)
+        backend.check(circuit if circuit is not None else circuit_of(params), noise)
     except MemoryGuardError as exc:
         return "refused", str(exc)
     except UnsupportedError as exc:
@@ -166,6 +211,16 @@ def _precheck(backend: Any, params: Mapping[str, Any], cfg: SimulatorsConfig) ->
 
 def task_specs(point: Point, cfg: SimulatorsConfig, sweep_id: str,
                only: set[str] | None = None) -> list[dict[str, Any]]:
-    """The wire form of a point's tasks, as the actors receive them."""
+    """The wire form of a point's tasks, as the actors receive them; a loaded circuit's IR
+    travels with them (``circuit_ir``), so workers need neither its file nor MQT Bench."""
+    extra: dict[str, Any] = {}
+    params = point.params
+    if "circuit_sha" in params:
+        item = sources.load(params["circuit"], "circuits")
+        if item.sha != params["circuit_sha"]:
+            raise ConfigError("circuits", params["circuit"], "a circuit that does not change "
+                              "while its sweep runs", problem=f"content changed (hash "
+                              f"{item.sha}, planned {params['circuit_sha']}):")
+        extra["circuit_ir"] = sources.to_wire(item.circuit)
     return wire_specs(point, sweep_id, only=only, timeout_s=cfg.timeout_s,
-                      seed=lambda t: stable_seed("run", t.strong_id, cfg.seed))
+                      seed=lambda t: stable_seed("run", t.strong_id, cfg.seed), **extra)

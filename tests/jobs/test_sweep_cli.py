@@ -78,7 +78,8 @@ def test_python_m_qray_backends() -> None:
     res = subprocess.run([sys.executable, "-m", "qray", "backends"], cwd=ROOT, env=user_env(),
                          capture_output=True, text=True, timeout=120)
     assert res.returncode == 0
-    lines = {line.split()[0]: line for line in res.stdout.splitlines()[1:]}
+    table = res.stdout.split("\n\n")[0].splitlines()[1:]  # the status table, before the options
+    lines = {line.split()[0]: line for line in table}
     assert "available" in lines["numpy"] and "available" in lines["stim"]
     assert "unavailable" in lines["qiskit-aer-gpu"] and "GPU" in lines["qiskit-aer-gpu"]
     probe = ("import sys; from qray.__main__ import list_backends; list_backends();"

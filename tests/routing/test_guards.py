@@ -10,7 +10,7 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Gate
 
 from qray.errors import ConfigError
-from qray.routing.benchmarks import MQT_BENCHMARKS, benchmark_circuit, check_family
+from qray.routing.benchmarks import MQT_BENCHMARKS, benchmark_circuit, check_family, mqt_available
 from qray.routing.bridge import RoutedCircuit, UnverifiedRoutingError, route
 from qray.routing.circuit_io import ControlFlowError, routable
 from qray.routing.graphs import MAX_MAP_QUBITS, coupling_graph
@@ -192,3 +192,11 @@ def test_mqt_names_are_checked_without_mqt_bench() -> None:
         check_family("mqt-qftentangle", "families[0]")
     with pytest.raises(ConfigError, match="unknown MQT Bench benchmark 'mqt-'"):
         check_family("mqt-", "families[0]")
+
+
+@pytest.mark.skipif(not mqt_available(), reason="MQT Bench is not installed (pip install 'qray[mqt]')")
+@pytest.mark.parametrize("name", ["qft", "dj", "wstate"])
+def test_mqt_families_load_through_the_shared_loader(name: str) -> None:
+    qc = benchmark_circuit(f"mqt-{name}", 6, 0)
+    assert qc.num_qubits == 6 and qc.num_clbits in (0, 6)
+    assert not any(inst.operation.name == "measure" for inst in qc.data)
