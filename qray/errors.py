@@ -77,7 +77,12 @@ class UnknownNameError(ConfigError):
     """A name that is not in a registry (backend, circuit family, learner, ...)."""
 
     def __init__(self, key: str, value: str, kind: str, known: Iterable[str]) -> None:
-        super().__init__(key, value, known, problem=f"unknown {kind}")
+        hint = None
+        if isinstance(value, str) and "," in value:  # backends=numpy,stim on a command line
+            base = key.split("[")[0]
+            items = ",".join(v.strip() for v in value.split(","))
+            hint = f"a list is written in brackets: {base}=[{items}]"
+        super().__init__(key, value, known, problem=f"unknown {kind}", hint=hint)
 
 
 class UnsupportedError(QrayError):

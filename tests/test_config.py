@@ -49,6 +49,11 @@ def test_unknown_backend_suggests_closest() -> None:
         load_config(DEFAULT, ["backends=[qiskit_aer]"])
 
 
+def test_a_comma_list_without_brackets_suggests_the_list_form() -> None:
+    with pytest.raises(ConfigError, match=r"a list is written in brackets: backends=\[numpy,stim\]"):
+        load_config(DEFAULT, ["backends=numpy,stim"])
+
+
 def test_negative_shots() -> None:
     with pytest.raises(ConfigError, match=r"config key 'shots': shots must be positive, got -5; allowed: an integer >= 1"):
         load_config(DEFAULT, ["shots=-5"])

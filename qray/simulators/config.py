@@ -97,9 +97,9 @@ class SimulatorsConfig(SweepConfig):
             if is_source(fam):
                 expand_source(fam, f"circuits[{i}]")  # the files exist, the entry parses
             elif fam not in FAMILIES:
-                raise UnknownNameError(f"circuits[{i}]", fam,
-                                       "circuit family or source (qasm:<path or glob>, "
-                                       "mqt:<benchmark>@<n>)", FAMILIES)
+                raise ConfigError(f"circuits[{i}]", fam, FAMILIES, problem="unknown circuit "
+                                  "family", hint="or a circuit source: qasm:<path or glob>, "
+                                  "mqt:<benchmark>@<n>")
         _unique(self.circuits, "circuits")
         _each(self.n_qubits, "n_qubits", lambda v: 1 <= v <= MAX_QUBITS,
               f"integers in 1..{MAX_QUBITS} (outcomes are 64-bit integers)")

@@ -173,7 +173,8 @@ def plan(cfg: SimulatorsConfig) -> Plan:
     if cfg.strict and problems:
         status, reason = next(iter(problems.values()))
         raise ConfigError("strict", True, "false, or a grid without refused points",
-                          problem=f"{len(problems)} grid point(s) would be {status} ({reason});")
+                          problem=f"{len(problems)} grid point(s) would be {status} ({reason}) "
+                          "under strict =")
     return Plan(points, problems)
 
 
