@@ -1,5 +1,6 @@
-"""Summary of a simulator sweep: time tables, speedups, failures, cross-backend agreement,
-noisy-GHZ populations, and PNG plots (time vs qubits, time vs depth)."""
+"""Summary of a simulator sweep: time tables (median with interquartile range), speedups
+vs a reference backend with bootstrap intervals, failures, cross-backend agreement,
+noisy-GHZ populations, and PNG plots (time vs qubits, time vs depth, IQR error bars)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from qray.errors import QrayError
 from qray.results import read_dataset
+from qray.results.folder import MANIFEST, read_manifest
+from qray.results.stats import format_interval, ratio_ci
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
 from qray.simulators.rows import SCHEMA, WORKLOAD
@@ -48,17 +52,84 @@ def split_settings(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _q1(s: pd.Series) -> float:
+    return float(s.quantile(0.25))
+
+
+def _q3(s: pd.Series) -> float:
+    return float(s.quantile(0.75))
+
+
 def time_table(ok: pd.DataFrame) -> pd.DataFrame:
-    """Median build/run/total seconds per point and backend, with speedup vs the slowest."""
+    """Median build/run/total seconds per point and backend, the quartiles of the run and
+    total times (``q1_*``, ``q3_*``: the IQR of the repetitions), and the speedup vs the
+    slowest backend's median."""
     g = ok.groupby([*POINT_COLS, "backend"], as_index=False).agg(
         runs=("total_s", "size"),
         median_build_s=("build_s", "median"),
         median_run_s=("run_s", "median"),
+        q1_run_s=("run_s", _q1),
+        q3_run_s=("run_s", _q3),
         median_total_s=("total_s", "median"),
+        q1_total_s=("total_s", _q1),
+        q3_total_s=("total_s", _q3),
     )
     slowest = g.groupby(POINT_COLS)["median_total_s"].transform("max")
     g["speedup_vs_slowest"] = slowest / g["median_total_s"]
     return g
+
+
+def reference_backend(sweep_dir: Path) -> str | None:
+    """The ``reference_backend`` of the sweep's config (``sweep.json``), or None."""
+    path = sweep_dir / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        config = read_manifest(path).get("config") or {}
+    except QrayError as exc:
+        log.warning("no reference backend from %s: %s", path, exc)
+        return None
+    ref = config.get("reference_backend") if isinstance(config, dict) else None
+    return str(ref) if ref else None
+
+
+def _reference_in(cell: pd.DataFrame, medians: pd.Series, reference: str | None) -> str | None:
+    """The backend label of a cell that its speedups are measured against: ``reference``
+    (its slowest setting if the cell has it under several), the slowest backend without
+    one, None when the cell lacks the reference."""
+    labels = list(medians.index)
+    if reference is not None:
+        labels = [b for b in labels if b == reference or b.startswith(reference + " [")]
+    if not labels:
+        return None
+    return str(medians[labels].idxmax())
+
+
+def speedup_table(ok: pd.DataFrame, reference: str | None = None, *, level: float = 0.95,
+                  n_boot: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """Per point and backend: the reference's median total time over the backend's, with
+    its bootstrap ``level`` interval (:func:`qray.results.stats.ratio_ci`, the two sets
+    of repetitions resampled independently, seeded). ``reference`` None measures each
+    cell against its slowest backend; cells the reference did not run are left out."""
+    records = []
+    for point, cell in ok.groupby(POINT_COLS):
+        times = {b: grp["total_s"].to_numpy() for b, grp in cell.groupby("backend")}
+        medians = pd.Series({b: float(np.median(v)) for b, v in times.items()})
+        ref = _reference_in(cell, medians, reference)
+        if ref is None:
+            continue
+        for backend, values in times.items():
+            if backend == ref:
+                speedup = low = high = 1.0
+            else:
+                speedup, low, high = ratio_ci(times[ref], values, level=level, n_boot=n_boot,
+                                              seed=seed)
+            records.append({**dict(zip(POINT_COLS, point, strict=True)), "backend": backend,
+                            "reference": ref, "runs": len(values), "ref_runs": len(times[ref]),
+                            "speedup": speedup, "ci_low": low, "ci_high": high})
+    columns = [*POINT_COLS, "backend", "reference", "runs", "ref_runs", "speedup", "ci_low",
+               "ci_high"]
+    return pd.DataFrame(records, columns=columns)
 
 
 def agreement_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -94,19 +165,21 @@ def ghz_table(ok: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path | None:
-    """One subplot per circuit family, log-scale time against ``x``, a line per backend."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """One subplot per circuit family, log-scale median time against ``x``, a line per
+    backend with error bars spanning the repetitions' interquartile range. Drawn on its
+    own ``Figure`` (no pyplot state, no backend switch)."""
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     circuits = sorted(times["circuit"].unique())
     if not circuits:
         return None
-    palette = plt.get_cmap("tab10" if times["backend"].nunique() <= 10 else "tab20")
+    palette = colormaps["tab10" if times["backend"].nunique() <= 10 else "tab20"]
     colors = {b: palette(i) for i, b in enumerate(sorted(times["backend"].unique()))}
     width = 5 * len(circuits) + 2.5  # room on the right for the legend
-    fig, axes = plt.subplots(1, len(circuits), figsize=(width, 4), squeeze=False)
+    fig = Figure(figsize=(width, 4))
+    axes = fig.subplots(1, len(circuits), squeeze=False)
     for ax, circuit in zip(axes[0], circuits, strict=True):
         sub = times[times["circuit"] == circuit]
         # fix the other axes of the grid (largest size and depth, weakest noise) so that
@@ -117,25 +190,63 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
                 sub = sub[sub[col] == pick]
         for backend, line in sub.groupby("backend"):
             line = line.sort_values(x)
-            ax.plot(line[x], line["median_total_s"], marker="o", label=backend,
-                    color=colors[backend])
+            med = line["median_total_s"].to_numpy()
+            yerr = None
+            if {"q1_total_s", "q3_total_s"} <= set(line.columns):
+                yerr = np.vstack([med - line["q1_total_s"].to_numpy(),
+                                  line["q3_total_s"].to_numpy() - med]).clip(min=0)
+            ax.errorbar(line[x], med, yerr=yerr, marker="o", capsize=3, label=backend,
+                        color=colors[backend])
         ax.set_yscale("log")
         ax.set_xlabel(x)
-        ax.set_ylabel("median time per run [s]")
+        ax.set_ylabel("median time per run [s] (bars: IQR)")
         ax.set_title(circuit)
         ax.grid(True, which="both", alpha=0.3)
-    handles = [plt.Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
+    handles = [Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
     fig.legend(handles=handles, loc="center right", fontsize=8)
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0, 1 - 2.4 / width, 1))
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path
+
+
+def _cells_ms(grp: pd.DataFrame) -> pd.Series:
+    """``"median [q1–q3]"`` in milliseconds for each row of a time table."""
+    return pd.Series([format_interval(m * 1e3, a * 1e3, b * 1e3) for m, a, b in
+                      zip(grp["median_total_s"], grp["q1_total_s"], grp["q3_total_s"],
+                          strict=True)], index=grp.index)
+
+
+def _group_label(circuit: str, depth: int, noise: float) -> str:
+    return f"### {circuit}" + (f", depth {depth}" if depth else "") + f", noise {noise:g}"
+
+
+def speedup_lines(speed: pd.DataFrame, reference: str | None) -> list[str]:
+    """The summary's speedup section: per circuit, depth and noise, a backend x qubits
+    table of ``speedup [95 % interval]``."""
+    if speed.empty:
+        return []
+    against = (f"`{reference}`" if reference is not None
+               else "the slowest backend of each cell")
+    lines = [f"## Speedup vs {against} (its median time / the backend's, bootstrap 95 % "
+             "interval)", ""]
+    if reference is None:
+        lines += ["Set `reference_backend` in the sweep's config to measure every cell "
+                  "against one backend.", ""]
+    for (circuit, depth, noise), grp in speed.groupby(["circuit", "depth", "noise"]):
+        cells = grp.assign(cell=[format_interval(v, lo, hi) for v, lo, hi in
+                                 zip(grp["speedup"], grp["ci_low"], grp["ci_high"],
+                                     strict=True)])
+        pivot = cells.pivot(index="backend", columns="n_qubits", values="cell")
+        pivot.columns = [f"n={c}" for c in pivot.columns]
+        lines += [_group_label(circuit, depth, noise), "", markdown_table(pivot), ""]
+    return lines
 
 
 def summarize(sweep_dir: Path) -> Summary:
     """Write summary.md, times.csv, agreement.csv, failures.csv and the plots."""
     df, problems = load(sweep_dir)
+    reference = reference_backend(sweep_dir)
     files: list[Path] = []
     lines = header_lines(sweep_dir, "simulators", problems)
     if df.empty:
@@ -154,17 +265,20 @@ def summarize(sweep_dir: Path) -> Summary:
         times = time_table(ok)
         times.to_csv(sweep_dir / "times.csv", index=False)
         files.append(sweep_dir / "times.csv")
-        lines += ["## Median time per run [ms] (build + run), backend x qubits", ""]
+        lines += ["## Median time per run [ms] (build + run), median [q1–q3] of the "
+                  "repetitions, backend x qubits", ""]
         for (circuit, depth, noise), grp in times.groupby(["circuit", "depth", "noise"]):
-            pivot = grp.pivot(index="backend", columns="n_qubits", values="median_total_s") * 1e3
+            pivot = grp.assign(cell=_cells_ms(grp)).pivot(index="backend", columns="n_qubits",
+                                                         values="cell")
             pivot.columns = [f"n={c}" for c in pivot.columns]
-            label = f"### {circuit}" + (f", depth {depth}" if depth else "") + f", noise {noise:g}"
-            lines += [label, "", markdown_table(pivot), ""]
-        nmax = times["n_qubits"].max()
-        speed = times[times["n_qubits"] == nmax].pivot_table(
-            index="backend", columns="circuit", values="speedup_vs_slowest", aggfunc="median")
-        lines += [f"## Speedup vs the slowest backend at n={nmax} (median over depth/noise)", "",
-                  markdown_table(speed), ""]
+            lines += [_group_label(circuit, depth, noise), "", markdown_table(pivot), ""]
+        speed = speedup_table(ok, reference)
+        if reference is not None and speed.empty:
+            lines += [f"No speedups: the reference backend `{reference}` has no ok rows.", ""]
+        elif not speed.empty:
+            speed.to_csv(sweep_dir / "speedup.csv", index=False)
+            files.append(sweep_dir / "speedup.csv")
+            lines += speedup_lines(speed, reference)
         if times["noise"].nunique() > 1:
             by_noise = times.pivot_table(index="backend", columns="noise",
                                          values="median_total_s", aggfunc="median") * 1e3
