@@ -18,6 +18,7 @@ from qray.errors import UnknownNameError
 PHYSICS: dict[str, str] = {
     "default": "qray.netsim.physics.default:DefaultTestbed",
     "paper2": "qray.netsim.physics.paper2:Paper2Testbed",
+    "paper2_port": "qray.netsim.physics.paper2_port:Paper2PortTestbed",
     "paper7": "qray.netsim.physics.paper7:Paper7Testbed",
     "paper8": "qray.netsim.physics.paper8:Paper8Testbed",
     "paper12": "qray.netsim.physics.paper12:Paper12Testbed",

@@ -128,9 +128,14 @@ def plan(cfg: NetsimConfig) -> Plan:
 
 def point_params(cfg: NetsimConfig, physics: str, allocator: str, scenario: str, learner: str,
                  horizon: int) -> dict[str, Any]:
-    """Everything that determines the results of a grid point's experiments."""
+    """Everything that determines the results of a grid point's experiments (a model whose
+    class has a ``MODEL_VERSION`` adds it, so results of an earlier model are not reused)."""
+    from qray.netsim.registry import load
+
+    version = getattr(load("physics", physics), "MODEL_VERSION", None)
     return {
         "physics": physics,
+        **({"model_version": version} if version is not None else {}),
         "model_params": cfg.models.get(physics, {}),
         "topology_seed": cfg.topology_seed,
         "allocator": allocator,

@@ -23,7 +23,7 @@ CONF = ROOT / "jobs" / "conf" / "netsim_paper2.yaml"
     ("epoch=-5", r"'epoch'.*>= 1"),
     ("scale=0", r"'scale'.*> 0"),
     ("replicas=0", r"'replicas'"),
-    ("models.paper2.reward=fid", r"'models.paper2.reward'.*fidelity or piecewise"),
+    ("models.paper2.reward=fid", r"'models.paper2.reward'.*piecewise or fidelity"),
     ("models.paper2.n_pathz=3", r"'models.paper2.n_pathz'.*did you mean 'n_paths'"),
     ("models.paper2.total_qubits=4", r"'models.paper2.total_qubits'.*at least"),
     ("models.paper9.x=1", r"'models.paper9'.*unknown physics"),
@@ -40,7 +40,7 @@ CONF = ROOT / "jobs" / "conf" / "netsim_paper2.yaml"
     ("topology_seed=-1", r"'topology_seed'.*>= 0"),
     ("models.paper12.alpha=0", r"'models.paper12.alpha'"),
     ("models.paper12.attenuation=-5", r"'models.paper12.attenuation'"),
-    ("models.paper2.dephasing_rate=1e9", r"'models.paper2'.*fidelity 0"),
+    ("models.paper2.min_path_fidelity=0.99", r"'models.paper2.min_path_fidelity'.*no path"),
     ("models.paper2.total_qubits=1000", r"'models.paper2.total_qubits'.*too many qubits"),
     # sizes that build a graph, a matrix or a trace are bounded before anything is built
     ("models.paper7.n_nodes=100000000", r"'models.paper7.n_nodes'.*2\.\.100,000"),

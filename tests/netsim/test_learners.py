@@ -26,9 +26,13 @@ def test_oracle_is_100_percent_and_every_learner_at_most(model: str) -> None:
 
 
 def test_ucb1_on_paper2_converges_to_the_best_path() -> None:
+    from qray.netsim.learners.ucb1 import UCB1Params
+
     tb = make_testbed("paper2")
     for seed in (1, 2, 3):
-        m = play("paper2", "UCB1", horizon=12000, seed=seed, tb=tb).metrics()
+        # c = 2 on rewards rescaled from [-1, 5] is the paper's gamma = 6 (see UCBPaper2)
+        m = play("paper2", "UCB1", horizon=12000, seed=seed, tb=tb,
+                 learner_params=UCB1Params(c=0.25)).metrics()
         assert m["final_path"] == m["best_path"] == tb.best_path(tb.baseline)
         assert m["final_path_share"] > 0.9
         assert m["efficiency"] > 90

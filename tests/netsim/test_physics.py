@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from qray.errors import ConfigError
-from qray.netsim.physics.paper2 import RANDOM_ERRORS, piecewise_reward
+from qray.netsim.physics.paper2 import piecewise_reward
+from qray.netsim.physics.paper2_port import RANDOM_ERRORS
 from qray.netsim.physics.paper8 import purify, rounds_for, swap
 from tests.netsim.helpers import make_testbed, play
 
@@ -37,8 +38,8 @@ def test_default_with_the_studied_codes_100_attempts_is_degenerate() -> None:
     assert max(best_arms(make_testbed("default", attempts=100))) < 0.01
 
 
-def test_paper2_topology_structure() -> None:
-    tb = make_testbed("paper2", seed=0)
+def test_paper2_port_topology_structure() -> None:
+    tb = make_testbed("paper2_port", seed=0)
     g = tb.graph
     assert g.number_of_nodes() == 15
     pos = {v: np.array(g.nodes[v]["pos"]) for v in g}
@@ -57,8 +58,8 @@ def test_paper2_topology_structure() -> None:
     assert tb.distance_path() == 0
 
 
-def test_paper2_fidelity_is_the_product_of_link_terms() -> None:
-    tb = make_testbed("paper2", seed=0)
+def test_paper2_port_fidelity_is_the_product_of_link_terms() -> None:
+    tb = make_testbed("paper2_port", seed=0)
     path = 2
     u = np.random.default_rng(5).random((1, tb.paths[path].links, len(RANDOM_ERRORS)))
     got = tb.fidelity_samples(path, np.random.default_rng(5))[0]
@@ -83,8 +84,8 @@ def test_paper2_piecewise_reward() -> None:
     assert piecewise_reward(edges) == pytest.approx([-1.0, -0.25, 0.5, 1.2, 2.1, 3.2, 4.5])
 
 
-def test_paper2_piecewise_failure_is_the_worst_outcome() -> None:
-    tb = make_testbed("paper2", reward="piecewise")
+def test_paper2_port_piecewise_failure_is_the_worst_outcome() -> None:
+    tb = make_testbed("paper2_port", reward="piecewise")
     assert tb.fail_reward == -1.0 and tb.reward_range[0] == -1.0
     for p, cap in enumerate(tb.baseline):
         arms = tb.arms(p, cap)
@@ -94,8 +95,8 @@ def test_paper2_piecewise_failure_is_the_worst_outcome() -> None:
         assert np.all(np.diff(tb.expected(p, arms)[order]) >= -1e-12)
 
 
-def test_paper2_async_swapping_adds_memory_decay() -> None:
-    sync, asyn = make_testbed("paper2"), make_testbed("paper2", swap="async", swap_delay_s=0.01, t2_s=1.0)
+def test_paper2_port_async_swapping_adds_memory_decay() -> None:
+    sync, asyn = make_testbed("paper2_port"), make_testbed("paper2_port", swap="async", swap_delay_s=0.01, t2_s=1.0)
     hops = sync.paths[0].links
     assert asyn.mean_fidelity[0] == pytest.approx(sync.mean_fidelity[0] * np.exp(-hops * 0.01))
 
