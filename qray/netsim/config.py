@@ -15,7 +15,15 @@ from qray.netsim.bounds import (
     MAX_SEED,
     check_range,
 )
-from qray.netsim.registry import ALLOCATORS, KINDS, LEARNERS, PHYSICS, SCENARIOS, make_params
+from qray.netsim.registry import (
+    ALLOCATORS,
+    KINDS,
+    LEARNERS,
+    PHYSICS,
+    SCENARIOS,
+    make_params,
+    param_grid,
+)
 
 #: config section -> (registry kind, names)
 PARAM_SECTIONS = {
@@ -32,12 +40,12 @@ class NetsimConfig(SweepConfig):
     ``runs`` replicates each.
 
     Attributes:
-        physics: physics models (default, paper2, paper7, paper8, paper12).
+        physics: physics models (default, paper2, paper2_port, paper7, paper8, paper12).
         allocators: qubit allocators (Default, Random, Dynamic, ThompsonSampling).
         scenarios: attack scenarios (none, stochastic, markov, adaptive, onlineadaptive,
             huang_markov, huang_adaptive).
         learners: bandit learners (Oracle, Random, EpsilonGreedy, UCB1, ThompsonSampling,
-            EXP3, LinUCB, EXPUCB, GNeuralUCB, EXPNeuralUCB).
+            EXP3, LinUCB, EXPUCB, GNeuralUCB, EXPNeuralUCB, UCBPaper2).
         horizons: frames T per experiment: a list, a number or ``{start, stop, step}``.
         runs: independent replicates per grid point (different seeds, same horizon).
         epoch: frames between re-allocations.
@@ -49,7 +57,9 @@ class NetsimConfig(SweepConfig):
             them; each builds its topology once).
         models: per physics model parameters, e.g. ``{default: {attempts: 4000}}``.
         scenario_params, allocator_params, learner_params: per component parameters,
-            e.g. ``{stochastic: {rate: 0.1}}``, ``{UCB1: {c: 1.0}}``.
+            e.g. ``{stochastic: {rate: 0.1}}``, ``{UCB1: {c: 1.0}}``; a key its
+            ``Params.GRID`` names may be a list, one grid point per value
+            (``{UCBPaper2: {gamma: [0.5, 1, 2]}}``).
     """
 
     workload: str = "netsim"
@@ -121,7 +131,8 @@ class NetsimConfig(SweepConfig):
             for name, raw in getattr(self, section).items():
                 if name not in table:
                     raise UnknownNameError(f"{section}.{name}", name, KINDS[kind][0], table)
-                make_params(kind, name, raw, key=f"{section}.{name}")
+                for one in param_grid(kind, name, raw, key=f"{section}.{name}"):
+                    make_params(kind, name, one, key=f"{section}.{name}")
         for key in self.resources:
             if key != "default" and key not in PHYSICS:
                 raise UnknownNameError(f"resources.{key}", key, "physics model",

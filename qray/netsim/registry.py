@@ -8,12 +8,13 @@ component's config keys (``models.paper2.reward``, ``learner_params.UCB1.c``, ..
 from __future__ import annotations
 
 import importlib
+import itertools
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
 from qray.config import build
-from qray.errors import UnknownNameError
+from qray.errors import ConfigError, UnknownNameError
 
 PHYSICS: dict[str, str] = {
     "default": "qray.netsim.physics.default:DefaultTestbed",
@@ -46,6 +47,7 @@ LEARNERS: dict[str, str] = {
     "Random": "qray.netsim.learners.random:RandomLearner",
     "EpsilonGreedy": "qray.netsim.learners.epsilon_greedy:EpsilonGreedy",
     "UCB1": "qray.netsim.learners.ucb1:UCB1",
+    "UCBPaper2": "qray.netsim.learners.ucb_paper2:UCBPaper2",
     "ThompsonSampling": "qray.netsim.learners.thompson:ThompsonSampling",
     "EXP3": "qray.netsim.learners.exp3:EXP3",
     "LinUCB": "qray.netsim.learners.linucb:LinUCB",
@@ -53,6 +55,9 @@ LEARNERS: dict[str, str] = {
     "GNeuralUCB": "qray.netsim.learners.gneuralucb:GNeuralUCB",
     "EXPNeuralUCB": "qray.netsim.learners.expneuralucb:EXPNeuralUCB",
 }
+
+#: most values of one list-valued component parameter (a grid axis)
+MAX_GRID_VALUES = 1000
 
 KINDS: dict[str, tuple[str, dict[str, str]]] = {
     "physics": ("physics model", PHYSICS),
@@ -70,6 +75,21 @@ def load(kind: str, name: str) -> Any:
         raise UnknownNameError(kind, name, label, table)
     module, _, attr = table[name].partition(":")
     return getattr(importlib.import_module(module), attr)
+
+
+def param_grid(kind: str, name: str, raw: Mapping[str, Any] | None, *,
+               key: str) -> list[dict[str, Any]]:
+    """The parameter sets of a component: one, or the product of the lists given for the
+    keys its ``Params.GRID`` names (``learner_params.UCBPaper2.gamma: [0.5, 1, 2]``)."""
+    raw = dict(raw or {})
+    grid = getattr(load(kind, name).Params, "GRID", ())
+    axes = [k for k in grid if isinstance(raw.get(k), list)]
+    for k in axes:
+        if not 1 <= len(raw[k]) <= MAX_GRID_VALUES:
+            raise ConfigError(f"{key}.{k}", raw[k],
+                              f"a value or a list of 1..{MAX_GRID_VALUES:,} values")
+    return [{**raw, **dict(zip(axes, combo, strict=True))}
+            for combo in itertools.product(*(raw[k] for k in axes))]
 
 
 def make_params(kind: str, name: str, raw: Mapping[str, Any] | None, *, key: str) -> Any:

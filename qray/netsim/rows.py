@@ -40,6 +40,13 @@ FIELDS = (
     pa.field("alloc_frames", pa.list_(pa.int64())),
     pa.field("alloc_capacities", pa.list_(pa.list_(pa.int64()))),
     pa.field("run_s", pa.float64()),
+    # the learner's own parameters (canonical JSON: a grid over them, e.g. UCBPaper2's gamma)
+    pa.field("learner_config", pa.string()),
+    # per path: the sum of the realized rewards the learner saw (its running mean is
+    # path_rewards / path_counts, UCB's Q estimate)
+    pa.field("path_rewards", pa.list_(pa.float64())),
+    # the path played in each of the first frames (FIRST_FRAMES of them)
+    pa.field("first_paths", pa.list_(pa.int64())),
 )
 
 SCHEMA = make_schema(FIELDS, workload=WORKLOAD)

@@ -25,6 +25,8 @@ from qray.netsim.registry import load
 
 #: points kept of the regret and reward curves
 CURVE_POINTS = 100
+#: frames whose chosen path is kept as it is (how fast a learner settles)
+FIRST_FRAMES = 100
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ class Result:
             "regret_curve": regret[at].tolist(),
             "reward_curve": reward[at].tolist(),
             "path_counts": np.bincount(self.paths, minlength=r).tolist(),
+            "path_rewards": np.bincount(self.paths, weights=self.realized, minlength=r).tolist(),
+            "first_paths": self.paths[:FIRST_FRAMES].tolist(),
             "denied_counts": (~self.masks).sum(axis=0).tolist(),
             "denied_choices": int((~self.masks[np.arange(len(self.paths)), self.paths]).sum()),
             "switches": int((np.diff(self.paths) != 0).sum()),
@@ -108,6 +112,7 @@ def make_components(testbed: Testbed, exp: Experiment) -> tuple[Any, Any, Any, n
     learner = load("learners", exp.learner)(
         params(exp.learner_params, "learners", exp.learner), testbed.n_paths, exp.horizon, l_rng,
         exp.scale)
+    learner.reward_range = testbed.reward_range
     return scenario, allocator, learner, r_rng
 
 

@@ -100,6 +100,7 @@ def identity(params: Mapping[str, Any]) -> dict[str, Any]:
         "epoch": params["epoch"],
         "scale": params.get("scale", 1.0),
         "topology_seed": params["topology_seed"],
+        "learner_config": canonical_json(params.get("learner_params", {}).get(params["learner"], {})),
     }
 
 

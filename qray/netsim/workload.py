@@ -38,7 +38,11 @@ def build_testbeds(cfg: NetsimConfig) -> dict[str, Any]:
 def check_grid_size(cfg: NetsimConfig) -> int:
     """The sweep's experiment count; a ConfigError naming its largest axis when it is over
     :data:`MAX_TASKS` (checked before any testbed is built)."""
-    axes = {"physics": len(cfg.physics), "learners": len(cfg.learners),
+    from qray.netsim.registry import param_grid
+
+    learners = sum(len(param_grid("learners", x, cfg.learner_params.get(x),
+                                  key=f"learner_params.{x}")) for x in cfg.learners)
+    axes = {"physics": len(cfg.physics), "learners": learners,
             "scenarios": len(cfg.scenarios), "allocators": len(cfg.allocators),
             "horizons": len(cfg.horizons), "runs": cfg.runs}
     n_tasks = 1
@@ -59,12 +63,13 @@ def run_memory_mb(cfg: NetsimConfig, testbed: Any, learner: str,
     Z^-1 matrices, the NeuralUCB width or 0) of ``learner`` on ``testbed`` at ``horizon``
     frames."""
     from qray.netsim.learners.neural import NeuralParams
-    from qray.netsim.registry import make_params
+    from qray.netsim.registry import make_params, param_grid
 
     n_paths = testbed.n_paths
     traces = horizon * (n_paths + 6 * 8)  # the per-frame traces of every run
-    params = make_params("learners", learner, cfg.learner_params.get(learner),
-                         key=f"learner_params.{learner}")
+    key = f"learner_params.{learner}"
+    raw = param_grid("learners", learner, cfg.learner_params.get(learner), key=key)[0]
+    params = make_params("learners", learner, raw, key=key)
     if not isinstance(params, NeuralParams):
         return traces / 2**20, 0.0, 0
     dim = testbed.context(0, testbed.arms(0, testbed.baseline[0])).shape[1]
@@ -108,15 +113,20 @@ def plan(cfg: NetsimConfig) -> Plan:
     """Expand the config into points (validating every testbed first)."""
     check_grid_size(cfg)
     check_run_memory(cfg, build_testbeds(cfg))
+    from qray.netsim.registry import param_grid
+
     points: list[Point] = []
     actors: dict[str, str] = {}
+    grids = {x: param_grid("learners", x, cfg.learner_params.get(x), key=f"learner_params.{x}")
+             for x in cfg.learners}
     for physics in cfg.physics:
         i = 0
-        for learner in cfg.learners:
+        for learner, raw in ((x, r) for x in cfg.learners for r in grids[x]):
             for scenario in cfg.scenarios:
                 for allocator in cfg.allocators:
                     for horizon in cfg.horizons:
-                        params = point_params(cfg, physics, allocator, scenario, learner, horizon)
+                        params = point_params(cfg, physics, allocator, scenario, learner, horizon,
+                                              learner_raw=raw)
                         tasks = tuple(Task(WORKLOAD, {**params, "replicate": r})
                                       for r in range(cfg.runs))
                         point = Point(WORKLOAD, params, tasks)
@@ -127,7 +137,7 @@ def plan(cfg: NetsimConfig) -> Plan:
 
 
 def point_params(cfg: NetsimConfig, physics: str, allocator: str, scenario: str, learner: str,
-                 horizon: int) -> dict[str, Any]:
+                 horizon: int, *, learner_raw: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything that determines the results of a grid point's experiments (a model whose
     class has a ``MODEL_VERSION`` adds it, so results of an earlier model are not reused)."""
     from qray.netsim.registry import load
@@ -146,7 +156,8 @@ def point_params(cfg: NetsimConfig, physics: str, allocator: str, scenario: str,
         "scale": cfg.scale,
         "allocator_params": {allocator: cfg.allocator_params.get(allocator, {})},
         "scenario_params": {scenario: cfg.scenario_params.get(scenario, {})},
-        "learner_params": {learner: cfg.learner_params.get(learner, {})},
+        "learner_params": {learner: learner_raw if learner_raw is not None
+                           else cfg.learner_params.get(learner, {})},
     }
 
 

@@ -38,6 +38,9 @@ class Learner:
 
     Params: type = NoParams
     omniscient = False
+    #: the testbed's (low, high) reward bounds; the runner sets it (rewards seen are
+    #: rescaled from it to [0, 1])
+    reward_range: tuple[float, float] = (0.0, 1.0)
 
     def __init__(self, params: object, n_paths: int, horizon: int, rng: np.random.Generator,
                  scale: float = 1.0) -> None:
