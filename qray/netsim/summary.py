@@ -199,6 +199,11 @@ def summarize(sweep_dir: Path) -> Summary:
                   "`converged`: share of runs (scenario none when run) whose most-used path in "
                   "the last 10 % of frames is the best path.", "",
                   markdown_table(paths, floatfmt="{:.2f}"), ""]
+        from qray.netsim.summary_paper2 import section
+
+        more, paper2_files = section(ok, sweep_dir)
+        lines += more
+        files += paper2_files
         for physics in ok["physics"].unique():
             png = plot_allocation(ok, physics, sweep_dir / f"allocation_{physics}.png")
             if png:

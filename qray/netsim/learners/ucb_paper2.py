@@ -10,6 +10,7 @@ when an allocator gives it more qubits) the same index picks the arm.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -37,7 +38,7 @@ class UCBPaper2Params:
 
 def paper_index(q: np.ndarray, n: np.ndarray, t: int, gamma: float) -> np.ndarray:
     """Q + gamma sqrt(2 ln t / N) (every N > 0)."""
-    return q + gamma * np.sqrt(2 * np.log(max(t, 1)) / n)
+    return q + gamma * np.sqrt(2 * math.log(max(t, 1)) / n)
 
 
 class UCBPaper2(FlatLearner):
@@ -50,6 +51,7 @@ class UCBPaper2(FlatLearner):
         super().__init__(params, n_paths, horizon, rng, scale)
         self.path_n = np.zeros(n_paths)
         self.path_s = np.zeros(n_paths)
+        self.all_tried = False
 
     def raw(self, mean: np.ndarray) -> np.ndarray:
         """A mean of rescaled rewards on the testbed's own reward scale."""
@@ -58,13 +60,16 @@ class UCBPaper2(FlatLearner):
 
     def select(self, t: int, mask: np.ndarray | None = None) -> tuple[int, int]:
         gamma = self.params.gamma
-        idle = np.flatnonzero(self.path_n == 0)
-        if idle.size:
+        idle = np.flatnonzero(self.path_n == 0) if not self.all_tried else ()
+        if len(idle):
             path = int(idle[0])
         else:
+            self.all_tried = True
             q = self.raw(self.path_s / self.path_n)
-            path = int(np.argmax(paper_index(q, self.path_n, t + 1, gamma)))
+            path = int(paper_index(q, self.path_n, t + 1, gamma).argmax())
         lo, hi = self.offset[path], self.offset[path + 1]
+        if hi - lo == 1:  # one arm per path (the paper's case): nothing more to choose
+            return path, 0
         n, s = self.n[lo:hi], self.s[lo:hi]
         idle = np.flatnonzero(n == 0)
         if idle.size:

@@ -225,6 +225,9 @@ class Paper2Testbed(Testbed):
         self.mean_fidelity = self.p_identity * self.f_fiber + (1 - self.p_identity) * self.f_error
         self.mean_value = (self.p_identity * self._g(self.f_fiber)
                            + (1 - self.p_identity) * self._g(self.f_error))
+        #: per path, the reward of a pull that ends at F_fiber and of one that does not
+        self._outcomes = [(float(a), float(b)) for a, b in
+                          zip(self._g(self.f_fiber), self._g(self.f_error), strict=True)]
         minimum = tuple(len(km) for km in self.link_km)
         total = params.total_qubits if params.total_qubits is not None else sum(minimum)
         if total < sum(minimum):
@@ -296,8 +299,8 @@ class Paper2Testbed(Testbed):
     def draw(self, path: int, arm: np.ndarray, rng: np.random.Generator) -> float:
         """One pull: one uniform against P(identity), so frame t of a replicate uses the
         same random number whichever path a learner plays (common random numbers)."""
-        ok = rng.random() < self.p_identity[path]
-        return float(self._g(self.f_fiber[path] if ok else self.f_error[path]))
+        return self._outcomes[path][0] if rng.random() < self.p_identity[path] \
+            else self._outcomes[path][1]
 
     def sample_flips(self, path: int, rng: np.random.Generator, n: int = 1) -> np.ndarray:
         """``n`` pulls drawn flip by flip: the Pauli (0 I, 1 X, 2 Y, 3 Z) each flip applied,
