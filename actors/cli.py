@@ -3,6 +3,7 @@
     qray sweep [--config NAME_OR_PATH] [--dry-run | --print-config] [key=value ...]
     qray train --config cloud [key=value ...]
     qray keys simulators
+    qray compare results/<sweep A> results/<sweep B>
 
 The same from Python: ``actors.cli.main(["sweep", "--dry-run"])`` returns the exit code
 (0 done, 1 some work failed and a rerun retries it, 2 refused before any work). The
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from qray import presets
+from qray.__main__ import COMPARE_HELP, compare_arguments, run_compare
 from qray.errors import ConfigError, QrayError, closest
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -480,6 +482,7 @@ KEYS_HELP = """Every config key of a workload (dotted names for nested sections,
 actor.batch_size), with its type, default and doc; set any of them with key=value.
 
     qray keys simulators
+    qray compare results/<sweep A> results/<sweep B>
     qray keys cloud_train | grep env.tasks
 """
 
@@ -522,6 +525,8 @@ COMMANDS: dict[str, Command] = {
                         BACKENDS_HELP, _no_arguments, _backends),
     "keys": Command("list a workload's config keys: type, default, doc",
                     KEYS_HELP, _keys_arguments, _keys),
+    "compare": Command("compare two sweeps cell by cell: ratios of medians with intervals",
+                       COMPARE_HELP, compare_arguments, run_compare),
 }
 
 

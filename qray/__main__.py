@@ -34,7 +34,7 @@ compare.md, compare.csv and compare.png into --out (default: B's sweep folder). 
 are sweep folders (results/<sweep_id>), a 'latest' link, or a results folder holding
 'latest'. Exit 2 when a path holds no sweep rows or the sweeps share no cell.
 
-    python -m qray compare results/ci_small-1111aaaa results/latest --out /tmp/cmp
+    qray compare results/ci_small-1111aaaa results/latest --out /tmp/cmp
 """
 
 

@@ -1,4 +1,4 @@
-"""Comparing two real sweeps: ``qray.results.compare`` and ``python -m qray compare``."""
+"""Comparing two real sweeps: ``qray.results.compare`` and the ``qray compare`` command."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ INTERVAL = r"[\d.e+-]+ \[[\d.e+-]+–[\d.e+-]+\]"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "qray", "compare", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "actors.cli", "compare", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
 
 
