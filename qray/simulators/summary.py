@@ -184,10 +184,13 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
         sub = times[times["circuit"] == circuit]
         # fix the other axes of the grid (largest size and depth, weakest noise) so that
         # each line is one sweep
+        fixed = []
         for col in POINT_COLS[1:]:
             if col != x and not sub.empty:
                 pick = sub[col].min() if col == "noise" else sub[col].max()
                 sub = sub[sub[col] == pick]
+                if not (col == "depth" and pick == 0):  # depth 0: a family without one
+                    fixed.append(f"{col}={pick:g}")
         for backend, line in sub.groupby("backend"):
             line = line.sort_values(x)
             med = line["median_total_s"].to_numpy()
@@ -198,9 +201,10 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
             ax.errorbar(line[x], med, yerr=yerr, marker="o", capsize=3, label=backend,
                         color=colors[backend])
         ax.set_yscale("log")
+        ax.set_xticks(sorted(sub[x].unique()))  # the measured sizes: integer ticks
         ax.set_xlabel(x)
         ax.set_ylabel("median time per run [s] (bars: IQR)")
-        ax.set_title(circuit)
+        ax.set_title(f"{circuit}\n{', '.join(fixed)}" if fixed else circuit, fontsize=10)
         ax.grid(True, which="both", alpha=0.3)
     handles = [Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
     fig.legend(handles=handles, loc="center right", fontsize=8)
