@@ -136,7 +136,7 @@ def section(ok: pd.DataFrame, sweep_dir: Path) -> tuple[list[str], list[Path]]:
              "own final estimate of the path's mean reward, averaged over the runs that pulled "
              "it (biased low for paths UCB stops pulling); `share`: of all pulls. Paths are "
              "numbered from 1 as in the paper.", "",
-             markdown_table(table, floatfmt="{:.4g}", index=False), "",
+             markdown_table(table, floatfmt="{:.4f}", index=False), "",
              f"Learned path: {learned + 1} ({table['nodes'][learned]}); distance-shortest: "
              f"{testbed.distance_path() + 1}. Share of runs on path {learned + 1} by frame:", "",
              markdown_table(settle_table(at, learned), floatfmt="{:.3f}", index=False), ""]
