@@ -205,6 +205,9 @@ def _sweep_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
     parser.add_argument("--strict-provenance", action="store_true",
                         help="refuse to resume a sweep last run on another host or with other "
                              "Python, Ray, qray or library versions (by default: a warning)")
+    parser.add_argument("--verbose", action="store_true",
+                        help="also show Tune's trial status table (default: qray's progress "
+                             "line only)")
     _overrides(parser)
 
 
@@ -233,7 +236,7 @@ def _sweep(args: argparse.Namespace) -> int:
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
                            summarize=False if args.no_summary else None,
                            allow_config_change=args.allow_config_change,
-                           strict_provenance=args.strict_provenance)
+                           strict_provenance=args.strict_provenance, verbose=args.verbose)
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:

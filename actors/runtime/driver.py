@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import socket
+import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,12 +105,14 @@ def connect(cfg: SweepConfig) -> bool:
         pythonpath = os.pathsep.join(
             p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
         )
+        quiet_ray_output()
         ray.init(
             num_cpus=cfg.ray.num_cpus,
             include_dashboard=cfg.ray.include_dashboard,
             dashboard_host=cfg.ray.dashboard_host,
             namespace=NAMESPACE,
             runtime_env={"env_vars": {"PYTHONPATH": pythonpath}},
+            logging_level=logging.WARNING,
         )
         return True
     runtime_env = None
@@ -117,8 +120,18 @@ def connect(cfg: SweepConfig) -> bool:
         # a driver outside `ray job submit` ships the repository to the cluster's workers
         # the way the job CLI does (.gitignore and .rayignore respected)
         runtime_env = {"working_dir": str(REPO_ROOT)}
-    ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env)
+    quiet_ray_output()
+    ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env,
+             logging_level=logging.WARNING)
     return False
+
+
+def quiet_ray_output() -> None:
+    """Ray's own INFO lines stay out of a sweep's output (the ``ray`` logger at WARNING,
+    set by ``ray.init``), and the worker-log prefixes Ray forwards carry no colour codes
+    when the output is not a terminal (a file, a pipe, ``ray job logs``)."""
+    if not (sys.stdout.isatty() and sys.stderr.isatty()):
+        os.environ.setdefault("RAY_COLOR_PREFIX", "0")
 
 
 def check_reachable(key: str, address: str) -> None:
@@ -143,7 +156,7 @@ def check_reachable(key: str, address: str) -> None:
 def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
               summarize: bool | None = None,
               allow_config_change: bool = False,
-              strict_provenance: bool = False) -> SweepReport:
+              strict_provenance: bool = False, verbose: bool = False) -> SweepReport:
     """Run (or resume) the sweep described by ``cfg``.
 
     Validation (config, plan, output folder, the sweep's earlier config, resources)
@@ -151,7 +164,8 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     ``allow_config_change`` resumes a sweep id under a config whose result-affecting keys
     differ from the ones it was run with (its rows then mix both). A resume on another
     host or with other versions (``qray.provenance``) is logged as a warning and recorded
-    in ``sweep.json``; ``strict_provenance`` refuses it instead.
+    in ``sweep.json``; ``strict_provenance`` refuses it instead. ``verbose`` shows Tune's
+    status table beside qray's progress line.
     """
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
@@ -177,7 +191,7 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
         _record(cfg, prov, changes)
         repair_duplicates(cfg.sweep_dir / cfg.workload, index)
         if units:
-            _run_trials(cfg, binding, keys, report, units)
+            _run_trials(cfg, binding, keys, report, units, verbose=verbose)
         if index.unreadable and report.complete:
             _set_aside(cfg, binding, plan)
         report.status_counts = _status_counts(cfg, binding, plan, index, ran=bool(units))
@@ -370,11 +384,15 @@ def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]
 
 
 def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,
-                units: list[dict[str, Any]]) -> None:
-    """Run the units of work as Tune trials on the pool's actors (fills ``report``)."""
+                units: list[dict[str, Any]], *, verbose: bool = False) -> None:
+    """Run the units of work as Tune trials on the pool's actors (fills ``report``):
+    one progress line for the sweep's tasks (:mod:`actors.runtime.progress`); Tune's own
+    status table only when ``verbose``."""
     # Tune's classic reporter: a compact status block instead of a box per trial event
     os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
     from ray import tune
+
+    from actors.runtime.progress import SweepProgress
 
     sweep_dir = cfg.sweep_dir
     specs = {k: binding.actor_spec(cfg, k) for k in keys}
@@ -407,7 +425,8 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
             name=name,
             storage_path=str(storage),
             failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
-            verbose=1,
+            verbose=1 if verbose else 0,
+            callbacks=[SweepProgress(cfg.workload, report.sweep_id, report.run_tasks)],
         ),
     )
     try:
@@ -510,7 +529,8 @@ def _write_manifest(cfg: SweepConfig, sweep_dir: Path, prov: dict[str, Any],
 
 def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] | tuple = (),
           *, rerun_failed: bool = False, summarize: bool | None = None,
-          allow_config_change: bool = False, strict_provenance: bool = False) -> SweepReport:
+          allow_config_change: bool = False, strict_provenance: bool = False,
+          verbose: bool = False) -> SweepReport:
     """Run a sweep from Python: ``actors.sweep("jobs/conf/simulators.yaml", ["shots=500"])``.
 
     ``config`` is a YAML path, an already-built config, or None for the default config.
@@ -525,4 +545,4 @@ def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] |
         cfg = load_config(config, list(overrides), default_path=DEFAULT_CONFIG)
     return run_sweep(cfg, rerun_failed=rerun_failed, summarize=summarize,
                      allow_config_change=allow_config_change,
-                     strict_provenance=strict_provenance)
+                     strict_provenance=strict_provenance, verbose=verbose)

@@ -51,13 +51,15 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
     done = {r["task_id"] for r in rows}
     fresh: list[dict] = []
     queue = [s for s in chunk["specs"] if s["task_id"] not in done]
+    progress = ctx.get("progress") or (lambda rows: None)
     if queue:
         last_flush = time.monotonic()
 
-        def flush() -> None:
+        def flush(so_far: list[dict]) -> None:
             nonlocal last_flush
+            progress(rows + so_far)
             if time.monotonic() - last_flush >= ctx["flush_s"]:
-                write_table_atomic(rows_to_table(rows + fresh, binding.schema), path)
+                write_table_atomic(rows_to_table(rows + so_far, binding.schema), path)
                 last_flush = time.monotonic()
 
         fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
@@ -67,10 +69,11 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], binding: Any,
-              on_batch: Callable[[], None] = lambda: None) -> list[dict]:
+              on_batch: Callable[[list[dict]], None] = lambda rows: None) -> list[dict]:
     """The rows of ``queue``'s tasks, run in batches on the pool's actor for ``key``
-    (the first task of each grid point warmed up ``ctx["warmup"]`` times); see
-    :func:`run_chunk` for what happens when the actor dies or asks to be recycled."""
+    (the first task of each grid point warmed up ``ctx["warmup"]`` times; ``on_batch``
+    gets the rows so far after each batch); see :func:`run_chunk` for what happens when
+    the actor dies or asks to be recycled."""
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
     rows: list[dict] = []
     handle = acquire(pool, key)
@@ -109,7 +112,7 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
             n_done = len(out["rows"])
             rows.extend(out["rows"])
             queue = queue[n_done:]
-            on_batch()
+            on_batch(rows)
             if out["recycle"]:
                 pool.release.remote(key, out["recycle"])
                 handle = acquire(pool, key)
@@ -150,10 +153,18 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
     unit = dict(units[config["unit"]])
     if isinstance(unit["specs"], ray.ObjectRef):
         unit["specs"] = ray.get(unit["specs"])
+    n_tasks = len(unit["specs"])
+
+    def progress(rows: list[dict]) -> None:  # the sweep's progress line reads these
+        n_ok = sum(1 for r in rows if r.get("status") == "ok")
+        tune.report({"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
+                     "tasks": n_tasks, "partial": True})
+
     runner = resolve(spec.run_point) if spec.run_point else run_chunk
-    got = runner(unit, ctx)
+    got = runner(unit, {**ctx, "progress": progress})
     record_rows(ctx["workload"], got.pop("rows_written", []))
-    tune.report({**got, "tasks": len(unit["specs"]), "trial_s": time.perf_counter() - t0})
+    tune.report({**got, "tasks": n_tasks, "partial": False,
+                 "trial_s": time.perf_counter() - t0})
 
 
 def recover(pool: Any, key: str, handle: Any) -> Any:

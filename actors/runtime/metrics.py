@@ -5,7 +5,11 @@
   names as its metric tag (simulator or kernel backend, physics model, scheduler, router);
 - ``qray_run_seconds{workload, backend}``: histogram of each row's wall seconds;
 - ``qray_actor_events_total{workload, event}``: actors created, recycled, evicted and
-  replaced by the pool.
+  replaced by the pool;
+- ``qray_tasks_remaining{workload, sweep}``: tasks of the running sweep not written yet
+  (set by the driver as trials report; 0 when it ends).
+
+``cluster/grafana/qray.json`` is a Grafana dashboard of these.
 
 Ray prefixes custom metrics with ``ray_`` on the endpoint (``ray_qray_runs_total``). The
 metrics are created lazily in whichever Ray process records them first.
@@ -26,7 +30,7 @@ _METRICS: dict[str, Any] = {}
 
 def _get() -> dict[str, Any]:
     if not _METRICS:
-        from ray.util.metrics import Counter, Histogram
+        from ray.util.metrics import Counter, Gauge, Histogram
 
         _METRICS["runs"] = Counter(
             "qray_runs", description="Task rows written by qray sweeps, by outcome.",
@@ -37,6 +41,9 @@ def _get() -> dict[str, Any]:
         _METRICS["actors"] = Counter(
             "qray_actor_events", description="Workload actors created, recycled, evicted "
             "and replaced by the actor pool.", tag_keys=("workload", "event"))
+        _METRICS["remaining"] = Gauge(
+            "qray_tasks_remaining", description="Tasks of the running sweep not written yet.",
+            tag_keys=("workload", "sweep"))
     return _METRICS
 
 
@@ -68,5 +75,14 @@ def record_actor_event(actor_name: str, event: str) -> None:
         parts = actor_name.split("/")
         workload = parts[1] if len(parts) > 2 else "unknown"
         _get()["actors"].inc(1, tags={"workload": workload, "event": event})
+    except Exception as exc:
+        log.debug("metrics not recorded: %s", exc)
+
+
+def set_tasks_remaining(workload: str, sweep_id: str, remaining: int) -> None:
+    """Set the sweep's tasks-remaining gauge (never raises)."""
+    try:
+        _get()["remaining"].set(float(remaining), tags={"workload": workload,
+                                                         "sweep": sweep_id})
     except Exception as exc:
         log.debug("metrics not recorded: %s", exc)

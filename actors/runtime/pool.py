@@ -158,12 +158,17 @@ class ActorPool:
             return {**self.stats, "live": sorted(self.specs[k].name for k in self.live),
                     "busy": sorted(k for k, n in self.in_use.items() if n)}
 
-    def shutdown(self) -> None:
-        """Kill every live actor."""
+    def shutdown(self, grace_s: float = 5.0) -> None:
+        """End every live actor: a graceful exit (its process runs its exit handlers, no
+        signal lands in the middle of Python code), and a kill for any that has not
+        exited within ``grace_s`` (one busy with a run)."""
         with self._lock:
-            for handle in self.live.values():
-                ray.kill(handle, no_restart=True)
+            handles = list(self.live.values())
             self.live.clear()
+        exits = {h.__ray_terminate__.options(max_task_retries=0).remote(): h for h in handles}
+        _, pending = ray.wait(list(exits), num_returns=len(exits), timeout=grace_s)
+        for ref in pending:
+            ray.kill(exits[ref], no_restart=True)
 
     # -- internals -------------------------------------------------------------------------
     def _watch(self) -> None:

@@ -28,7 +28,9 @@ class WorkerActor:
 
     def __init__(self, worker: str, *, actor_name: str,
                  worker_kwargs: Mapping[str, Any] | None = None) -> None:
-        logging.basicConfig(level=logging.INFO)
+        # warnings and errors reach the driver's output; the actor's own INFO lines would
+        # repeat for every actor of every sweep
+        logging.basicConfig(level=os.environ.get("QRAY_ACTOR_LOG_LEVEL", "WARNING"))
         cls = resolve(worker)
         kwargs = dict(worker_kwargs or {})
         params = inspect.signature(cls).parameters

@@ -133,6 +133,14 @@ def test_metrics_scraped_from_the_metrics_port_during_a_sweep(head: dict, tmp_pa
     assert _value(text, "ray_qray_run_seconds_count", workload="simulators", backend="qsim") > 0
     assert _value(text, "ray_qray_actor_events_total", workload="simulators",
                   event="created") >= 1
+    remaining = _value(text, "ray_qray_tasks_remaining", workload="simulators")
+    assert 0 < remaining <= total
+    # every metric the Grafana dashboard queries is one this scrape serves
+    from tests.cluster.test_grafana import dashboard_metrics
+
+    served = {line.split("{", 1)[0].split(" ", 1)[0] for line in text.splitlines()
+              if line and not line.startswith("#")}
+    assert dashboard_metrics() <= served, dashboard_metrics() - served
     assert _wait_finished(head, job_id) == "SUCCEEDED"
     deadline = time.time() + 30
     final = 0.0

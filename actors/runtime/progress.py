@@ -1,0 +1,90 @@
+"""The sweep's progress line: tasks done of the total, ok and failed counts, rate and ETA.
+
+A Tune callback in the driver. Trials report the rows they have so far after every batch
+(and once at the end); the callback keeps each trial's latest count, so a retried trial
+is not counted twice. On a terminal the line is redrawn in place; otherwise (a file, a
+pipe, ``ray job logs``) a plain line is written at most every ``interval_s`` seconds and
+once at the end, without control codes. The same counts drive the
+``qray_tasks_remaining`` gauge (:mod:`actors.runtime.metrics`).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any, TextIO
+
+from ray.tune import Callback
+
+from actors.runtime.metrics import set_tasks_remaining
+
+
+def format_duration(seconds: float) -> str:
+    """``1:02:03`` / ``2:03``."""
+    seconds = max(0, int(round(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float) -> str:
+    """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``."""
+    pct = 100 * done / total if total else 100.0
+    rate = done / elapsed_s if elapsed_s > 0 else 0.0
+    eta = format_duration((total - done) / rate) if rate > 0 and done < total else (
+        "0:00" if done >= total else "?")
+    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed | "
+            f"{rate:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}")
+
+
+class SweepProgress(Callback):
+    """Prints the progress of ``total`` tasks of sweep ``sweep_id`` (see the module)."""
+
+    def __init__(self, workload: str, sweep_id: str, total: int, *,
+                 stream: TextIO | None = None, interval_s: float = 30.0) -> None:
+        self.workload = workload
+        self.sweep_id = sweep_id
+        self.total = total
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.interval_s = interval_s
+        self.started = time.monotonic()
+        self.last_line = 0.0
+        self.per_trial: dict[str, tuple[int, int, int]] = {}
+        set_tasks_remaining(workload, sweep_id, total)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(done, ok, failed) over the trials."""
+        done = sum(v[0] for v in self.per_trial.values())
+        ok = sum(v[1] for v in self.per_trial.values())
+        failed = sum(v[2] for v in self.per_trial.values())
+        return min(done, self.total), ok, failed
+
+    def on_trial_result(self, iteration: int, trials: list, trial: Any, result: dict,
+                        **info: Any) -> None:
+        rows = int(result.get("rows", 0))
+        old = self.per_trial.get(trial.trial_id, (0, 0, 0))
+        if rows >= old[0]:  # a retried trial's final count covers its fresh rows only
+            self.per_trial[trial.trial_id] = (rows, int(result.get("ok", 0)),
+                                              int(result.get("failed", 0)))
+        done = self.counts()[0]
+        set_tasks_remaining(self.workload, self.sweep_id, self.total - done)
+        self.show(final=False)
+
+    def on_experiment_end(self, trials: list, **info: Any) -> None:
+        set_tasks_remaining(self.workload, self.sweep_id, self.total - self.counts()[0])
+        self.show(final=True)
+
+    def show(self, *, final: bool) -> None:
+        """Write the line: in place on a terminal, else every ``interval_s`` and at the end."""
+        now = time.monotonic()
+        if not (final or self.tty) and now - self.last_line < self.interval_s:
+            return
+        self.last_line = now
+        done, ok, failed = self.counts()
+        line = progress_line(done, self.total, ok, failed, now - self.started)
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + line + ("\n" if final else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
