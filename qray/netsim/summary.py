@@ -188,9 +188,10 @@ def summarize(sweep_dir: Path) -> Summary:
             if png:
                 files.append(png)
                 lines += [f"![regret and reward, {physics} {allocator}]({png.name})", ""]
-        ref = ok[(ok["physics"] == "paper2") & (ok["allocator"] == "Default")]
+        # the studied code's log is of the port's model, so only paper2_port compares with it
+        ref = ok[(ok["physics"] == "paper2_port") & (ok["allocator"] == "Default")]
         if not ref.empty:
-            lines += ["### paper2 against the studied code's log (Default allocator)", "",
+            lines += ["### paper2_port against the studied code's log (Default allocator)", "",
                       reference_table(eff), ""]
         paths = path_table(ok)
         paths.to_csv(sweep_dir / "paths.csv")
@@ -223,8 +224,9 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def reference_table(eff: pd.DataFrame) -> str:
-    """Our paper2/Default efficiencies next to the studied code's (where it reported)."""
-    ours = eff[(eff["physics"] == "paper2") & (eff["allocator"] == "Default")]
+    """Our paper2_port/Default efficiencies next to the studied code's (where it
+    reported)."""
+    ours = eff[(eff["physics"] == "paper2_port") & (eff["allocator"] == "Default")]
     rows = []
     for scenario, learners in REFERENCE.items():
         for learner, theirs in learners.items():

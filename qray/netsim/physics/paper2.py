@@ -1,4 +1,4 @@
-"""``paper2``: Chaudhary, Li, Chowdhury (ICC 2023), the authors' model (specs/netsim_paper2.md).
+"""``paper2``: Chaudhary, Li, Chowdhury (ICC 2023), the model the authors' code implements.
 
 15 nodes at fixed coordinates (or seeded random ones), a link wherever two nodes are strictly
 less than ``max_edge_km`` apart. Each link's pair source sits at its midpoint; fiber loss acts
