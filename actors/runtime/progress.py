@@ -45,13 +45,23 @@ class SweepProgress(Callback):
         self.workload = workload
         self.sweep_id = sweep_id
         self.total = total
-        self.stream = stream or sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._stream = stream  # None: sys.stderr when writing (Tune pickles callbacks)
         self.interval_s = interval_s
         self.started = time.monotonic()
         self.last_line = 0.0
         self.per_trial: dict[str, tuple[int, int, int]] = {}
         set_tasks_remaining(workload, sweep_id, total)
+
+    @property
+    def stream(self) -> TextIO:
+        return self._stream or sys.stderr
+
+    @property
+    def tty(self) -> bool:
+        return bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_stream": None}  # a stream does not pickle
 
     def counts(self) -> tuple[int, int, int]:
         """(done, ok, failed) over the trials."""

@@ -1,0 +1,38 @@
+"""The sweep's progress line: counts, rate and ETA; plain lines when not on a terminal;
+the callback survives Tune's pickling."""
+
+from __future__ import annotations
+
+import io
+import pickle
+from types import SimpleNamespace
+
+from actors.runtime.progress import SweepProgress, format_duration, progress_line
+
+
+def test_the_line_has_counts_rate_and_eta() -> None:
+    line = progress_line(120, 360, 118, 2, 30.0)
+    assert line == ("tasks 120/360 (33%) | 118 ok, 2 failed | 4 tasks/s | 0:30 elapsed, "
+                    "ETA 1:00")
+    assert progress_line(0, 10, 0, 0, 5.0).endswith("ETA ?")
+    assert format_duration(3723) == "1:02:03"
+
+
+def test_retried_trials_are_counted_once_and_output_has_no_control_codes() -> None:
+    out = io.StringIO()
+    cb = SweepProgress("simulators", "s-1", 10, stream=out, interval_s=0)
+    trial = SimpleNamespace(trial_id="t1")
+    cb.on_trial_result(1, [], trial, {"rows": 4, "ok": 4, "failed": 0})
+    cb.on_trial_result(2, [], trial, {"rows": 2, "ok": 2, "failed": 0})  # a retry's fresh rows
+    cb.on_trial_result(1, [], SimpleNamespace(trial_id="t2"), {"rows": 6, "ok": 5, "failed": 1})
+    cb.on_experiment_end([])
+    assert cb.counts() == (10, 9, 1)
+    text = out.getvalue()
+    assert "\x1b" not in text and "\r" not in text
+    assert text.splitlines()[-1].startswith("tasks 10/10 (100%) | 9 ok, 1 failed")
+
+
+def test_the_callback_pickles_without_its_stream() -> None:
+    cb = SweepProgress("simulators", "s-1", 3, stream=io.StringIO())
+    back = pickle.loads(pickle.dumps(cb))
+    assert back.total == 3 and back._stream is None
