@@ -88,7 +88,7 @@ def test_neural_learner_memory_is_estimated_before_ray() -> None:
 
 
 def test_grid_size_is_bounded() -> None:
-    with pytest.raises(ConfigError, match=r"'horizons'.*too large a grid \(1,500,000 "
+    with pytest.raises(ConfigError, match=r"'horizons'.*too large a grid \(1,650,000 "
                        r"experiments\).*at most 1,000,000"):
         plan(load_config(CONF, ["horizons={start: 1, stop: 10000, step: 1}", "runs=3"]))
 
@@ -97,7 +97,7 @@ def test_paper2_preset_matrix_shape() -> None:
     cfg = load_config(CONF)
     p = plan(cfg)
     assert cfg.horizons == [4000, 6000, 8000, 10000, 12000]
-    assert len(p.points) == 10 * 5 * 5 and p.n_tasks == 10 * 5 * 5 * 3
+    assert len(p.points) == 11 * 5 * 5 and p.n_tasks == 11 * 5 * 5 * 3
     keys = list(p.actors.values())
     assert set(keys) == {"paper2-0", "paper2-1"} and abs(keys.count("paper2-0") - 125) <= 1
     ids = {t.strong_id for pt in p.points for t in pt.tasks}
