@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 MAX_TASK_CRASHES = 2
 ACTOR_RESTART_TIMEOUT_S = 120
+#: a trial reports its rows so far at most this often (the sweep's progress line)
+PROGRESS_EVERY_S = 2.0
 
 
 def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
@@ -155,7 +157,12 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
         unit["specs"] = ray.get(unit["specs"])
     n_tasks = len(unit["specs"])
 
+    last = [time.monotonic()]
+
     def progress(rows: list[dict]) -> None:  # the sweep's progress line reads these
+        if time.monotonic() - last[0] < PROGRESS_EVERY_S:
+            return  # every report is a Tune iteration (result files, callbacks)
+        last[0] = time.monotonic()
         n_ok = sum(1 for r in rows if r.get("status") == "ok")
         tune.report({"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
                      "tasks": n_tasks, "partial": True})
