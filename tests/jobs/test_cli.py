@@ -109,10 +109,11 @@ def test_train_and_sweep_refuse_each_others_configs(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize("preset", ["simulators", "netsim_paper2", "qkernels", "cloud_eval"])
-def test_dry_run_plan_matches_the_driver_binding(preset: str) -> None:
+def test_dry_run_plan_matches_the_driver_binding(preset: str, tmp_path: Path) -> None:
     from actors.runtime.binding import get_binding
 
-    cfg = load_config(ROOT / "jobs" / "conf" / f"{preset}.yaml")
+    # an empty output folder: the checkout's results/ (after `make sweep`) is not this test's
+    cfg = load_config(ROOT / "jobs" / "conf" / f"{preset}.yaml", [f"output_dir={tmp_path}"])
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)
     dry = preview_sweep(cfg)
