@@ -32,6 +32,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import _bootstrap  # noqa: E402, F401
 import numpy as np  # noqa: E402
 
+from qray import benchdoc  # noqa: E402
+
 log = logging.getLogger("qray.bench_netsim")
 MATRIX_FRAMES = 2 * 5 * (4000 + 6000 + 8000 + 10000 + 12000) * 3
 
@@ -94,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--frames", type=int, default=400)
+    benchdoc.add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     import torch
@@ -135,6 +138,15 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"| {name} | {sec * 1e6:.0f} | {sec / ours:.1f}x | "
                      f"{sec * MATRIX_FRAMES / 60:.0f} min on one core |")
     log.info("\n".join(lines))
+    if not args.no_doc:
+        benchdoc.write_section(
+            "netsim", "netsim: a NeuralUCB frame, numpy vs torch", "\n".join(lines) + "\n\n"
+            + "qray's neural learners do the forward pass, the per-arm gradients (all arms in "
+            "one batched closed-form expression) and the Adam steps in numpy; for a 128-wide "
+            "MLP a torch step's framework overhead dominates. `tests/netsim/test_neural.py` "
+            "checks the gradients and Adam steps against torch autograd and "
+            "`torch.optim.Adam`.", script="bench_netsim.py", argv=argv,
+            libraries=("numpy", "torch"), path=args.doc)
     return 0
 
 

@@ -114,17 +114,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0, help="timing per variant")
     parser.add_argument("--qgym-python", default=str(Path(__file__).resolve().parents[1]
                                                      / ".venv-qgym" / "bin" / "python"))
+    import _bootstrap  # noqa: F401
+
+    from qray import benchdoc
+
+    benchdoc.add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     ours = run_qray(args.seconds)
     theirs, where = qgym_results(args.seconds, args.qgym_python)
-    log.info("Routing env steps/s on the 5x5 grid, %.1f s per variant; qgym: %s",
-             args.seconds, where)
-    log.info("| policy | max_length | qray steps/s | qgym steps/s | qray / qgym |")
-    log.info("|---|---|---|---|---|")
+    lines = [f"Routing env steps/s on the 5x5 grid, {args.seconds:.1f} s per variant; qgym: "
+             f"{where}", "",
+             "| policy | max_length | qray steps/s | qgym steps/s | qray / qgym |",
+             "|---|---|---|---|---|"]
     for a, b in zip(ours, theirs, strict=True):
-        log.info("| %s | %d | %.0f | %.0f | %.1fx |", a["policy"], a["max_length"],
-                 a["steps_per_s"], b["steps_per_s"], a["steps_per_s"] / b["steps_per_s"])
+        lines.append(f"| {a['policy']} | {a['max_length']} | {a['steps_per_s']:,.0f} | "
+                     f"{b['steps_per_s']:,.0f} | {a['steps_per_s'] / b['steps_per_s']:.1f}x |")
+    log.info("\n".join(lines))
+    if not args.no_doc:
+        benchdoc.write_section(
+            "routing", "routing: Routing env steps/s vs qgym's", "\n".join(lines) + "\n\n"
+            + "`surpass-else-swap` surpasses when the next gate is legal, else takes a random "
+            "SWAP; `random` takes uniformly random actions; generator "
+            "`BasicInteractionGenerator(max_length=L, seed=0)`. qgym deep-copies its state "
+            "every step, so its step cost grows with the episode; qray's step is a few array "
+            "updates. Absolute rates move with the machine's load; the ratio is what the "
+            "side-by-side run measures.", script="bench_routing.py", argv=argv,
+            libraries=("numpy", "networkx"), path=args.doc)
     return 0
 
 
