@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import pytest
+
 import actors
 from actors.runtime.worker_actor import WorkerActor
 from qray.netsim.registry import LEARNERS
@@ -27,6 +29,7 @@ def _spec(i: int, learner: str, physics: str = "default") -> dict:
             "params": params}
 
 
+@pytest.mark.slow  # about 25 s; tests/reliability/test_soak.py soaks a netsim actor in the default suite
 def test_allocator_actor_soak_keeps_rss_flat(ray_session) -> None:
     ray = ray_session
     actor = WorkerActor.options(num_cpus=1).remote(

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 import actors
 from qray.results import read_dataset, rows_to_table, write_table_atomic
@@ -48,6 +49,7 @@ def test_a_chunk_per_trial_and_file_and_rows_name_their_node(ray_session, tmp_pa
     assert len(_files(report.sweep_dir)) == 6
 
 
+@pytest.mark.slow  # about 25 s; --rerun-failed is also tested in tests/actors/test_driver.py
 def test_rerun_failed_keeps_each_task_in_one_row_on_disk(ray_session, tmp_path: Path,
                                                          quiet_cfg) -> None:
     over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[random]",

@@ -28,9 +28,15 @@ GENERAL = [n for n, b in BACKENDS.items() if not b.clifford_only]
 NOISY = [n for n, b in BACKENDS.items() if b.supports_noise]
 
 
-@pytest.mark.parametrize("n", [5, 10])
+#: (backend, width); default.mixed's 10-qubit density matrices take about 45 s: `slow`
+WIDTHS = [pytest.param(name, n, id=f"{name}-{n}",
+                       marks=[pytest.mark.slow] if (name, n) == ("pennylane-default-mixed", 10)
+                       else [])
+          for name in GENERAL for n in (5, 10)]
+
+
 @pytest.mark.parametrize("family", ["ghz", "qft", "random"])
-@pytest.mark.parametrize("name", GENERAL)
+@pytest.mark.parametrize(("name", "n"), WIDTHS)
 def test_general_backend_matches_reference(name: str, family: str, n: int) -> None:
     backend = _backend(name)
     circuit = make_circuit(family, n, depth=6, seed=7)

@@ -41,7 +41,6 @@ def test_bad_input_fails_before_any_work(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.slow  # the default suite kills the driver in tests/reliability/test_driver_kills.py
 def test_kill_driver_mid_sweep_then_rerun(tmp_path: Path) -> None:
     """SIGKILL the driver (and its embedded Ray) mid-sweep; the rerun produces exactly the
     full set of rows, none twice; a second rerun does no work."""
@@ -90,6 +89,7 @@ def test_python_m_qray_backends() -> None:
     assert res.stdout.strip() == "[]"  # listing imports no simulator library
 
 
+@pytest.mark.slow  # about 25 s; netsim sweeps run through the driver in tests/actors/test_allocator_actor.py
 def test_netsim_sweep_cli_prints_the_efficiency_table(tmp_path: Path) -> None:
     res = run_job("sweep.py", "--config", "jobs/conf/netsim_paper2.yaml", *SMALL,
                   f"output_dir={tmp_path}", "horizons=[400,600]", "runs=2",

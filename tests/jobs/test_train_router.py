@@ -118,6 +118,7 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
     assert (obs["action_mask"][np.arange(1000), actions] == 1).all()
 
 
+@pytest.mark.slow  # about 35 s; `make test-all`
 def test_rerun_skips_training_and_routed_circuits(trained: Path) -> None:
     # as if the first run had died after the Tune fit, before line-5's export finished
     (trained / "policies" / "line-5" / "trained.json").unlink()

@@ -113,6 +113,7 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
     np.testing.assert_array_equal(actions, expected)
 
 
+@pytest.mark.slow  # about 35 s; `make test-all`
 def test_rerun_skips_trained_algorithms_and_evaluated_episodes(trained: Path) -> None:
     # as if the first run had died after PPO's Tune fit, before its export finished
     (trained / "policies" / "PPO" / "trained.json").unlink()

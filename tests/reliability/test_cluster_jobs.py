@@ -59,6 +59,7 @@ def _wait_finished(env: dict, job_id: str, timeout: float = 600) -> str:
     raise AssertionError(f"job {job_id} still running after {timeout}s")
 
 
+@pytest.mark.slow  # about 70 s; `make reliability` runs it
 def test_job_stop_mid_sweep_then_resubmit(head: dict, tmp_path: Path) -> None:
     out = tmp_path / "results"
     args = [*SWEEP, f"output_dir={out}", "sweep_id=stopped"]

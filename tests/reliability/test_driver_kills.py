@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from qray.results import read_dataset
 from tests.jobs.helpers import ROOT, parquet_files, run_job, user_env
 from tests.reliability.helpers import figure
@@ -38,6 +40,7 @@ def _kill_after(args: list[str], folder: Path, n_files: int) -> int:
     return len(parquet_files(folder))
 
 
+@pytest.mark.slow  # about 90 s; the default suite kills the driver once in tests/jobs/test_sweep_cli.py
 def test_driver_killed_at_three_points_then_rerun(tmp_path: Path) -> None:
     args = [*ARGS, f"output_dir={tmp_path}"]
     folder = tmp_path / "killed3" / "simulators"
