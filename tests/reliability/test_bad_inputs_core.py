@@ -228,7 +228,7 @@ def test_disk_full_mid_sweep_says_so_and_resumes(ray_session, tmp_path: Path) ->
             "repetitions=1", "warmup=0", f"output_dir={small}", "sweep_id=full"]
     try:
         filler = small / "filler"
-        filler.write_bytes(b"\0" * (2 * 2**20 - 300 * 2**10))  # ~300 KB left: a few points
+        filler.write_bytes(b"\0" * (2 * 2**20 - 72 * 2**10))  # ~72 KB left: the full sweep needs ~160
         with pytest.raises(QrayError, match="disk full: no space left under"):
             actors.sweep(SIM, over)
         refused("disk full")
