@@ -23,6 +23,7 @@ from typing import Any
 import ray
 
 from actors.runtime.binding import get_binding
+from actors.runtime.driver_log import DriverLogHandler, driver_log
 from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
@@ -157,7 +158,9 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
               summarize: bool | None = None,
               allow_config_change: bool = False,
               strict_provenance: bool = False, verbose: bool = False) -> SweepReport:
-    """Run (or resume) the sweep described by ``cfg``.
+    """Run (or resume) the sweep described by ``cfg``; its log records are appended to
+    ``<sweep_dir>/driver.log`` once every check has passed (a refused sweep writes
+    nothing).
 
     Validation (config, plan, output folder, the sweep's earlier config, resources)
     happens before anything is written; a second driver of the same sweep is refused.
@@ -167,6 +170,15 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     in ``sweep.json``; ``strict_provenance`` refuses it instead. ``verbose`` shows Tune's
     status table beside qray's progress line.
     """
+    with driver_log(cfg.sweep_dir) as handler:
+        return _run_sweep(cfg, handler, rerun_failed=rerun_failed, summarize=summarize,
+                          allow_config_change=allow_config_change,
+                          strict_provenance=strict_provenance, verbose=verbose)
+
+
+def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: bool,
+               summarize: bool | None, allow_config_change: bool, strict_provenance: bool,
+               verbose: bool) -> SweepReport:
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
@@ -188,6 +200,7 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
             validate_requests(requests)
             binding.validate_cluster(cfg, keys)
         ok = True
+        handler.activate()  # past every refusal: the log so far, then the rest
         _record(cfg, prov, changes)
         repair_duplicates(cfg.sweep_dir / cfg.workload, index)
         if units:
