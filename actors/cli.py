@@ -131,6 +131,17 @@ def _setup_logging(fmt: str = LOG_FORMAT) -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
+def brief_summary(markdown: str, path: Path) -> str:
+    """The summary's title, opening lines and first section, and where the rest is."""
+    lines = markdown.rstrip("\n").splitlines()
+    sections = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    if len(sections) < 2:
+        return markdown
+    rest = len(sections) - 1
+    return "\n".join([*lines[:sections[1]], f"({rest} more section{'s' * (rest > 1)} in "
+                       f"{path}; --full-summary prints them)"])
+
+
 def _refused(exc: QrayError) -> int:
     sys.stderr.write(f"error: {exc}\n")
     return 2
@@ -208,6 +219,9 @@ def _sweep_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
     parser.add_argument("--verbose", action="store_true",
                         help="also show Tune's trial status table (default: qray's progress "
                              "line only)")
+    parser.add_argument("--full-summary", action="store_true",
+                        help="print the whole summary (default: its first table; the whole "
+                             "one is summary.md in the sweep folder)")
     _overrides(parser)
 
 
@@ -240,7 +254,9 @@ def _sweep(args: argparse.Namespace) -> int:
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:
-        sys.stdout.write("\n" + report.summary_md + "\n")
+        text = report.summary_md if args.full_summary else brief_summary(
+            report.summary_md, report.sweep_dir / "summary.md")
+        sys.stdout.write("\n" + text.rstrip("\n") + "\n\n")
     sys.stdout.write(
         f"sweep {report.sweep_id}: {report.total_tasks} tasks, {report.skipped_tasks} already "
         f"done, {report.run_tasks} run in {report.trials} trials, {report.elapsed_s:.1f}s; "

@@ -184,6 +184,11 @@ def test_a_small_sweep_through_the_console_script(tmp_path: Path,
     rows, problems = read_dataset(tmp_path / "cli" / "simulators")
     assert rows.num_rows == 2 and not problems
     assert set(rows.column("status").to_pylist()) == {"ok"}
+    # the driver's log, timestamped, in the sweep's folder, without terminal control codes
+    text = (tmp_path / "cli" / "driver.log").read_text()
+    assert re.search(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ INFO actors\.runtime\.driver: "
+                     r"sweep cli: 2 tasks, 0 already done", text, re.M), text
+    assert "\x1b[" not in text
     assert main([*args, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert f"{tmp_path / 'cli'} (exists)" in out

@@ -11,7 +11,7 @@ SMALL = ["ray.include_dashboard=false", "ray.num_cpus=2"]
 
 
 def test_qkernel_cli_end_to_end(tmp_path: Path) -> None:
-    res = run_job("qkernel.py", *SMALL, f"output_dir={tmp_path}", "n_samples=300", "folds=3",
+    res = run_job("qkernel.py", "--full-summary", *SMALL, f"output_dir={tmp_path}", "n_samples=300", "folds=3",
                   "n_qubits=[6]", "layers=[1,2]", "backends=[numpy,numba]", "tiles=[128]")
     assert res.returncode == 0, res.stderr[-3000:]
     assert "RBF-SVM (classical reference)" in res.stdout

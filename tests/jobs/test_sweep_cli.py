@@ -21,7 +21,11 @@ def test_sweep_cli_end_to_end(tmp_path: Path) -> None:
     res = run_job("sweep.py", *SMALL, f"output_dir={tmp_path}", "backends=[numpy,qsim,stim]",
                   "circuits=[ghz,qft]", "n_qubits=[3,5]", "repetitions=2")
     assert res.returncode == 0, res.stderr[-3000:]
-    assert "## Median time per run [ms]" in res.stdout and "| qsim |" in res.stdout
+    # the first table and where the rest is; summary.md has all of it
+    assert "## Rows by status" in res.stdout and "| qsim |" in res.stdout
+    assert "--full-summary prints them" in res.stdout
+    assert "## Median time per run [ms]" not in res.stdout
+    assert "## Median time per run [ms]" in (tmp_path / "latest" / "summary.md").read_text()
     sweep_dir = (tmp_path / "latest").resolve()
     table, problems = read_dataset(sweep_dir / "simulators")
     assert table.num_rows == 3 * 2 * 2 * 2 and not problems
@@ -91,7 +95,7 @@ def test_python_m_qray_backends() -> None:
 
 @pytest.mark.slow  # about 25 s; netsim sweeps run through the driver in tests/actors/test_allocator_actor.py
 def test_netsim_sweep_cli_prints_the_efficiency_table(tmp_path: Path) -> None:
-    res = run_job("sweep.py", "--config", "jobs/conf/netsim_paper2.yaml", *SMALL,
+    res = run_job("sweep.py", "--full-summary", "--config", "jobs/conf/netsim_paper2.yaml", *SMALL,
                   f"output_dir={tmp_path}", "horizons=[400,600]", "runs=2",
                   "learners=[Oracle,UCB1,GNeuralUCB]", "scenarios=[none,markov]")
     assert res.returncode == 0, res.stderr[-3000:]
