@@ -134,13 +134,11 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     files = sorted((sweep_dir / "training").glob("*.parquet"))
     if not files:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     df = pd.concat([pd.read_parquet(f) for f in files])
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for (algo, _trial, lr), g in df.groupby(["algorithm", "trial_id", "lr"]):
         ax.plot(g["env_steps"], g["episode_return_mean"], label=f"{algo} lr={lr:g}")
     ax.set_xlabel("env steps")
@@ -150,7 +148,6 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     fig.tight_layout()
     path = sweep_dir / "training" / "curves.png"
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 

@@ -145,13 +145,11 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     path = sweep_dir / "training" / "PPO.parquet"
     if not path.is_file():
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     df = pd.read_parquet(path)
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     for (cmap, lr), g in df.groupby(["coupling_map", "lr"]):
         ax.plot(g["env_steps"], g["episode_len_mean"], label=f"{cmap} lr={lr:g}")
     ax.set_xlabel("env steps")
@@ -161,7 +159,6 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     fig.tight_layout()
     out = sweep_dir / "training" / "curves.png"
     fig.savefig(out, dpi=120)
-    plt.close(fig)
     return out
 
 

@@ -75,12 +75,10 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def _plot(t: pd.DataFrame, path: Path) -> Path:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(7, 3.5))
+    fig = Figure(figsize=(7, 3.5))
+    ax = fig.subplots()
     ax.bar(t["scheduler"], t["total_completion_s"], yerr=t["ci95_s"], capsize=4,
            color=["tab:orange" if k != "heuristic" else "tab:blue" for k in t["kind"]])
     ax.set_ylabel("total completion time per episode (s)")
@@ -88,5 +86,4 @@ def _plot(t: pd.DataFrame, path: Path) -> Path:
     ax.tick_params(axis="x", rotation=20)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path

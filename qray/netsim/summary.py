@@ -79,9 +79,8 @@ def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> P
     """Cumulative regret (top) and reward (bottom) per scenario, a line per learner, mean
     over replicates at the largest horizon."""
     import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
 
     sub = ok[(ok["physics"] == physics) & (ok["allocator"] == allocator)]
     sub = sub[sub["horizon"] == sub["horizon"].max()]
@@ -89,9 +88,10 @@ def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> P
     if not scenarios:
         return None
     learners = [x for x in LEARNERS if x in set(sub["learner"])]
-    colors = {x: plt.get_cmap("tab10")(i % 10) for i, x in enumerate(learners)}
+    colors = {x: matplotlib.colormaps["tab10"](i % 10) for i, x in enumerate(learners)}
     width = 4 * len(scenarios) + 2.5
-    fig, axes = plt.subplots(2, len(scenarios), figsize=(width, 6.5), squeeze=False)
+    fig = Figure(figsize=(width, 6.5))
+    axes = fig.subplots(2, len(scenarios), squeeze=False)
     for j, scenario in enumerate(scenarios):
         for learner in learners:
             cell = sub[(sub["scenario"] == scenario) & (sub["learner"] == learner)]
@@ -106,31 +106,27 @@ def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> P
         axes[1][j].set_xlabel("frame")
         for ax in axes[:, j]:
             ax.grid(True, alpha=0.3)
-    handles = [plt.Line2D([], [], color=c, label=x) for x, c in colors.items()]
+    handles = [Line2D([], [], color=c, label=x) for x, c in colors.items()]
     fig.legend(handles=handles, loc="center right", fontsize=8)
     fig.suptitle(f"{physics}, {allocator} allocator, T = {sub['horizon'].max()} "
                  f"(mean over {sub['replicate'].nunique()} replicates)")
     fig.tight_layout(rect=(0, 0, 1 - 2.4 / width, 1))
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 
 def plot_allocation(ok: pd.DataFrame, physics: str, path: Path) -> Path | None:
     """Each path's share of the qubits over time, per adaptive allocator (mean over every
     experiment at the largest horizon)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     sub = ok[(ok["physics"] == physics) & (ok["allocator"] != "Default")]
     if sub.empty:
         return None
     sub = sub[sub["horizon"] == sub["horizon"].max()]
     allocators = sorted(sub["allocator"].unique())
-    fig, axes = plt.subplots(1, len(allocators), figsize=(5 * len(allocators), 3.8),
-                             squeeze=False)
+    fig = Figure(figsize=(5 * len(allocators), 3.8))
+    axes = fig.subplots(1, len(allocators), squeeze=False)
     for ax, allocator in zip(axes[0], allocators, strict=True):
         cell = sub[sub["allocator"] == allocator]
         frames = np.asarray(cell["alloc_frames"].iloc[0])
@@ -149,7 +145,6 @@ def plot_allocation(ok: pd.DataFrame, physics: str, path: Path) -> Path | None:
     fig.suptitle(f"{physics}: capacity allocation over time")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
 
 

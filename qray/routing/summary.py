@@ -68,14 +68,12 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def _plot(t: pd.DataFrame, path: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     groups = t.groupby(["coupling_map", "family", "n_qubits"], sort=True)
     routers = router_order(sorted(t["router"].unique()))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.9 * groups.ngroups + 2), 4))
+    fig = Figure(figsize=(max(6.0, 0.9 * groups.ngroups + 2), 4))
+    ax = fig.subplots()
     width = 0.8 / max(len(routers), 1)
     labels = []
     for gi, (key, g) in enumerate(groups):
@@ -91,5 +89,4 @@ def _plot(t: pd.DataFrame, path: Path) -> Path:
     ax.legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
