@@ -125,10 +125,29 @@ def _overrides(parser: argparse.ArgumentParser) -> None:
                              "(`qray keys <workload>` lists the keys)")
 
 
-def _setup_logging(fmt: str = LOG_FORMAT) -> None:
-    logging.basicConfig(level=logging.INFO, format=fmt)
-    for noisy in ("qiskit", "qiskit_ibm_runtime"):  # per-pass timings, job submissions
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+#: qray's own loggers: INFO by default; every other library's: WARNING
+OWN_LOGGERS = ("qray", "actors", "jobs", "kernels", "__main__")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _log_level_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default=None,
+                        metavar="LEVEL",
+                        help="log every library at LEVEL (one of " + ", ".join(LOG_LEVELS)
+                             + "); default: qray's own messages at INFO, other libraries' "
+                             "(qiskit, matplotlib, Ray, ...) at WARNING")
+
+
+def _setup_logging(args: argparse.Namespace | None = None, fmt: str = LOG_FORMAT) -> None:
+    """Logging for a command: a handler on the root logger; qray's loggers at INFO and
+    every library's at WARNING, or everything at ``--log-level``."""
+    chosen = getattr(args, "log_level", None)
+    logging.basicConfig(level=chosen or logging.WARNING, format=fmt)
+    logging.getLogger().setLevel(chosen or logging.WARNING)
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(chosen or logging.INFO)
+    for noisy in ("qiskit", "qiskit_ibm_runtime", "matplotlib"):  # set by their own imports
+        logging.getLogger(noisy).setLevel(chosen or logging.WARNING)
 
 
 def brief_summary(markdown: str, path: Path) -> str:
@@ -222,6 +241,7 @@ def _sweep_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
     parser.add_argument("--full-summary", action="store_true",
                         help="print the whole summary (default: its first table; the whole "
                              "one is summary.md in the sweep folder)")
+    _log_level_argument(parser)
     _overrides(parser)
 
 
@@ -234,7 +254,7 @@ def rerun_command(args: argparse.Namespace) -> str:
 
 def _sweep(args: argparse.Namespace) -> int:
     if not (args.dry_run or args.print_config):
-        _setup_logging()
+        _setup_logging(args)
     try:
         cfg = _load(args)
         if args.print_config:
@@ -298,13 +318,14 @@ def _train_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
                      "routing_train)", required=True)
     parser.add_argument("--print-config", action="store_true",
                         help="print the merged, validated config as YAML and exit")
+    _log_level_argument(parser)
     _overrides(parser)
 
 
 def _train(args: argparse.Namespace) -> int:
     from qray.workloads import get_spec, names, resolve
 
-    _setup_logging()
+    _setup_logging(args)
     try:
         cfg = _load(args)
         spec = get_spec(cfg.workload)
@@ -345,12 +366,12 @@ def _export_arguments(parser: argparse.ArgumentParser, default: str | None) -> N
                      "policy observes")
     parser.add_argument("--check", type=int, default=1000,
                         help="recorded observations compared with forward_inference")
+    _log_level_argument(parser)
     _overrides(parser)
 
 
 def _export(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format=SHORT_LOG_FORMAT)
-    logging.getLogger("qiskit").setLevel(logging.WARNING)  # per-pass timings
+    _setup_logging(args, SHORT_LOG_FORMAT)
     try:
         from actors.cloud.export import check_out, module_checkpoint
 
@@ -390,11 +411,12 @@ def _deploy_arguments(parser: argparse.ArgumentParser, default: str | None) -> N
     parser.add_argument("--mode", choices=["local", "ibm"], default=None,
                         help="local: fake backends (offline); ibm: QiskitRuntimeService")
     _config_argument(parser, default or "cloud_deploy", "the deploy config")
+    _log_level_argument(parser)
     _overrides(parser)
 
 
 def _deploy(args: argparse.Namespace) -> int:
-    _setup_logging()
+    _setup_logging(args)
     from qray.cloud.deploy import (
         check_ibm,
         deployment_name,
@@ -452,12 +474,13 @@ data, and the summary printed. Without an argument it summarizes results/latest.
 def _summarize_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
     parser.add_argument("sweep_dir", nargs="?", default="results/latest",
                         help="the sweep's folder (default: results/latest)")
+    _log_level_argument(parser)
 
 
 def _summarize(args: argparse.Namespace) -> int:
     from qray.summary import summarize_sweep
 
-    logging.basicConfig(level=logging.INFO, format=SHORT_LOG_FORMAT)
+    _setup_logging(args, SHORT_LOG_FORMAT)
     try:
         summary = summarize_sweep(args.sweep_dir)
     except QrayError as exc:

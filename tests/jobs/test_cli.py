@@ -213,3 +213,46 @@ def test_presets_ship_as_package_data(tmp_path: Path, monkeypatch: pytest.Monkey
     (tmp_path / "mine.yaml").write_text("workload: simulators\n")
     monkeypatch.setattr(presets, "SEARCH_PATH", (tmp_path / "no-checkout", tmp_path))
     assert presets.names() == ["mine"] and presets.resolve("mine") == tmp_path / "mine.yaml"
+
+
+def test_ci_small_redirected_to_a_file_is_short_and_plain(tmp_path: Path) -> None:
+    """``qray sweep --config ci_small > file``: no control codes, no INFO lines from the
+    libraries (qiskit, matplotlib, Ray), the final progress line, under 40 lines."""
+    log = tmp_path / "out.txt"
+    with log.open("w") as fh:
+        res = subprocess.run([str(QRAY), "sweep", "--config", "ci_small", *SMALL,
+                              f"output_dir={tmp_path}"], cwd=ROOT, env=user_env(),
+                             stdout=fh, stderr=subprocess.STDOUT, timeout=300)
+    text = log.read_text()
+    assert res.returncode == 0, text[-3000:]
+    lines = text.splitlines()
+    assert "\x1b" not in text and len(lines) < 40, text
+    infos = [ln for ln in lines if " INFO " in f" {ln}" or ln.startswith("INFO")]
+    assert all(" INFO actors." in ln or " INFO qray." in ln for ln in infos), infos
+    progress = [ln for ln in lines if ln.startswith("tasks ")]
+    assert progress and progress[-1].startswith("tasks 16/16 (100%) | 16 ok, 0 failed"), text
+    assert "Trial status" not in text and "Result logdir" not in text  # Tune's table: --verbose
+
+
+def test_log_level_sets_every_library(capsys: pytest.CaptureFixture) -> None:
+    import logging
+
+    from actors.cli import _setup_logging
+
+    root = logging.getLogger()
+    saved = root.level, {n: logging.getLogger(n).level for n in ("qiskit", "actors", "ray")}
+    try:
+        for chosen, qiskit, actors_level in ((None, logging.WARNING, logging.INFO),
+                                             ("DEBUG", logging.DEBUG, logging.DEBUG)):
+            _setup_logging(type("Args", (), {"log_level": chosen})())
+            assert logging.getLogger("qiskit.transpiler").getEffectiveLevel() == qiskit
+            assert logging.getLogger("matplotlib.font_manager").getEffectiveLevel() == qiskit
+            assert logging.getLogger("actors.runtime.driver").getEffectiveLevel() == actors_level
+    finally:
+        root.setLevel(saved[0])
+        for name, level in saved[1].items():
+            logging.getLogger(name).setLevel(level)
+    assert main(["sweep", "--log-level", "chatty", "--dry-run"]) == 2
+    assert "invalid choice: 'CHATTY' (choose from DEBUG, INFO, WARNING, ERROR)" in \
+        capsys.readouterr().err.replace("'DEBUG', 'INFO', 'WARNING', 'ERROR'",
+                                        "DEBUG, INFO, WARNING, ERROR")
