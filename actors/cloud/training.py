@@ -93,12 +93,18 @@ class TrainedTrial:
 
 def train(algorithm: str, cfg: CloudTrainConfig, storage: Path) -> list[TrainedTrial]:
     """Run the Tune experiment of ``algorithm``; one ``TrainedTrial`` per grid point."""
+    from actors.runtime.progress import TrainingProgress, quiet_tune
+
+    quiet_tune()
     from ray import tune
     from ray.tune import CheckpointConfig, RunConfig, TuneConfig
 
     config = algorithm_config(algorithm, cfg)
+    lrs = cfg.dqn.lr if algorithm == "DQN" else cfg.ppo.lr
+    progress = TrainingProgress(algorithm, cfg.timesteps[algorithm], len(lrs),
+                                steps_key=STEPS_KEY)
     tuner = tune.Tuner(
-        algorithm,
+        config.algo_class,  # the class, not its name: the name imports every algorithm
         param_space=config,
         tune_config=TuneConfig(max_concurrent_trials=cfg.max_parallel, reuse_actors=False),
         run_config=RunConfig(
@@ -106,7 +112,8 @@ def train(algorithm: str, cfg: CloudTrainConfig, storage: Path) -> list[TrainedT
             storage_path=str(storage),
             stop={STEPS_KEY: cfg.timesteps[algorithm]},
             checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
-            verbose=1,
+            verbose=0,
+            callbacks=[progress],
         ),
     )
     grid = tuner.fit()

@@ -59,6 +59,9 @@ class TrainedTrial:
 
 def train(cfg: RouterTrainConfig, storage: Path, maps: list[str]) -> list[TrainedTrial]:
     """Run the Tune experiment over ``maps`` (x ``ppo.lr``); one trial per grid point."""
+    from actors.runtime.progress import TrainingProgress, quiet_tune
+
+    quiet_tune()
     from ray import tune
     from ray.tune import CheckpointConfig, RunConfig, TuneConfig
 
@@ -66,9 +69,11 @@ def train(cfg: RouterTrainConfig, storage: Path, maps: list[str]) -> list[Traine
     lrs = cfg.ppo.lr
     grid_lr = tune.grid_search(list(lrs)) if len(lrs) > 1 else lrs[0]
     config = ppo_config(cfg, lr=grid_lr)
+    progress = TrainingProgress("PPO", cfg.timesteps, len(maps) * len(lrs),
+                                steps_key=STEPS_KEY)
     config.env_config["coupling_map"] = grid_maps
     tuner = tune.Tuner(
-        "PPO",
+        config.algo_class,  # the class, not its name: the name imports every algorithm
         param_space=config,
         tune_config=TuneConfig(max_concurrent_trials=cfg.max_parallel, reuse_actors=False),
         run_config=RunConfig(
@@ -76,7 +81,8 @@ def train(cfg: RouterTrainConfig, storage: Path, maps: list[str]) -> list[Traine
             storage_path=str(storage),
             stop={STEPS_KEY: cfg.timesteps},
             checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
-            verbose=1,
+            verbose=0,
+            callbacks=[progress],
         ),
     )
     trials = []

@@ -401,11 +401,10 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
     """Run the units of work as Tune trials on the pool's actors (fills ``report``):
     one progress line for the sweep's tasks (:mod:`actors.runtime.progress`); Tune's own
     status table only when ``verbose``."""
-    # Tune's classic reporter: a compact status block instead of a box per trial event
-    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")
-    from ray import tune
+    from actors.runtime.progress import SweepProgress, quiet_tune
 
-    from actors.runtime.progress import SweepProgress
+    quiet_tune()  # with --verbose: a compact status block instead of a box per trial event
+    from ray import tune
 
     sweep_dir = cfg.sweep_dir
     specs = {k: binding.actor_spec(cfg, k) for k in keys}

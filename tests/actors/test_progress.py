@@ -36,3 +36,22 @@ def test_the_callback_pickles_without_its_stream() -> None:
     cb = SweepProgress("simulators", "s-1", 3, stream=io.StringIO())
     back = pickle.loads(pickle.dumps(cb))
     assert back.total == 3 and back._stream is None
+
+
+def test_training_progress_counts_env_steps_per_trial() -> None:
+    from actors.runtime.progress import TrainingProgress
+
+    out = io.StringIO()
+    key = "env_runners/num_env_steps_sampled_lifetime"
+    cb = TrainingProgress("PPO", 1000, 2, steps_key=key, stream=out, interval_s=0)
+    t1, t2 = SimpleNamespace(trial_id="t1"), SimpleNamespace(trial_id="t2")
+    cb.on_trial_result(1, [], t1, {key: 400})
+    cb.on_trial_result(1, [], t2, {"env_runners": {"num_env_steps_sampled_lifetime": 500}})
+    cb.on_trial_result(2, [], t1, {key: 1200})  # RLlib overshoots the stop: counted as 1000
+    cb.on_trial_complete(2, [], t1)
+    assert cb.done() == 1500
+    cb.on_experiment_end([])
+    last = out.getvalue().splitlines()[-1]
+    assert last.startswith("PPO env steps 1500/2000 (75%) | 2 trials, 1 done | ")
+    assert "\x1b" not in out.getvalue()
+    assert pickle.loads(pickle.dumps(cb))._stream is None

@@ -63,10 +63,16 @@ def trained(tmp_path_factory) -> Path:
     proc = run_job("train_scheduler.py", f"output_dir={out}", "sweep_id=small", *SMALL,
                    timeout=900)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    (out / "output.txt").write_text(proc.stdout + proc.stderr)
     return out / "small"
 
 
 def test_training_writes_checkpoints_curves_policies_and_rows(trained: Path) -> None:
+    # progress in env steps, one plain line at the end (no terminal here)
+    output = (trained.parent / "output.txt").read_text()
+    assert "\x1b" not in output and "Trial status" not in output
+    assert "DQN env steps 1200/1200 (100%) | 2 trials, 2 done" in output, output[-3000:]
+    assert "PPO env steps 500/500 (100%) | 1 trial, 1 done" in output, output[-3000:]
     from qray.results import read_dataset
 
     for algo in ("DQN", "PPO"):
