@@ -16,7 +16,7 @@ ARGS ?=
 
 export RAY_USAGE_STATS_ENABLED ?= 0
 
-.PHONY: install sweep netsim qkernel cloud deploy router reliability test test-all lint bench bench-routing clean-venv
+.PHONY: browser install sweep netsim qkernel cloud deploy router reliability test test-all lint bench bench-routing clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,11 @@ router: $(STAMP)
 deploy: $(STAMP)
 	$(BIN)/python jobs/deploy_scheduler.py --mode local $(ARGS)
 
-test: $(STAMP)
+# the dashboard browser test's Chromium (Debian's package where apt and root are at hand)
+browser:
+	bash tests/install-browser.sh
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
@@ -56,7 +60,7 @@ test: $(STAMP)
 reliability: $(STAMP)
 	$(BIN)/python -m pytest tests/reliability -s -q $(ARGS)
 
-test-all: $(STAMP)
+test-all: $(STAMP) browser
 	$(BIN)/python -m pytest $(ARGS)
 
 QGYM_STAMP := .venv-qgym/.installed
