@@ -134,21 +134,19 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     files = sorted((sweep_dir / "training").glob("*.parquet"))
     if not files:
         return None
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     df = pd.concat([pd.read_parquet(f) for f in files])
-    fig = Figure(figsize=(7, 4))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=7, height=4)
+    ax = axes[0][0]
     for (algo, _trial, lr), g in df.groupby(["algorithm", "trial_id", "lr"]):
         ax.plot(g["env_steps"], g["episode_return_mean"], label=f"{algo} lr={lr:g}")
     ax.set_xlabel("env steps")
     ax.set_ylabel("mean episode return")
     ax.set_title("cloud scheduler training")
     ax.legend()
-    fig.tight_layout()
     path = sweep_dir / "training" / "curves.png"
-    fig.savefig(path, dpi=120)
-    return path
+    return plotstyle.save(fig, path)
 
 
 def run_training(cfg: CloudTrainConfig) -> TrainingReport:

@@ -145,21 +145,19 @@ def plot_curves(sweep_dir: Path) -> Path | None:
     path = sweep_dir / "training" / "PPO.parquet"
     if not path.is_file():
         return None
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     df = pd.read_parquet(path)
-    fig = Figure(figsize=(7, 4))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=7, height=4)
+    ax = axes[0][0]
     for (cmap, lr), g in df.groupby(["coupling_map", "lr"]):
         ax.plot(g["env_steps"], g["episode_len_mean"], label=f"{cmap} lr={lr:g}")
     ax.set_xlabel("env steps")
     ax.set_ylabel("mean episode length (gates + SWAPs)")
     ax.set_title("router training (PPO, masked)")
     ax.legend()
-    fig.tight_layout()
     out = sweep_dir / "training" / "curves.png"
-    fig.savefig(out, dpi=120)
-    return out
+    return plotstyle.save(fig, out)
 
 
 def run_training(cfg: RouterTrainConfig) -> TrainingReport:

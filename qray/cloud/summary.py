@@ -75,15 +75,13 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def _plot(t: pd.DataFrame, path: Path) -> Path:
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
-    fig = Figure(figsize=(7, 3.5))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=7, height=3.5)
+    ax = axes[0][0]
     ax.bar(t["scheduler"], t["total_completion_s"], yerr=t["ci95_s"], capsize=4,
            color=["tab:orange" if k != "heuristic" else "tab:blue" for k in t["kind"]])
     ax.set_ylabel("total completion time per episode (s)")
     ax.set_title("schedulers on held-out episodes (mean ± 95 % CI)")
     ax.tick_params(axis="x", rotation=20)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return plotstyle.save(fig, path)

@@ -69,18 +69,12 @@ def path_table(ok: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def mean_curves(sub: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Frames and mean of a curve column over the rows of one horizon."""
-    frames = np.asarray(sub["curve_frames"].iloc[0])
-    return frames, np.mean(np.vstack(sub[column].to_numpy()), axis=0)
-
-
 def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> Path | None:
-    """Cumulative regret (top) and reward (bottom) per scenario, a line per learner, mean
-    over replicates at the largest horizon."""
-    import matplotlib
-    from matplotlib.figure import Figure
+    """Cumulative regret (top) and reward (bottom) per scenario, a line per learner: the
+    mean over replicates at the largest horizon with its 95 % band. PNG and SVG."""
     from matplotlib.lines import Line2D
+
+    from qray import plotstyle
 
     sub = ok[(ok["physics"] == physics) & (ok["allocator"] == allocator)]
     sub = sub[sub["horizon"] == sub["horizon"].max()]
@@ -88,45 +82,47 @@ def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> P
     if not scenarios:
         return None
     learners = [x for x in LEARNERS if x in set(sub["learner"])]
-    colors = {x: matplotlib.colormaps["tab10"](i % 10) for i, x in enumerate(learners)}
-    width = 4 * len(scenarios) + 2.5
-    fig = Figure(figsize=(width, 6.5))
-    axes = fig.subplots(2, len(scenarios), squeeze=False)
+    colors = dict(zip(learners, plotstyle.colors(map(str, range(len(learners)))).values(),
+                      strict=True))
+    fig, axes = plotstyle.figure(2, len(scenarios), width=4 * len(scenarios) + 2.5,
+                                 height=6.5)
     for j, scenario in enumerate(scenarios):
         for learner in learners:
             cell = sub[(sub["scenario"] == scenario) & (sub["learner"] == learner)]
             if cell.empty:
                 continue
+            frames = np.asarray(cell["curve_frames"].iloc[0])
             for i, column in enumerate(("regret_curve", "reward_curve")):
-                frames, mean = mean_curves(cell, column)
-                axes[i][j].plot(frames, mean, color=colors[learner], label=learner)
-        axes[0][j].set_title(scenario)
+                plotstyle.band(axes[i][j], frames, np.vstack(cell[column].to_numpy()),
+                               color=colors[learner], label=learner)
+        plotstyle.title(axes[0][j], scenario)
         axes[0][j].set_ylabel("cumulative regret")
         axes[1][j].set_ylabel("cumulative reward")
         axes[1][j].set_xlabel("frame")
         for ax in axes[:, j]:
             ax.grid(True, alpha=0.3)
+            plotstyle.integer_ticks(ax)
     handles = [Line2D([], [], color=c, label=x) for x, c in colors.items()]
-    fig.legend(handles=handles, loc="center right", fontsize=8)
-    fig.suptitle(f"{physics}, {allocator} allocator, T = {sub['horizon'].max()} "
-                 f"(mean over {sub['replicate'].nunique()} replicates)")
-    fig.tight_layout(rect=(0, 0, 1 - 2.4 / width, 1))
-    fig.savefig(path, dpi=100)
-    return path
+    fig.legend(handles=handles, loc="outside right center", fontsize=8)
+    fig.suptitle(f"{physics}, {allocator} allocator: mean over replicates, band 95 % CI\n"
+                 + plotstyle.fixed_text({"horizon": int(sub["horizon"].max()),
+                                         "replicates": sub["replicate"].nunique()}),
+                 fontsize=11)
+    return plotstyle.save(fig, path)
 
 
 def plot_allocation(ok: pd.DataFrame, physics: str, path: Path) -> Path | None:
     """Each path's share of the qubits over time, per adaptive allocator (mean over every
     experiment at the largest horizon)."""
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     sub = ok[(ok["physics"] == physics) & (ok["allocator"] != "Default")]
     if sub.empty:
         return None
     sub = sub[sub["horizon"] == sub["horizon"].max()]
     allocators = sorted(sub["allocator"].unique())
-    fig = Figure(figsize=(5 * len(allocators), 3.8))
-    axes = fig.subplots(1, len(allocators), squeeze=False)
+    fig, axes = plotstyle.figure(1, len(allocators), width=5 * len(allocators) + 1.2,
+                                 height=3.8)
     for ax, allocator in zip(axes[0], allocators, strict=True):
         cell = sub[sub["allocator"] == allocator]
         frames = np.asarray(cell["alloc_frames"].iloc[0])
@@ -137,15 +133,15 @@ def plot_allocation(ok: pd.DataFrame, physics: str, path: Path) -> Path | None:
         share = np.vstack([share, share[-1:]])
         ax.stackplot(frames, share.T, labels=[f"path {p}" for p in range(share.shape[1])],
                      step="post")
-        ax.set_title(f"{allocator} (best path {int(cell['best_path'].iloc[0])})")
+        plotstyle.title(ax, f"{allocator} (best path {int(cell['best_path'].iloc[0])})")
+        plotstyle.integer_ticks(ax)
         ax.set_xlabel("frame")
         ax.set_ylabel("share of qubits")
         ax.set_ylim(0, 1)
     axes[0][-1].legend(loc="center left", bbox_to_anchor=(1, 0.5), fontsize=7)
-    fig.suptitle(f"{physics}: capacity allocation over time")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    return path
+    fig.suptitle(f"{physics}: capacity allocation over time\n" + plotstyle.fixed_text(
+        {"horizon": int(sub["horizon"].max()), "experiments": len(sub)}), fontsize=11)
+    return plotstyle.save(fig, path)
 
 
 def summarize(sweep_dir: Path) -> Summary:

@@ -95,10 +95,10 @@ def settle_table(rows: pd.DataFrame, learned: int) -> pd.DataFrame:
 
 def plot_gamma(sweep: pd.DataFrame, learned: int, path: Path) -> Path:
     """Mean reward per iteration (left) and the learned path's share (right) vs gamma."""
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
-    fig = Figure(figsize=(9, 3.6))
-    left, right = fig.subplots(1, 2)
+    fig, axes = plotstyle.figure(1, 2, width=9, height=3.6)
+    left, right = axes[0]
     left.plot(sweep["gamma"], sweep["reward_per_iteration"], marker="o", label="realized")
     left.plot(sweep["gamma"], sweep["expected_per_iteration"], marker=".", ls="--",
               label="expected")
@@ -111,9 +111,7 @@ def plot_gamma(sweep: pd.DataFrame, learned: int, path: Path) -> Path:
     for ax in (left, right):
         ax.grid(True, alpha=0.3)
     fig.suptitle("paper2, UCBPaper2: the gamma sweep (mean over runs)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    return path
+    return plotstyle.save(fig, path)
 
 
 def section(ok: pd.DataFrame, sweep_dir: Path) -> tuple[list[str], list[Path]]:

@@ -53,25 +53,25 @@ def results_table(ok: pd.DataFrame) -> pd.DataFrame:
 
 def plot_throughput(ok: pd.DataFrame, path: Path) -> Path | None:
     """Bar chart of kernel entries per second per backend (best tile)."""
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     best = ok.groupby(["backend", "n_qubits", "layers"])["entries_per_s"].max().reset_index()
     if best.empty:
         return None
     labels = [f"{b}\n{q}q L{n_layers}" for b, q, n_layers in
               zip(best["backend"], best["n_qubits"], best["layers"], strict=True)]
-    fig = Figure(figsize=(max(4, 0.9 * len(best)), 3.5))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=max(4, 0.9 * len(best)), height=3.5)
+    ax = axes[0][0]
     # points on a log axis: bars on a log scale exaggerate small differences
     ax.plot(range(len(best)), best["entries_per_s"], "o")
     ax.grid(True, axis="y", which="both", alpha=0.3)
     ax.set_xticks(range(len(best)), labels, fontsize=7)
     ax.set_ylabel("kernel entries / s")
     ax.set_yscale("log")
-    ax.set_title("Gram throughput (embedding + GEMM, incl. scheduling)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    return path
+    plotstyle.title(ax, "Gram throughput (embedding + GEMM + scheduling), best tile",
+                    {"precision": ", ".join(sorted(map(str, ok["precision"].unique())))}
+                    if "precision" in ok else None)
+    return plotstyle.save(fig, path)
 
 
 def summarize(sweep_dir: Path) -> Summary:

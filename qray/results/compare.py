@@ -277,7 +277,7 @@ def comparison_markdown(comp: Comparison) -> str:
 def plot_comparison(comp: Comparison, path: Path) -> Path:
     """The ratio of every shared cell with its interval, log scale, a line at 1. Drawn
     on its own ``Figure`` (no pyplot state)."""
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     t = comp.table
     labels = [" ".join(f"{c}={v}" if c not in ("backend", "circuit") else str(v)
@@ -288,8 +288,8 @@ def plot_comparison(comp: Comparison, path: Path) -> Path:
     yerr = np.vstack([ratio - t["ci_low"].to_numpy(dtype=float),
                       t["ci_high"].to_numpy(dtype=float) - ratio])
     yerr = np.where(np.isfinite(yerr), yerr, 0.0).clip(min=0)
-    fig = Figure(figsize=(max(6.0, 0.32 * len(t) + 2.0), 4.5))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=max(6.0, 0.32 * len(t) + 2.0), height=4.5)
+    ax = axes[0][0]
     colors = ["tab:green" if c == "lower" else "tab:red" if c == "higher" else "tab:gray"
               for c in t["change"]]
     ax.errorbar(x, ratio, yerr=yerr, fmt="none", ecolor="0.4", capsize=3)
@@ -300,9 +300,7 @@ def plot_comparison(comp: Comparison, path: Path) -> Path:
     ax.set_ylabel(f"median {comp.metric}: B / A ({comp.level * 100:g} % interval)")
     ax.set_title(f"{comp.b.sweep_id} vs {comp.a.sweep_id}")
     ax.grid(True, axis="y", which="both", alpha=0.3)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    return path
+    return plotstyle.save(fig, path)
 
 
 def write_comparison(comp: Comparison, out: str | Path | None = None) -> list[Path]:

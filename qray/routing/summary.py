@@ -68,12 +68,12 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def _plot(t: pd.DataFrame, path: Path) -> Path:
-    from matplotlib.figure import Figure
+    from qray import plotstyle
 
     groups = t.groupby(["coupling_map", "family", "n_qubits"], sort=True)
     routers = router_order(sorted(t["router"].unique()))
-    fig = Figure(figsize=(max(6.0, 0.9 * groups.ngroups + 2), 4))
-    ax = fig.subplots()
+    fig, axes = plotstyle.figure(width=max(6.0, 0.9 * groups.ngroups + 2), height=4)
+    ax = axes[0][0]
     width = 0.8 / max(len(routers), 1)
     labels = []
     for gi, (key, g) in enumerate(groups):
@@ -87,6 +87,4 @@ def _plot(t: pd.DataFrame, path: Path) -> Path:
     ax.set_ylabel("mean SWAPs added")
     ax.set_title("routers on the same verified circuits")
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    return path
+    return plotstyle.save(fig, path)

@@ -166,52 +166,42 @@ def ghz_table(ok: pd.DataFrame) -> pd.DataFrame:
 
 def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path | None:
     """One subplot per circuit family, log-scale median time against ``x``, a line per
-    backend with error bars spanning the repetitions' interquartile range. Drawn on its
-    own ``Figure`` (no pyplot state, no backend switch)."""
-    from matplotlib import colormaps
-    from matplotlib.figure import Figure
+    backend with error bars spanning the repetitions' interquartile range; each subplot's
+    title names the parameters held fixed. PNG and SVG (:mod:`qray.plotstyle`)."""
     from matplotlib.lines import Line2D
+
+    from qray import plotstyle
 
     circuits = sorted(times["circuit"].unique())
     if not circuits:
         return None
-    palette = colormaps["tab10" if times["backend"].nunique() <= 10 else "tab20"]
-    colors = {b: palette(i) for i, b in enumerate(sorted(times["backend"].unique()))}
-    width = 5 * len(circuits) + 2.5  # room on the right for the legend
-    fig = Figure(figsize=(width, 4))
-    axes = fig.subplots(1, len(circuits), squeeze=False)
+    colors = plotstyle.colors(times["backend"].unique())
+    fig, axes = plotstyle.figure(1, len(circuits), width=5 * len(circuits) + 2.5, height=4.2)
     for ax, circuit in zip(axes[0], circuits, strict=True):
         sub = times[times["circuit"] == circuit]
         # fix the other axes of the grid (largest size and depth, weakest noise) so that
         # each line is one sweep
-        fixed = []
+        fixed = {}
         for col in POINT_COLS[1:]:
             if col != x and not sub.empty:
                 pick = sub[col].min() if col == "noise" else sub[col].max()
                 sub = sub[sub[col] == pick]
                 if not (col == "depth" and pick == 0):  # depth 0: a family without one
-                    fixed.append(f"{col}={pick:g}")
+                    fixed[col] = pick.item() if hasattr(pick, "item") else pick
         for backend, line in sub.groupby("backend"):
             line = line.sort_values(x)
-            med = line["median_total_s"].to_numpy()
-            yerr = None
-            if {"q1_total_s", "q3_total_s"} <= set(line.columns):
-                yerr = np.vstack([med - line["q1_total_s"].to_numpy(),
-                                  line["q3_total_s"].to_numpy() - med]).clip(min=0)
-            ax.errorbar(line[x], med, yerr=yerr, marker="o", capsize=3, label=backend,
-                        color=colors[backend])
+            plotstyle.median_iqr(ax, line[x], line["median_total_s"], line["q1_total_s"],
+                                 line["q3_total_s"], label=backend, color=colors[backend])
         ax.set_yscale("log")
-        ax.set_xticks(sorted(sub[x].unique()))  # the measured sizes: integer ticks
+        plotstyle.integer_ticks(ax, sub[x].tolist())
         ax.set_xlabel(x)
         ax.set_ylabel("median time per run [s] (bars: IQR)")
-        ax.set_title(f"{circuit}\n{', '.join(fixed)}" if fixed else circuit, fontsize=10)
+        plotstyle.title(ax, circuit, fixed)
         ax.grid(True, which="both", alpha=0.3)
     handles = [Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
-    fig.legend(handles=handles, loc="center right", fontsize=8)
+    fig.legend(handles=handles, loc="outside right center", fontsize=8)
     fig.suptitle(title)
-    fig.tight_layout(rect=(0, 0, 1 - 2.4 / width, 1))
-    fig.savefig(path, dpi=110)
-    return path
+    return plotstyle.save(fig, path)
 
 
 def _cells_ms(grp: pd.DataFrame) -> pd.Series:
