@@ -346,7 +346,10 @@ def section_e(ray, *, backends: list[str], sizes: list[int], repeats: int,  # no
              f"    {'backend':26} {'circuit':7} {'n':>3}  {'qray e2e':>9} {'build':>7} "
              f"{'run':>8}  {'direct e2e':>10} {'build':>7} {'run':>8}  {'qray/direct':>11} "
              f"{'qray adds':>10}"]
+    from actors.runtime.progress import StepProgress
+
     worst: tuple[float, str] | None = None
+    progress = StepProgress("(e) points", len(backends) * len(LARGE_CIRCUITS) * len(sizes))
     for backend in backends:
         impl = get_backend(backend, key="--backends")
         reason = impl.unavailable_reason()
@@ -355,6 +358,7 @@ def section_e(ray, *, backends: list[str], sizes: list[int], repeats: int,  # no
         if reason is not None:
             log.warning("(e) skipping %s: %s", backend, reason)
             lines.append(f"    {backend:26} skipped: {reason}")
+            progress.advance(len(LARGE_CIRCUITS) * len(sizes), note=f"{backend} skipped")
             continue
         runnable = []
         for n in sizes:  # the memory guard first, as a sweep's plan does
@@ -363,6 +367,7 @@ def section_e(ray, *, backends: list[str], sizes: list[int], repeats: int,  # no
             except MemoryGuardError as exc:
                 log.warning("(e) skipping %s at n=%d: %s", backend, n, exc)
                 lines.append(f"    {backend:26} n={n} refused: {exc}")
+                progress.advance(len(LARGE_CIRCUITS), note=f"{backend} n={n} refused")
                 continue
             runnable.append(n)
         if not runnable:
@@ -396,7 +401,9 @@ def section_e(ray, *, backends: list[str], sizes: list[int], repeats: int,  # no
                     except RuntimeError as exc:
                         log.warning("(e) %s %s n=%d: %s", backend, circuit, n, exc)
                         lines.append(f"    {backend:26} {circuit:7} {n:3d}  failed: {exc}")
+                        progress.advance(note=f"{backend} {circuit} n={n} failed")
                         continue
+                    progress.advance(note=f"{backend} {circuit} n={n}")
                     del qray_runs[:warm], direct_runs[:warm]
                     qe, de = _median(qray_runs, 0), _median(direct_runs, 0)
                     ratio = qe / de
@@ -465,27 +472,34 @@ def main(argv: list[str] | None = None) -> int:
     import ray
 
     from actors.runtime.driver import REPO_ROOT
+    from actors.runtime.progress import StepProgress
 
     lines = [f"qray runtime benchmark ({os.cpu_count()} CPUs, python {sys.version.split()[0]})"]
     done: dict[str, list[str]] = {}
+    sections = StepProgress("sections", len(set(args.sections)), interval_s=0)
     if set(args.sections) & set("abde"):
         ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False,
                  runtime_env={"env_vars": {"PYTHONPATH": str(REPO_ROOT)}})
         if "a" in args.sections:
             done["a"] = section_a(ray, "qiskit-aer", 200)
+            sections.advance(note="(a) done")
         if "b" in args.sections:
             done["b"] = section_b(ray, ["qiskit-aer", "cirq", "pennylane-default-qubit"],
                                   5 if args.quick else 20)
+            sections.advance(note="(b) done")
         if "d" in args.sections:
             done["d"] = section_d(ray, 100 if args.quick else 500, 100)
+            sections.advance(note="(d) done")
         if "e" in args.sections:
             sizes = args.sizes or ([20] if args.quick else list(LARGE_SIZES))
             repeats = args.repeats or (2 if args.quick else 3)
             done["e"] = section_e(ray, backends=args.backends, sizes=sizes, repeats=repeats,
                                   memory_budget_mb=args.memory_budget_mb)
+            sections.advance(note="(e) done")
         ray.shutdown()
     if "c" in args.sections:
         done["c"] = section_c(args.quick)
+        sections.advance(note="(c) done")
     for letter in sorted(done):
         lines += done[letter]
     sys.stdout.write("\n".join(lines) + "\n")

@@ -173,3 +173,45 @@ class TrainingProgress(Callback):
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+
+class StepProgress:
+    """Progress of a long loop outside Tune (a benchmark's measurements): ``label
+    3/12 (25%) | <note> | 0:50 elapsed, ETA 2:30`` after each :meth:`advance`, in place on
+    a terminal, else a plain line at most every ``interval_s`` seconds and at the end."""
+
+    def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
+                 interval_s: float = 10.0) -> None:
+        self.label = label
+        self.total = max(0, total)
+        self.done = 0
+        self._stream = stream
+        self.interval_s = interval_s
+        self.started = time.monotonic()
+        self.last_line = 0.0
+
+    stream = SweepProgress.stream
+    tty = SweepProgress.tty
+
+    def line(self, note: str = "") -> str:
+        elapsed = time.monotonic() - self.started
+        pct = 100 * self.done / self.total if self.total else 100.0
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        eta = ("0:00" if self.done >= self.total else
+               format_duration((self.total - self.done) / rate) if rate > 0 else "?")
+        return (f"{self.label} {self.done}/{self.total} ({pct:.0f}%)"
+                + (f" | {note}" if note else "")
+                + f" | {format_duration(elapsed)} elapsed, ETA {eta}")
+
+    def advance(self, n: int = 1, note: str = "") -> None:
+        self.done = min(self.total, self.done + n)
+        final = self.done >= self.total
+        now = time.monotonic()
+        if not (final or self.tty) and now - self.last_line < self.interval_s:
+            return
+        self.last_line = now
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + self.line(note) + ("\n" if final else ""))
+        else:
+            self.stream.write(self.line(note) + "\n")
+        self.stream.flush()

@@ -55,3 +55,16 @@ def test_training_progress_counts_env_steps_per_trial() -> None:
     assert last.startswith("PPO env steps 1500/2000 (75%) | 2 trials, 1 done | ")
     assert "\x1b" not in out.getvalue()
     assert pickle.loads(pickle.dumps(cb))._stream is None
+
+
+def test_step_progress_for_long_loops() -> None:
+    from actors.runtime.progress import StepProgress
+
+    out = io.StringIO()
+    steps = StepProgress("(e) points", 3, stream=out, interval_s=0)
+    steps.advance(note="qiskit-aer qft n=22")
+    steps.advance(2, note="cirq skipped")
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("(e) points 1/3 (33%) | qiskit-aer qft n=22 | ")
+    assert lines[-1].startswith("(e) points 3/3 (100%) | cirq skipped | ")
+    assert lines[-1].endswith("ETA 0:00") and "\x1b" not in out.getvalue()
