@@ -188,3 +188,21 @@ def test_generator_width_follows_the_graph_unless_given() -> None:
     assert env.state.interaction_circuit.max() > 8
     with pytest.raises(ValueError, match="n_qubits"):
         Routing(GRID3, BasicInteractionGenerator(5, n_qubits=10))
+
+
+def test_registered_with_gymnasium() -> None:
+    """``gymnasium.make("qray/Routing-v0", ...)`` builds the same env as the class, wrapped
+    by Gymnasium's own checks, and steps it."""
+    import gymnasium
+
+    import qray.routing
+
+    env = gymnasium.make(qray.routing.ENV_ID, connection_graph=(3, 3))
+    assert isinstance(env.unwrapped, qray.routing.Routing)
+    obs, _ = env.reset(seed=3)
+    direct = qray.routing.Routing((3, 3))
+    obs2, _ = direct.reset(seed=3)
+    assert obs.keys() == obs2.keys()
+    assert all((obs[k] == obs2[k]).all() for k in obs)
+    obs, reward, terminated, truncated, info = env.step(env.action_space.n - 1)
+    assert isinstance(reward, float) and not truncated
