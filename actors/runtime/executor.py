@@ -17,6 +17,7 @@ from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutErro
 from actors.runtime.binding import get_binding
 from actors.runtime.metrics import metric_fields, record_rows
 from actors.runtime.pool import NAMESPACE
+from qray.chunks import FAILED_STATUSES
 from qray.results import rows_to_table, write_table_atomic
 from qray.results.layout import drop_superseded
 from qray.workloads import resolve
@@ -128,7 +129,8 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
 def counts(rows: list[dict], ctx: dict[str, Any]) -> dict[str, Any]:
     """What a trial reports of the rows it ran, and the fields its metrics need."""
     n_ok = sum(1 for r in rows if r["status"] == "ok")
-    return {"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
+    n_failed = sum(1 for r in rows if r["status"] in FAILED_STATUSES)
+    return {"rows": len(rows), "ok": n_ok, "failed": n_failed,
             "rows_written": [metric_fields(r, ctx.get("metric_tag", "")) for r in rows]}
 
 
@@ -164,7 +166,8 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
             return  # every report is a Tune iteration (result files, callbacks)
         last[0] = time.monotonic()
         n_ok = sum(1 for r in rows if r.get("status") == "ok")
-        tune.report({"rows": len(rows), "ok": n_ok, "failed": len(rows) - n_ok,
+        n_failed = sum(1 for r in rows if r.get("status") in FAILED_STATUSES)
+        tune.report({"rows": len(rows), "ok": n_ok, "failed": n_failed,
                      "tasks": n_tasks, "partial": True})
 
     runner = resolve(spec.run_point) if spec.run_point else run_chunk

@@ -35,12 +35,16 @@ def format_duration(seconds: float) -> str:
 
 
 def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float) -> str:
-    """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``."""
+    """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``;
+    ``failed`` counts error and timeout rows, and the rest of ``done`` that is not ok
+    (unsupported or refused points) is shown on its own."""
     pct = 100 * done / total if total else 100.0
     rate = done / elapsed_s if elapsed_s > 0 else 0.0
     eta = format_duration((total - done) / rate) if rate > 0 and done < total else (
         "0:00" if done >= total else "?")
-    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed | "
+    other = done - ok - failed
+    rest = f", {other} unsupported or refused" if other > 0 else ""
+    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
             f"{rate:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}")
 
 

@@ -68,3 +68,8 @@ def test_step_progress_for_long_loops() -> None:
     assert lines[0].startswith("(e) points 1/3 (33%) | qiskit-aer qft n=22 | ")
     assert lines[-1].startswith("(e) points 3/3 (100%) | cirq skipped | ")
     assert lines[-1].endswith("ETA 0:00") and "\x1b" not in out.getvalue()
+
+
+def test_unsupported_points_are_not_called_failed() -> None:
+    line = progress_line(336, 336, 300, 0, 30.0)
+    assert "| 300 ok, 0 failed, 36 unsupported or refused |" in line
