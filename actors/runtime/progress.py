@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from ray.tune import Callback
@@ -34,34 +35,26 @@ def format_duration(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float) -> str:
-    """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``;
-    ``failed`` counts error and timeout rows, and the rest of ``done`` that is not ok
-    (unsupported or refused points) is shown on its own."""
+def _pace(done: int, total: int, elapsed_s: float) -> tuple[float, float, str]:
+    """(percent done, rate per second, ETA text) of ``done`` of ``total``."""
     pct = 100 * done / total if total else 100.0
     rate = done / elapsed_s if elapsed_s > 0 else 0.0
-    eta = format_duration((total - done) / rate) if rate > 0 and done < total else (
-        "0:00" if done >= total else "?")
-    other = done - ok - failed
-    rest = f", {other} unsupported or refused" if other > 0 else ""
-    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
-            f"{rate:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}")
+    eta = ("0:00" if done >= total else
+           format_duration((total - done) / rate) if rate > 0 else "?")
+    return pct, rate, eta
 
 
-class SweepProgress(Callback):
-    """Prints the progress of ``total`` tasks of sweep ``sweep_id`` (see the module)."""
+class _LineWriter:
+    """Writes a progress line to ``stream`` (default: ``sys.stderr`` at write time):
+    redrawn in place on a terminal, else a plain line at most every ``interval_s``
+    seconds and always the final one. Pickles without its stream (Tune pickles
+    callbacks)."""
 
-    def __init__(self, workload: str, sweep_id: str, total: int, *,
-                 stream: TextIO | None = None, interval_s: float = 30.0) -> None:
-        self.workload = workload
-        self.sweep_id = sweep_id
-        self.total = total
-        self._stream = stream  # None: sys.stderr when writing (Tune pickles callbacks)
+    def __init__(self, stream: TextIO | None, interval_s: float) -> None:
+        self._stream = stream
         self.interval_s = interval_s
         self.started = time.monotonic()
         self.last_line = 0.0
-        self.per_trial: dict[str, tuple[int, int, int]] = {}
-        set_tasks_remaining(workload, sweep_id, total)
 
     @property
     def stream(self) -> TextIO:
@@ -73,6 +66,43 @@ class SweepProgress(Callback):
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_stream": None}  # a stream does not pickle
+
+    def write(self, line: Callable[[float], str], *, final: bool) -> None:
+        """Write ``line(elapsed_s)`` unless a plain line was written too recently."""
+        now = time.monotonic()
+        if not (final or self.tty) and now - self.last_line < self.interval_s:
+            return
+        self.last_line = now
+        text = line(now - self.started)
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + text + ("\n" if final else ""))
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float) -> str:
+    """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``;
+    ``failed`` counts error and timeout rows, and the rest of ``done`` that is not ok
+    (unsupported or refused points) is shown on its own."""
+    pct, rate, eta = _pace(done, total, elapsed_s)
+    other = done - ok - failed
+    rest = f", {other} unsupported or refused" if other > 0 else ""
+    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
+            f"{rate:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}")
+
+
+class SweepProgress(_LineWriter, Callback):
+    """Prints the progress of ``total`` tasks of sweep ``sweep_id`` (see the module)."""
+
+    def __init__(self, workload: str, sweep_id: str, total: int, *,
+                 stream: TextIO | None = None, interval_s: float = 30.0) -> None:
+        super().__init__(stream, interval_s)
+        self.workload = workload
+        self.sweep_id = sweep_id
+        self.total = total
+        self.per_trial: dict[str, tuple[int, int, int]] = {}
+        set_tasks_remaining(workload, sweep_id, total)
 
     def counts(self) -> tuple[int, int, int]:
         """(done, ok, failed) over the trials."""
@@ -98,54 +128,36 @@ class SweepProgress(Callback):
 
     def show(self, *, final: bool) -> None:
         """Write the line: in place on a terminal, else every ``interval_s`` and at the end."""
-        now = time.monotonic()
-        if not (final or self.tty) and now - self.last_line < self.interval_s:
-            return
-        self.last_line = now
         done, ok, failed = self.counts()
-        line = progress_line(done, self.total, ok, failed, now - self.started)
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line + ("\n" if final else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        self.write(lambda elapsed: progress_line(done, self.total, ok, failed, elapsed),
+                   final=final)
 
 
 def steps_line(name: str, done: int, total: int, trials: int, finished: int,
                elapsed_s: float) -> str:
     """``PPO env steps 12000/30000 (40%) | 2 trials, 1 done | 410 steps/s | 0:29 elapsed,
     ETA 0:44``."""
-    pct = 100 * done / total if total else 100.0
-    rate = done / elapsed_s if elapsed_s > 0 else 0.0
-    eta = format_duration((total - done) / rate) if rate > 0 and done < total else (
-        "0:00" if done >= total else "?")
+    pct, rate, eta = _pace(done, total, elapsed_s)
     return (f"{name} env steps {done}/{total} ({pct:.0f}%) | {trials} trial"
             f"{'s' * (trials != 1)}, {finished} done | {rate:.4g} steps/s | "
             f"{format_duration(elapsed_s)} elapsed, ETA {eta}")
 
 
-class TrainingProgress(Callback):
+class TrainingProgress(_LineWriter, Callback):
     """The progress of an RLlib experiment in env steps: ``trials`` trials of ``steps``
     steps each, read from each result's ``steps_key``; written like
     :class:`SweepProgress` (in place on a terminal, else every ``interval_s``)."""
 
     def __init__(self, name: str, steps: int, trials: int, *, steps_key: str,
                  stream: TextIO | None = None, interval_s: float = 30.0) -> None:
+        super().__init__(stream, interval_s)
         self.name = name
         self.total = steps * trials
         self.steps = steps
         self.trials = trials
         self.steps_key = steps_key
-        self._stream = stream
-        self.interval_s = interval_s
-        self.started = time.monotonic()
-        self.last_line = 0.0
         self.per_trial: dict[str, int] = {}
         self.finished: set[str] = set()
-
-    stream = SweepProgress.stream
-    tty = SweepProgress.tty
-    __getstate__ = SweepProgress.__getstate__
 
     def done(self) -> int:
         return min(self.total, sum(min(v, self.steps) for v in self.per_trial.values()))
@@ -166,56 +178,31 @@ class TrainingProgress(Callback):
         self.show(final=True)
 
     def show(self, *, final: bool) -> None:
-        now = time.monotonic()
-        if not (final or self.tty) and now - self.last_line < self.interval_s:
-            return
-        self.last_line = now
-        line = steps_line(self.name, self.done(), self.total, self.trials,
-                          len(self.finished), now - self.started)
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line + ("\n" if final else ""))
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+        done, finished = self.done(), len(self.finished)
+        self.write(lambda elapsed: steps_line(self.name, done, self.total, self.trials,
+                                              finished, elapsed), final=final)
 
 
-class StepProgress:
+class StepProgress(_LineWriter):
     """Progress of a long loop outside Tune (a benchmark's measurements): ``label
     3/12 (25%) | <note> | 0:50 elapsed, ETA 2:30`` after each :meth:`advance`, in place on
     a terminal, else a plain line at most every ``interval_s`` seconds and at the end."""
 
     def __init__(self, label: str, total: int, *, stream: TextIO | None = None,
                  interval_s: float = 10.0) -> None:
+        super().__init__(stream, interval_s)
         self.label = label
         self.total = max(0, total)
         self.done = 0
-        self._stream = stream
-        self.interval_s = interval_s
-        self.started = time.monotonic()
-        self.last_line = 0.0
 
-    stream = SweepProgress.stream
-    tty = SweepProgress.tty
-
-    def line(self, note: str = "") -> str:
-        elapsed = time.monotonic() - self.started
-        pct = 100 * self.done / self.total if self.total else 100.0
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        eta = ("0:00" if self.done >= self.total else
-               format_duration((self.total - self.done) / rate) if rate > 0 else "?")
+    def line(self, note: str = "", elapsed: float | None = None) -> str:
+        if elapsed is None:
+            elapsed = time.monotonic() - self.started
+        pct, _, eta = _pace(self.done, self.total, elapsed)
         return (f"{self.label} {self.done}/{self.total} ({pct:.0f}%)"
                 + (f" | {note}" if note else "")
                 + f" | {format_duration(elapsed)} elapsed, ETA {eta}")
 
     def advance(self, n: int = 1, note: str = "") -> None:
         self.done = min(self.total, self.done + n)
-        final = self.done >= self.total
-        now = time.monotonic()
-        if not (final or self.tty) and now - self.last_line < self.interval_s:
-            return
-        self.last_line = now
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + self.line(note) + ("\n" if final else ""))
-        else:
-            self.stream.write(self.line(note) + "\n")
-        self.stream.flush()
+        self.write(lambda elapsed: self.line(note, elapsed), final=self.done >= self.total)
