@@ -142,7 +142,7 @@ def _setup_logging(args: argparse.Namespace | None = None, fmt: str = LOG_FORMAT
     """Logging for a command: a handler on the root logger; qray's loggers at INFO and
     every library's at WARNING, or everything at ``--log-level``."""
     chosen = getattr(args, "log_level", None)
-    logging.basicConfig(level=chosen or logging.WARNING, format=fmt)
+    logging.basicConfig(format=fmt)  # a handler on the root logger, if it has none
     logging.getLogger().setLevel(chosen or logging.WARNING)
     for name in OWN_LOGGERS:
         logging.getLogger(name).setLevel(chosen or logging.INFO)

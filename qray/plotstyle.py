@@ -32,11 +32,11 @@ def figure(nrows: int = 1, ncols: int = 1, *, width: float, height: float) -> tu
     return fig, axes
 
 
-def colors(labels: Iterable[str]) -> dict[str, Any]:
-    """One stable colour per label (sorted), from tab10 or tab20."""
+def colors(labels: Iterable[str], *, keep_order: bool = False) -> dict[str, Any]:
+    """One stable colour per label (sorted, or in the given order), from tab10 or tab20."""
     from matplotlib import colormaps
 
-    names = sorted(set(labels))
+    names = list(dict.fromkeys(labels)) if keep_order else sorted(set(labels))
     palette = colormaps["tab10" if len(names) <= 10 else "tab20"]
     return {n: palette(i % palette.N) for i, n in enumerate(names)}
 

@@ -82,8 +82,7 @@ def plot_curves(ok: pd.DataFrame, physics: str, allocator: str, path: Path) -> P
     if not scenarios:
         return None
     learners = [x for x in LEARNERS if x in set(sub["learner"])]
-    colors = dict(zip(learners, plotstyle.colors(map(str, range(len(learners)))).values(),
-                      strict=True))
+    colors = plotstyle.colors(learners, keep_order=True)
     fig, axes = plotstyle.figure(2, len(scenarios), width=4 * len(scenarios) + 2.5,
                                  height=6.5)
     for j, scenario in enumerate(scenarios):
