@@ -15,7 +15,7 @@ import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
 from actors.runtime.binding import get_binding
-from actors.runtime.metrics import metric_fields, record_rows
+from actors.runtime.metrics import metric_fields
 from actors.runtime.pool import NAMESPACE
 from qray.chunks import FAILED_STATUSES
 from qray.results import rows_to_table, write_table_atomic
@@ -172,7 +172,8 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
 
     runner = resolve(spec.run_point) if spec.run_point else run_chunk
     got = runner(unit, {**ctx, "progress": progress})
-    record_rows(ctx["workload"], got.pop("rows_written", []))
+    # the driver's progress callback counts rows_written in qray's metrics: one long-lived
+    # process per sweep, not a series per (short-lived) trial worker
     tune.report({**got, "tasks": n_tasks, "partial": False,
                  "trial_s": time.perf_counter() - t0})
 

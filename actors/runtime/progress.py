@@ -5,7 +5,10 @@ A Tune callback in the driver. Trials report the rows they have so far after eve
 is not counted twice. On a terminal the line is redrawn in place; otherwise (a file, a
 pipe, ``ray job logs``) a plain line is written at most every ``interval_s`` seconds and
 once at the end, without control codes. The same counts drive the
-``qray_tasks_remaining`` gauge (:mod:`actors.runtime.metrics`).
+``qray_tasks_remaining`` gauge, and each trial's final report (the tag, status and wall
+seconds of the rows it wrote) the ``qray_runs_total`` and ``qray_run_seconds`` series
+(:mod:`actors.runtime.metrics`): recorded here, in the driver, the series of a sweep live
+in one process that outlasts its trials.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, TextIO
 
 from ray.tune import Callback
 
-from actors.runtime.metrics import set_tasks_remaining
+from actors.runtime.metrics import record_rows, set_tasks_remaining
 
 
 def quiet_tune() -> None:
@@ -113,6 +116,11 @@ class SweepProgress(_LineWriter, Callback):
 
     def on_trial_result(self, iteration: int, trials: list, trial: Any, result: dict,
                         **info: Any) -> None:
+        # taken out of the result (Tune lets callbacks edit it), so the per-row fields stay
+        # out of Tune's logs and experiment state
+        written = result.pop("rows_written", None)
+        if written and result.get("partial") is False:
+            record_rows(self.workload, written)
         rows = int(result.get("rows", 0))
         old = self.per_trial.get(trial.trial_id, (0, 0, 0))
         if rows >= old[0]:  # a retried trial's final count covers its fresh rows only

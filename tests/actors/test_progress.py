@@ -32,6 +32,22 @@ def test_retried_trials_are_counted_once_and_output_has_no_control_codes() -> No
     assert text.splitlines()[-1].startswith("tasks 10/10 (100%) | 9 ok, 1 failed")
 
 
+def test_final_reports_feed_the_run_metrics_from_the_driver(monkeypatch) -> None:
+    from actors.runtime import progress
+
+    recorded: list[tuple[str, list]] = []
+    monkeypatch.setattr(progress, "record_rows", lambda w, rows: recorded.append((w, rows)))
+    cb = SweepProgress("cloud", "s-1", 3, stream=io.StringIO())
+    trial = SimpleNamespace(trial_id="t1")
+    written = [{"backend": "RoundRobin", "status": "ok", "wall_s": 0.1}] * 3
+    partial = {"rows": 1, "ok": 1, "failed": 0, "partial": True}
+    final = {"rows": 3, "ok": 3, "failed": 0, "partial": False, "rows_written": written}
+    cb.on_trial_result(1, [], trial, partial)
+    cb.on_trial_result(2, [], trial, final)
+    assert recorded == [("cloud", written)]
+    assert "rows_written" not in final  # kept out of Tune's logs and experiment state
+
+
 def test_the_callback_pickles_without_its_stream() -> None:
     cb = SweepProgress("simulators", "s-1", 3, stream=io.StringIO())
     back = pickle.loads(pickle.dumps(cb))

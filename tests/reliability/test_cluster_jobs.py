@@ -178,3 +178,8 @@ def test_every_workload_tags_its_metrics(head: dict, tmp_path: Path, conf: str,
     figure("metrics tagged by the spec", workload=workload, tag=tag, runs=int(seen))
     assert seen == rows
     assert _value(text, "ray_qray_runs_total", workload=workload, backend="") == 0
+    # counted by the sweep's driver: one series, not one per (short-lived) trial worker
+    workers = {m.group(1) for m in re.finditer(
+        r'^ray_qray_runs_total\{[^}]*WorkerId="(\w+)"[^}]*workload="' + workload + '"',
+        text, re.MULTILINE)}
+    assert len(workers) == 1, workers
