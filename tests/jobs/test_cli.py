@@ -175,6 +175,7 @@ def test_job_shims_keep_their_help() -> None:
     assert res.returncode == 0 and res.stdout.startswith("usage: backends.py")
 
 
+@pytest.mark.slow  # the ci_small test below runs the console script too
 def test_a_small_sweep_through_the_console_script(tmp_path: Path,
                                                   capsys: pytest.CaptureFixture) -> None:
     args = ["sweep", *SMALL, f"output_dir={tmp_path}", *TINY]

@@ -86,6 +86,7 @@ def test_plugin_workload_sweeps_on_ray_and_resumes_with_no_work(site: Path,
     assert "12 tasks, 12 already done, 0 run" in again.stdout
 
 
+@pytest.mark.slow  # the plugin workload test above covers entry-point discovery
 def test_plugin_backend_runs_in_the_simulator_sweep(site: Path, tmp_path: Path) -> None:
     done = _qray(site, "sweep", *QUIET, "backends=[plugin-numpy]", "circuits=[ghz]",
                  "n_qubits=[3,4]", "noise=[0.0]", "repetitions=1", "warmup=0",

@@ -152,10 +152,21 @@ def test_metrics_scraped_from_the_metrics_port_during_a_sweep(head: dict, tmp_pa
     figure("metrics scraped during a sweep", port=port, runs_seen_while_running=int(runs),
            runs_after_the_sweep=int(final), rows=total)
     assert final == total
+    assert _run_series_workers(_scrape(port), "simulators") == 1
+
+
+def _run_series_workers(text: str, workload: str) -> int:
+    """How many Ray workers serve ``workload``'s run counts: the sweep's driver counts
+    them, so one (not a series per short-lived trial worker)."""
+    return len({m.group(1) for m in re.finditer(
+        r'^ray_qray_runs_total\{[^}]*WorkerId="(\w+)"[^}]*workload="' + workload + '"',
+        text, re.MULTILINE)})
 
 
 @pytest.mark.parametrize(("conf", "overrides", "workload", "tag", "rows"), [
-    ("cloud_eval.yaml", ["heuristics=[RoundRobin]", "episodes=3"], "cloud", "RoundRobin", 3),
+    # `make test-all`: the live scrape test covers the metrics path by default
+    pytest.param("cloud_eval.yaml", ["heuristics=[RoundRobin]", "episodes=3"], "cloud",
+                 "RoundRobin", 3, marks=pytest.mark.slow),
     # the same path as cloud's (a spec's metric_tag), so it runs with `make test-all`
     pytest.param("routing_eval.yaml", ["routers=[lookahead]", "maps=[grid-3x3]",
                                        "families=[random]", "sizes=[4]", "instances=3"],
@@ -178,8 +189,4 @@ def test_every_workload_tags_its_metrics(head: dict, tmp_path: Path, conf: str,
     figure("metrics tagged by the spec", workload=workload, tag=tag, runs=int(seen))
     assert seen == rows
     assert _value(text, "ray_qray_runs_total", workload=workload, backend="") == 0
-    # counted by the sweep's driver: one series, not one per (short-lived) trial worker
-    workers = {m.group(1) for m in re.finditer(
-        r'^ray_qray_runs_total\{[^}]*WorkerId="(\w+)"[^}]*workload="' + workload + '"',
-        text, re.MULTILINE)}
-    assert len(workers) == 1, workers
+    assert _run_series_workers(text, workload) == 1
