@@ -69,7 +69,7 @@ def run_qray(seconds: float) -> list[dict[str, Any]]:
     out = []
     for policy, length in VARIANTS:
         env = Routing((5, 5), BasicInteractionGenerator(max_length=length, seed=0))
-        r = time_env(env, lambda o: bool(o["is_legal_surpass_booleans"][0]), policy, seconds)
+        r = time_env(env, lambda o: bool(o["is_legal_surpass"][0]), policy, seconds)
         out.append({"engine": "qray", "policy": policy, "max_length": length, **r})
     return out
 

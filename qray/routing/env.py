@@ -1,29 +1,39 @@
-"""``Routing``: qgym's routing env (same constructor, observation keys and actions),
-with the studied defects fixed.
+"""``Routing``: qgym 0.3.1's routing env (same constructor, spaces, observation keys and
+values, action decoding, rewarders, generators and ``info`` keys), with qgym's defects
+fixed (the README lists them, each with its test).
 
-Actions: ``a < E`` swaps the logical qubits on the physical edge ``state.edges[a]``;
-``a == E`` surpasses the next gate, which is legal only when it acts on adjacent physical
-qubits (an illegal surpass does nothing and is penalized). The episode terminates when
-every gate is surpassed and is truncated at ``max_steps`` (default: ``2 x diameter x
-gates + 10``). ``action_masks()`` (and the optional ``action_mask`` key) mark the legal
-actions for masked policies. ``reset(seed=...)`` reseeds the interaction generator, so a
-seeded reset reproduces its circuit.
+Actions: ``a < E`` swaps the logical qubits on the physical edge ``state.edges[a]``
+(networkx's edge order of the connection graph, as qgym); ``a == E`` surpasses the next
+gate, which is legal only when it acts on adjacent physical qubits (an illegal surpass does
+nothing and is penalized). The episode terminates when every gate is surpassed and is
+truncated at ``max_steps`` (default: ``2 x diameter x gates + 10``). ``action_masks()``
+(and the optional ``action_mask`` key) mark the legal actions for masked policies.
+``reset(seed=...)`` reseeds the interaction generator, so a seeded reset reproduces its
+circuit.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from qray.routing.generators import BasicInteractionGenerator, InteractionGenerator
+from qray.routing.generators import BasicInteractionGenerator
 from qray.routing.graphs import parse_connection_graph
-from qray.routing.rewarders import ILLEGAL, SURPASS, SWAP, BasicRewarder, Rewarder
+from qray.routing.rewarders import (
+    ILLEGAL,
+    SURPASS,
+    SWAP,
+    BasicRewarder,
+    uses_fast_path,
+)
 from qray.routing.state import RoutingState
 
 RENDER_MODES = ("human", "rgb_array")
+RESET_OPTIONS = ("interaction_circuit", "mapping")
 
 
 class Routing(gym.Env):
@@ -31,87 +41,121 @@ class Routing(gym.Env):
 
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": 4}
 
-    def __init__(self, connection_graph: Any, interaction_generator: InteractionGenerator |
-                 None = None, max_observation_reach: int = 5, observe_legal_surpasses: bool = True,
-                 observe_connection_graph: bool = False, *, rewarder: Rewarder | None = None,
+    def __init__(self, connection_graph: Any, interaction_generator: Any = None,
+                 max_observation_reach: int = 5, observe_legal_surpasses: bool = True,
+                 observe_connection_graph: bool = False, *, rewarder: Any = None,
                  render_mode: str | None = None, max_steps: int | None = None,
                  observe_action_mask: bool = False) -> None:
         graph = parse_connection_graph(connection_graph)
-        if isinstance(max_observation_reach, bool) or int(max_observation_reach) < 1:
+        if (isinstance(max_observation_reach, bool)
+                or not isinstance(max_observation_reach, (int, np.integer))
+                or max_observation_reach < 1):
             raise ValueError(f"max_observation_reach must be an integer >= 1, got "
                              f"{max_observation_reach!r}")
-        if rewarder is not None and not isinstance(rewarder, Rewarder):
-            raise TypeError(f"rewarder must be a qray.routing Rewarder, got {type(rewarder)}")
+        for name, flag in (("observe_legal_surpasses", observe_legal_surpasses),
+                           ("observe_connection_graph", observe_connection_graph)):
+            if not isinstance(flag, (bool, np.bool_)):
+                raise TypeError(f"{name} must be a bool, got {flag!r}")
+        if rewarder is not None and not callable(getattr(rewarder, "compute_reward", None)):
+            raise TypeError("rewarder must have qgym's compute_reward(*, old_state, action, "
+                            f"new_state) (a qray.routing or qgym Rewarder), got "
+                            f"{type(rewarder).__name__}")
         if render_mode is not None and render_mode not in RENDER_MODES:
             raise ValueError(f"render_mode must be one of {RENDER_MODES} or None, got "
                              f"{render_mode!r}")
         if max_steps is not None and int(max_steps) < 1:
             raise ValueError(f"max_steps must be >= 1 or None, got {max_steps}")
-        generator = interaction_generator or BasicInteractionGenerator()
-        if not isinstance(generator, InteractionGenerator):
-            raise TypeError("interaction_generator must be a qray.routing InteractionGenerator, "
-                            f"got {type(generator).__name__}")
-        generator.set_state_attributes(connection_graph=graph)
+        if interaction_generator is None:
+            generator: Any = BasicInteractionGenerator()
+        else:
+            if not (callable(getattr(interaction_generator, "__next__", None))
+                    and callable(getattr(interaction_generator, "set_state_attributes",
+                                         None))):
+                raise TypeError("interaction_generator must be an interaction generator (an "
+                                "iterator of circuits with set_state_attributes, as qgym's "
+                                f"InteractionGenerator), got "
+                                f"{type(interaction_generator).__name__}")
+            if getattr(interaction_generator, "finite", False):
+                raise ValueError("interaction_generator: must be an infinite generator "
+                                 "(its 'finite' is True)")
+            generator = copy.deepcopy(interaction_generator)  # as qgym: the env owns a copy
+        reach = int(max_observation_reach)
+        generator.set_state_attributes(
+            max_observation_reach=reach, connection_graph=graph,
+            observe_legal_surpasses=bool(observe_legal_surpasses),
+            observe_connection_graph=bool(observe_connection_graph))
         self.interaction_generator = generator
-        self.state = RoutingState(graph, generator, int(max_observation_reach))
-        self.rewarder = rewarder or BasicRewarder()
+        self._state = RoutingState(
+            interaction_generator=generator, max_observation_reach=reach,
+            connection_graph=graph, observe_legal_surpasses=bool(observe_legal_surpasses),
+            observe_connection_graph=bool(observe_connection_graph))
+        # as qgym: the env owns a copy of the rewarder
+        self.rewarder = copy.deepcopy(rewarder) if rewarder is not None else BasicRewarder()
         self.render_mode = render_mode
         self.max_steps = None if max_steps is None else int(max_steps)
         self.observe_legal_surpasses = bool(observe_legal_surpasses)
         self.observe_connection_graph = bool(observe_connection_graph)
         self.observe_action_mask = bool(observe_action_mask)
-        n, reach, n_edges = self.state.num_nodes, self.state.reach, len(self.state.edges)
+        n_edges = self._state.n_connections
         self.surpass_action = n_edges
         self.action_space = spaces.Discrete(n_edges + 1)
-        obs: dict[str, spaces.Space] = {
-            "interaction_gates_ahead": spaces.MultiDiscrete(np.full(2 * reach, n + 1),
-                                                            dtype=np.int32),
-            "mapping": spaces.MultiDiscrete(np.full(n, n), dtype=np.int32),
-        }
-        if self.observe_legal_surpasses:
-            obs["is_legal_surpass_booleans"] = spaces.MultiBinary(reach)
-        if self.observe_connection_graph:
-            obs["connection_graph"] = spaces.MultiBinary(n * n)
+        obs_space = self._state.create_observation_space()
         if self.observe_action_mask:
-            obs["action_mask"] = spaces.MultiBinary(n_edges + 1)
-        self.observation_space = spaces.Dict(obs)
+            obs_space = spaces.Dict({**obs_space.spaces,
+                                     "action_mask": spaces.MultiBinary(n_edges + 1)})
+        self.observation_space = obs_space
         self._step_cap = 1
-        self._illegal = 0
         self._renderer: Any = None
-        self.state.reset(np.zeros((0, 2), dtype=np.int32))
+
+    @property
+    def state(self) -> RoutingState:
+        """The episode's state (qgym keeps it as ``_state``; both names work)."""
+        return self._state
+
+    @property
+    def rewarder(self) -> Any:
+        return self._rewarder
+
+    @rewarder.setter
+    def rewarder(self, rewarder: Any) -> None:
+        self._rewarder = rewarder
+        self._fast_reward = uses_fast_path(rewarder)
+        self.reward_range = getattr(rewarder, "reward_range", (-float("inf"), float("inf")))
 
     # -- gymnasium API ----------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
               ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
         """New episode. ``options``: ``interaction_circuit`` (logical pairs) and ``mapping``
-        (initial physical -> logical permutation)."""
+        (initial logical -> physical permutation, a qray extension); others are refused."""
         super().reset(seed=seed)
         if seed is not None:
-            self.interaction_generator.seed(int(self.np_random.integers(2**63)))
+            self._seed_generator(int(self.np_random.integers(2**63)))
         options = dict(options or {})
-        unknown = set(options) - {"interaction_circuit", "mapping"}
+        unknown = set(options) - set(RESET_OPTIONS)
         if unknown:
             raise ValueError(f"reset options: unknown {sorted(unknown)}; allowed: "
-                             "interaction_circuit, mapping")
-        self.state.reset(options.get("interaction_circuit"), options.get("mapping"))
-        k = len(self.state.interaction_circuit)
-        self._step_cap = self.max_steps or 2 * self.state.diameter * k + 10
-        self._illegal = 0
+                             f"{', '.join(RESET_OPTIONS)}")
+        self._state.reset(seed=seed, **options)
+        k = len(self._state.interaction_circuit)
+        self._step_cap = self.max_steps or 2 * self._state.diameter * k + 10
         if self.render_mode == "human":
             self.render()
-        return self._obs(), self._info()
+        return self._obs(), self._state.obtain_info()
 
     def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
                                          dict[str, Any]]:
-        state = self.state
+        state = self._state
         a = int(action)
         if not 0 <= a <= self.surpass_action:
             raise ValueError(f"action must be in [0, {self.surpass_action}], got {action!r}")
-        before = self.rewarder.before(state)
+        if self._fast_reward:
+            before = self._rewarder.before(state)
+        else:
+            old_state = state.copy()
         if a == self.surpass_action:
             kind = SURPASS if state.surpass() else ILLEGAL
             if kind == ILLEGAL:
-                self._illegal += 1
+                state.illegal_actions += 1
         else:
             state.swap(a)
             kind = SWAP
@@ -119,10 +163,14 @@ class Routing(gym.Env):
         terminated = state.is_done()
         truncated = not terminated and state.steps_done >= self._step_cap
         state.truncated = truncated
-        reward = self.rewarder.reward(state, kind, before)
+        if self._fast_reward:
+            reward = self._rewarder.reward(state, kind, before)
+        else:
+            reward = self._rewarder.compute_reward(old_state=old_state, action=a,
+                                                   new_state=state)
         if self.render_mode == "human":
             self.render()
-        return self._obs(), float(reward), terminated, truncated, self._info()
+        return self._obs(), float(reward), terminated, truncated, state.obtain_info()
 
     def action_masks(self) -> np.ndarray:
         """Legal actions (bool, E + 1): every SWAP; the surpass when the next gate is
@@ -157,20 +205,16 @@ class Routing(gym.Env):
         return self._step_cap
 
     def _obs(self) -> dict[str, np.ndarray]:
-        s = self.state
-        obs = {"interaction_gates_ahead": s.gates_ahead().reshape(-1).copy(),
-               "mapping": s.mapping.copy()}
-        if self.observe_legal_surpasses:
-            obs["is_legal_surpass_booleans"] = s.legal_window().astype(np.int8)
-        if self.observe_connection_graph:
-            obs["connection_graph"] = s.adjacency_flat.copy()
+        obs = self._state.obtain_observation()
         if self.observe_action_mask:
             obs["action_mask"] = self.action_masks().astype(np.int8)
         return obs
 
-    def _info(self) -> dict[str, Any]:
-        s = self.state
-        return {"steps_done": s.steps_done, "position": s.position,
-                "num_gates": len(s.interaction_circuit),
-                "num_swaps_inserted": len(s.swap_gates_inserted),
-                "illegal_actions": self._illegal}
+    def _seed_generator(self, seed: int) -> None:
+        """Reseed the generator: its ``seed()`` (qray's), else a fresh ``rng`` (qgym's
+        generators keep their numpy Generator there)."""
+        gen = self.interaction_generator
+        if callable(getattr(gen, "seed", None)):
+            gen.seed(seed)
+        elif isinstance(getattr(gen, "rng", None), np.random.Generator):
+            gen.rng = np.random.default_rng(seed)

@@ -1,7 +1,11 @@
 """Interaction generators (qgym's names): random pairs, nothing, or Qiskit circuits / QASM.
 
-An env seeds its generator on ``reset(seed=...)``, so a seeded reset reproduces the
-circuit (in the studied code it did not).
+As in qgym 0.3.1 a generator is an infinite iterator (``next(gen)`` is a circuit,
+``gen.finite`` is False) with ``set_state_attributes(**kwargs)``; the env accepts qgym's
+own generators too. An env seeds its generator on ``reset(seed=...)``, so a seeded reset
+reproduces the circuit (in qgym it did not). ``BasicInteractionGenerator`` draws from
+qgym's distribution (length uniform in 1..max_length, each gate a uniform pair of distinct
+qubits) with a vectorized draw, so a seed gives other circuits than qgym's.
 """
 
 from __future__ import annotations
@@ -13,10 +17,17 @@ import numpy as np
 
 
 class InteractionGenerator:
-    """Makes the interaction circuit of an episode: an int32 array of logical qubit pairs."""
+    """Makes the interaction circuit of an episode: an integer array of logical qubit pairs."""
 
     n_qubits: int | None = None
     fixed_width: bool = False
+    finite: bool = False
+
+    def __iter__(self) -> InteractionGenerator:
+        return self
+
+    def __next__(self) -> np.ndarray:
+        return self.generate()
 
     def set_state_attributes(self, **kwargs: Any) -> None:
         """Called by the env with its ``connection_graph``: the width follows the graph
@@ -31,8 +42,10 @@ class InteractionGenerator:
             raise ValueError(f"n_qubits={self.n_qubits} exceeds the connection graph's {n} "
                              "qubits")
 
-    def seed(self, seed: int | None) -> None:
-        self.rng = np.random.default_rng(seed)
+    def seed(self, seed: int | np.random.Generator | None) -> None:
+        """Reseed: an int, None, or a numpy ``Generator`` used as is (as qgym's ``seed``)."""
+        self.rng = (seed if isinstance(seed, np.random.Generator)
+                    else np.random.default_rng(seed))
 
     def generate(self) -> np.ndarray:
         raise NotImplementedError
@@ -44,7 +57,7 @@ class BasicInteractionGenerator(InteractionGenerator):
     each a uniformly random pair of distinct qubits among ``n_qubits`` (default: all of
     the connection graph's)."""
 
-    def __init__(self, max_length: int = 10, seed: int | None = None, *,
+    def __init__(self, max_length: int = 10, seed: int | np.random.Generator | None = None, *,
                  min_length: int | None = None, n_qubits: int | None = None) -> None:
         if int(max_length) < 1:
             raise ValueError(f"max_length must be >= 1, got {max_length}")
@@ -66,7 +79,7 @@ class BasicInteractionGenerator(InteractionGenerator):
         k = int(self.rng.integers(self.min_length, self.max_length + 1))
         a = self.rng.integers(0, n, size=k)
         b = (a + self.rng.integers(1, n, size=k)) % n  # distinct from a, uniform
-        return np.stack([a, b], axis=1).astype(np.int32)
+        return np.stack([a, b], axis=1).astype(np.int_)
 
 
 class NullInteractionGenerator(InteractionGenerator):
@@ -76,7 +89,7 @@ class NullInteractionGenerator(InteractionGenerator):
         self.seed(None)
 
     def generate(self) -> np.ndarray:
-        return np.zeros((0, 2), dtype=np.int32)
+        return np.zeros((0, 2), dtype=np.int_)
 
 
 class CircuitInteractionGenerator(InteractionGenerator):
@@ -94,7 +107,7 @@ class CircuitInteractionGenerator(InteractionGenerator):
         self.shuffle = shuffle
         self.seed(seed)
 
-    def seed(self, seed: int | None) -> None:
+    def seed(self, seed: int | np.random.Generator | None) -> None:
         """Reseed (and restart the circuit order)."""
         super().seed(seed)
         self.next = 0

@@ -20,26 +20,30 @@ MAX_MAP_QUBITS = 1000
 
 
 def parse_connection_graph(graph: Any) -> nx.Graph:
-    """A networkx graph on nodes ``0..n-1`` from a networkx graph, a grid size ``(rows,
-    cols)``, an adjacency matrix or an edge list (qgym's formats). Nodes of a networkx graph are relabeled in sorted order."""
+    """A networkx graph on nodes ``0..n-1`` from qgym's formats, with qgym 0.3.1's node and
+    edge order (the order that decodes actions): a networkx graph (nodes relabeled in
+    sorted order, edges in the graph's order), grid sizes (a list or tuple of ints, e.g.
+    ``(5, 5)``: ``nx.grid_graph`` relabeled to integers, as qgym) or an adjacency matrix
+    (``nx.from_numpy_array``; weights in (0, 1] are fidelities); also an edge list (a qray
+    extension)."""
     if isinstance(graph, nx.Graph):
         nodes = sorted(graph.nodes)
         relabel = {v: i for i, v in enumerate(nodes)}
         out = nx.Graph()
         out.add_nodes_from(range(len(nodes)))
-        out.add_edges_from((relabel[u], relabel[v]) for u, v in graph.edges if u != v)
+        out.add_edges_from((relabel[u], relabel[v], d) for u, v, d in graph.edges(data=True)
+                           if u != v)
         return _checked(out, graph)
-    if (isinstance(graph, tuple) and len(graph) == 2
-            and all(isinstance(x, int) and x >= 1 for x in graph)):
-        return _checked(nx.convert_node_labels_to_integers(nx.grid_2d_graph(*graph),
-                                                           ordering="sorted"), graph)
+    if isinstance(graph, (list, tuple)) and graph and isinstance(graph[0], int):
+        if not all(isinstance(x, int) and not isinstance(x, bool) and x >= 1 for x in graph):
+            raise ValueError(f"connection_graph: grid sizes must be integers >= 1, got "
+                             f"{graph!r}")
+        return _checked(nx.convert_node_labels_to_integers(nx.grid_graph(list(graph))), graph)
     arr = np.asarray(graph)
-    if (arr.ndim == 2 and arr.shape[0] == arr.shape[1] and np.isin(arr, (0, 1)).all()
+    if (arr.ndim == 2 and arr.shape[0] == arr.shape[1]
+            and np.issubdtype(arr.dtype, np.number) and (arr >= 0).all() and (arr <= 1).all()
             and np.array_equal(arr, arr.T) and not np.diagonal(arr).any()):
-        out = nx.Graph()  # a symmetric 0/1 matrix with an empty diagonal: adjacency
-        out.add_nodes_from(range(arr.shape[0]))
-        out.add_edges_from((int(i), int(j)) for i, j in zip(*np.nonzero(arr), strict=True) if i < j)
-        return _checked(out, graph)
+        return _checked(nx.from_numpy_array(arr), graph)  # an adjacency (fidelity) matrix
     if arr.ndim == 2 and arr.shape[1] == 2 and arr.size:
         if not np.issubdtype(arr.dtype, np.integer) or arr.min() < 0:
             raise ValueError("connection_graph: an edge list needs qubit indices >= 0")
@@ -49,8 +53,13 @@ def parse_connection_graph(graph: Any) -> nx.Graph:
         out.add_nodes_from(range(n))
         out.add_edges_from((u, v) for u, v in edges if u != v)
         return _checked(out, graph)
-    raise ValueError("connection_graph: expected a networkx graph, an adjacency matrix or an "
-                     f"edge list, got {type(graph).__name__} of shape {arr.shape}")
+    raise ValueError("connection_graph: expected a networkx graph, grid sizes, an adjacency "
+                     f"matrix or an edge list, got {type(graph).__name__} of shape {arr.shape}")
+
+
+def has_fidelity(graph: nx.Graph) -> bool:
+    """Whether an edge carries a ``weight`` other than 0 or 1 (qgym: a fidelity)."""
+    return any(w is not None and w not in (0, 1) for _, _, w in graph.edges.data("weight"))
 
 
 def _checked(g: nx.Graph, given: Any) -> nx.Graph:

@@ -28,7 +28,6 @@ from qray.rl.policy import (
     read_policy_json,
 )
 from qray.routing.features import GLOBAL, PER_EDGE, FeaturePolicy
-from qray.routing.graphs import sorted_edges
 
 FORMAT = "qray-router/1"
 ALLOWED = (f"an exported router folder: {MODEL_FILE} and {META_FILE} ({FORMAT}) written by "
@@ -134,7 +133,7 @@ class RouterPolicy(FeaturePolicy):
 
     def act(self, env: Any) -> int:
         state = env.state
-        if self._state is not state and list(state.edges) != self.edges:
+        if self._state is not state and _edge_set(state.edges) != _edge_set(self.edges):
             raise ValueError(f"policy {self.name} was trained on another connection graph")
         mask, obs = self.features(state).compute(state)
         return int(np.argmax(self.scores(mask[None], obs[None])[0]))
@@ -160,8 +159,14 @@ def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str =
         raise ConfigError(key, str(folder), f"a policy trained on features version "
                           f"{FEATURES_VERSION} (retrain with jobs/train_router.py)",
                           problem=f"was trained on features version {version}:")
-    if graph is not None and [tuple(e) for e in sorted_edges(graph)] != policy.edges:
+    if graph is not None and _edge_set(graph.edges) != _edge_set(policy.edges):
         trained = policy.meta["params"]["coupling_map"]
         raise ConfigError(key, str(folder), f"a policy trained on {coupling_map or 'this map'}",
                           problem=f"was trained on {trained}:")
     return policy
+
+
+def _edge_set(edges: Any) -> set[frozenset[int]]:
+    """A map's edges, whatever their order and orientation: the policy scores each edge
+    with one shared network, so only the set of edges must match."""
+    return {frozenset((int(u), int(v))) for u, v in edges}

@@ -44,7 +44,7 @@ class Renderer:
                   else "tab:blue" for p in range(state.num_nodes)]
         ax.scatter(xy[:, 0], xy[:, 1], s=300, c=colors, zorder=2)
         for p in range(state.num_nodes):
-            ax.text(*xy[p], str(int(state.mapping[p])), ha="center", va="center",
+            ax.text(*xy[p], str(int(state.occupant[p])), ha="center", va="center",
                     color="white", fontsize=8, zorder=3)
         ax.set_title(f"step {state.steps_done}  gate {state.position}/"
                      f"{len(state.interaction_circuit)}  swaps {len(state.swap_gates_inserted)}",

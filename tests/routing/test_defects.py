@@ -22,8 +22,9 @@ def test_defect1_overlapping_swaps_keep_the_legality_signal_right() -> None:
     e = env.state.edges
     env.step(e.index((0, 1)))
     obs, *_ = env.step(e.index((1, 2)))
-    assert env.state.mapping.tolist()[:3] == [1, 2, 0]
-    assert obs["is_legal_surpass_booleans"].tolist() == [0, 1]
+    assert env.state.occupant.tolist()[:3] == [1, 2, 0]  # physical -> logical
+    assert env.state.mapping.tolist()[:3] == [2, 0, 1]  # logical -> physical (qgym's)
+    assert obs["is_legal_surpass"].tolist() == [False, True]
     assert not env.action_masks()[-1]
 
 
@@ -48,7 +49,7 @@ def test_defect1_every_surpassed_gate_is_on_adjacent_qubits() -> None:
             p, q = env.state.edges[edge]
             holder[p], holder[q] = holder[q], holder[p]
             env.step(edge)
-        assert env.state.mapping.tolist() == holder
+        assert env.state.occupant.tolist() == holder
         if env.state.is_done():
             env.reset()
             holder = list(range(9))
@@ -72,7 +73,7 @@ def test_defect2_swaps_land_before_the_right_gates() -> None:
     for action in (env.surpass_action, env.surpass_action, env.state.edges.index((0, 1)),
                    env.state.edges.index((1, 2)), env.surpass_action):
         env.step(action)
-    assert env.state.swap_gates_inserted == [(2, 0, 1), (2, 0, 2)]
+    assert list(env.state.swap_gates_inserted) == [(2, 0, 1), (2, 0, 2)]
     routed, final = insert_swaps(qc, env.state.swap_gates_inserted, 4)
     names = [inst.operation.name for inst in routed.data]
     assert names == ["cx", "h", "cx", "x", "swap", "swap", "cx", "cx"]

@@ -28,7 +28,7 @@ def test_check_env_passes_with_every_observation_key() -> None:
                   observe_action_mask=True, render_mode="rgb_array")
     check_env(env, skip_render_check=False)
     obs, _ = env.reset(seed=0)
-    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass_booleans",
+    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass",
                         "connection_graph", "action_mask"}
     assert env.action_space.n == GRID3.number_of_edges() + 1
 
@@ -36,9 +36,13 @@ def test_check_env_passes_with_every_observation_key() -> None:
 def test_default_keys_and_padding() -> None:
     env = Routing(GRID3, NullInteractionGenerator(), max_observation_reach=4)
     obs, _ = env.reset(options={"interaction_circuit": [[0, 1], [2, 5]]})
-    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass_booleans"}
+    assert set(obs) == {"interaction_gates_ahead", "mapping", "is_legal_surpass"}
     assert obs["interaction_gates_ahead"].tolist() == [0, 1, 2, 5, 9, 9, 9, 9]
-    assert obs["is_legal_surpass_booleans"].tolist() == [1, 1, 0, 0]
+    assert obs["is_legal_surpass"].tolist() == [True, True, True, True]  # padding: True
+    env.step(env.state.edges.index((1, 2)))
+    # logical 1 now on physical 2 and logical 2 on 1: neither gate is executable
+    assert env.state.obtain_observation()["is_legal_surpass"].tolist() == [False, False,
+                                                                           True, True]
     assert obs["mapping"].tolist() == list(range(9))
     assert obs in env.observation_space
 
@@ -47,9 +51,16 @@ def test_connection_graph_formats_agree() -> None:
     g = nx.grid_2d_graph(3, 3)
     adj = nx.to_numpy_array(nx.convert_node_labels_to_integers(g, ordering="sorted"), dtype=int)
     edges = list(nx.convert_node_labels_to_integers(g, ordering="sorted").edges)
-    for spec in (g, (3, 3), adj, edges):
+    def edge_set(env: Routing) -> set[frozenset[int]]:
+        return {frozenset(e) for e in env.state.edges}
+
+    for spec in (g, (3, 3), [3, 3], adj, edges):
         env = Routing(spec, NullInteractionGenerator())
-        assert env.state.edges == Routing(GRID3, NullInteractionGenerator()).state.edges
+        assert edge_set(env) == edge_set(Routing(GRID3, NullInteractionGenerator()))
+    # actions decode in qgym's order: networkx's edges of the parsed graph
+    qgym_grid = nx.convert_node_labels_to_integers(nx.grid_graph([2, 3]))
+    assert Routing((2, 3)).state.edges == list(qgym_grid.edges)
+    assert Routing(adj).state.edges == list(nx.from_numpy_array(adj).edges)
     with pytest.raises(ValueError, match="connected"):
         parse_connection_graph([[0, 1], [2, 3]])
 
@@ -88,7 +99,7 @@ def test_illegal_surpass_does_nothing_and_is_penalized() -> None:
     env.reset(options={"interaction_circuit": [[0, 8]]})
     _, reward, terminated, _, info = env.step(env.surpass_action)
     assert reward == -50 and not terminated and env.state.position == 0
-    assert info["illegal_actions"] == 1
+    assert env.state.illegal_actions == 1 and info["Position"] == 0
     with pytest.raises(ValueError, match="action"):
         env.step(env.action_space.n)
 
