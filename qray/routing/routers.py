@@ -1,4 +1,5 @@
-"""Routers by name: ``sabre-<trials>``, ``lookahead`` and ``policy:<folder>``."""
+"""Routers by name: ``sabre-<trials>``, ``lookahead``, ``policy:<folder>`` (qgym mode), and
+the front-layer ``front-greedy`` and ``front-search-<width>``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import networkx as nx
 
 from qray.errors import ConfigError
 
-ROUTER_NAMES = ("sabre-1", "sabre-20", "sabre-<trials>", "lookahead", "policy:<folder>")
+ROUTER_NAMES = ("sabre-1", "sabre-20", "sabre-<trials>", "lookahead", "policy:<folder>",
+                "front-greedy", "front-search-<width>")
 POLICY_PREFIX = "policy:"
 
 
@@ -23,6 +25,12 @@ def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router"
         from qray.routing.lookahead import LookaheadPolicy
 
         return LookaheadPolicy()
+    if spec == "front-greedy" or spec.startswith("front-search-"):
+        from qray.routing.front_routers import FrontLayerRouter
+
+        width = 0 if spec == "front-greedy" else spec[len("front-search-"):]
+        if str(width).isdigit() and (spec == "front-greedy" or int(width) >= 1):
+            return FrontLayerRouter(int(width))
     if spec.startswith("sabre-"):
         from qray.routing.sabre import SabreRouter
 
