@@ -1,0 +1,139 @@
+"""The routing comparison table from a ``routing`` sweep's rows, with Qiskit's own
+``transpile(..., layout_method="trivial", optimization_level=3)`` on the same circuits as
+a reference.
+
+    python jobs/sweep.py --config jobs/conf/routing_eval.yaml \\
+        "routers=[sabre-1,sabre-20,lookahead,front-greedy,front-search-4]" \\
+        "maps=[grid-5x5,heavy-hex-19]" "families=[random,qft,qaoa_maxcut]" sweep_id=cmp
+    python jobs/compare_routers.py results/cmp/routing
+
+Per coupling map and circuit set: mean SWAPs added, mean depth after routing (for the
+random circuits, CX only, that is the two-qubit depth), mean routing milliseconds per
+circuit, and how many of the routed circuits were verified. The reference's SWAPs are what
+Qiskit's preset pass manager leaves (it also cancels and merges gates, so its output is
+not verified against the original DAG and is not a qray router).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("qray.compare_routers")
+
+SETS = (("random", 10), ("random", 16), ("qft", 16), ("qaoa_maxcut", 16))
+REFERENCE = "qiskit-O3 (reference)"
+
+
+def qiskit_reference(frame: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
+    """SWAPs Qiskit's optimization level 3 leaves on each circuit of ``frame``."""
+    from qiskit import transpile
+    from qiskit.transpiler import CouplingMap
+
+    from qray.routing.benchmarks import benchmark_circuit
+    from qray.routing.graphs import coupling_graph, edge_list, sorted_edges
+
+    rows = []
+    circuits = frame[["coupling_map", "family", "n_qubits", "instance", "gates_2q"]]
+    for cmap, family, n, instance, gates in circuits.drop_duplicates().itertuples(index=False):
+        cm = CouplingMap(edge_list(sorted_edges(coupling_graph(cmap))))
+        cm.make_symmetric()
+        qc = benchmark_circuit(family, int(n), int(instance), gates=int(gates)
+                               if family == "random" else 50)
+        t0 = time.perf_counter()
+        out = transpile(qc, coupling_map=cm, layout_method="trivial", optimization_level=3,
+                        seed_transpiler=seed)
+        rows.append({"router": REFERENCE, "coupling_map": cmap, "family": family,
+                     "n_qubits": n, "instance": instance,
+                     "swaps": int(out.count_ops().get("swap", 0)), "depth": out.depth(),
+                     "route_s": time.perf_counter() - t0, "verified": False,
+                     "status": "ok"})
+    return pd.DataFrame(rows)
+
+
+def table(frame: pd.DataFrame, routers: list[str]) -> str:
+    """The markdown table: a row per (map, set), SWAPs / depth / ms / verified per router."""
+    head = "| coupling map | circuits | " + " | ".join(routers) + " |"
+    lines = [head, "|" + "---|" * (2 + len(routers))]
+    for cmap in sorted(frame["coupling_map"].unique()):
+        for family, n in SETS:
+            part = frame[(frame.coupling_map == cmap) & (frame.family == family)
+                         & (frame.n_qubits == n)]
+            if part.empty:
+                continue
+            cells = []
+            for r in routers:
+                rows = part[part.router == r]
+                if rows.empty:
+                    cells.append("")
+                    continue
+                ok = rows[rows.status == "ok"]
+                cells.append(f"{ok.swaps.mean():.1f} / {ok.depth.mean():.0f} / "
+                             f"{1000 * ok.route_s.mean():.0f} ms"
+                             + ("" if r == REFERENCE else
+                                f" ({int(rows.verified.sum())}/{len(rows)} verified)"))
+            label = f"{family} {n} q" + (f", {int(part.instance.nunique())} circuits"
+                                         if family != "qft" else "")
+            lines.append(f"| {cmap} | {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def verdicts(frame: pd.DataFrame, candidate: str, against: list[str]) -> list[str]:
+    """Mean SWAPs of ``candidate`` relative to each of ``against``, per map and set."""
+    out = []
+    for cmap in sorted(frame["coupling_map"].unique()):
+        for family, n in SETS:
+            part = frame[(frame.coupling_map == cmap) & (frame.family == family)
+                         & (frame.n_qubits == n) & (frame.status == "ok")]
+            means = part.groupby("router").swaps.mean()
+            if candidate not in means:
+                continue
+            rel = ", ".join(f"{means[candidate] / means[a]:.3f}x {a}" for a in against
+                            if a in means)
+            out.append(f"{cmap} {family}-{n}: {candidate} {means[candidate]:.1f} = {rel}")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dataset", type=Path, help="the routing folder of a sweep")
+    parser.add_argument("--no-reference", action="store_true",
+                        help="skip Qiskit's optimization-level-3 reference")
+    parser.add_argument("--candidate", default="front-search-4")
+    parser.add_argument("--out", type=Path, help="also write the table here (markdown)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from qray.results import read_dataset
+
+    rows, problems = read_dataset(args.dataset)
+    for p in problems:
+        log.warning("%s", p)
+    frame = rows.to_pandas()
+    keep = np.zeros(len(frame), dtype=bool)
+    for family, n in SETS:
+        keep |= (frame.family == family).to_numpy() & (frame.n_qubits == n).to_numpy()
+    frame = frame[keep]
+    order = ["sabre-1", "sabre-20", "lookahead", "ppo", "front-greedy", "front-search-4"]
+    routers = [r for r in order if r in set(frame.router)] + sorted(
+        set(frame.router) - set(order))
+    if not args.no_reference:
+        t0 = time.perf_counter()
+        frame = pd.concat([frame, qiskit_reference(frame)], ignore_index=True)
+        log.info("qiskit reference: %.0f s", time.perf_counter() - t0)
+        routers.append(REFERENCE)
+    text = table(frame, routers)
+    log.info("mean SWAPs / mean depth after routing / mean ms per circuit\n%s", text)
+    for line in verdicts(frame, args.candidate, ["sabre-1", "sabre-20"]):
+        log.info("%s", line)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,31 @@
+"""jobs/compare_routers.py: the comparison table and Qiskit's reference on real routings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from jobs.compare_routers import REFERENCE, qiskit_reference, table, verdicts
+from qray.routing.benchmarks import EVAL_SEED_BASE, benchmark_circuit
+from qray.routing.bridge import route
+
+
+def test_table_means_and_reference_on_the_same_circuits() -> None:
+    rows = []
+    for router in ("sabre-20", "front-greedy"):
+        for i in range(2):
+            qc = benchmark_circuit("random", 10, EVAL_SEED_BASE + i)
+            res = route(qc, "grid-5x5", router)
+            rows.append({"router": router, "coupling_map": "grid-5x5", "family": "random",
+                         "n_qubits": 10, "instance": EVAL_SEED_BASE + i, "gates_2q": 50,
+                         "swaps": res.swaps, "depth": res.circuit.depth(),
+                         "route_s": res.seconds, "verified": True, "status": "ok"})
+    frame = pd.DataFrame(rows)
+    ref = qiskit_reference(frame)
+    assert len(ref) == 2 and (ref.swaps > 0).all()
+    both = pd.concat([frame, ref], ignore_index=True)
+    text = table(both, ["sabre-20", "front-greedy", REFERENCE])
+    mean = frame[frame.router == "front-greedy"].swaps.mean()
+    assert "| grid-5x5 | random 10 q, 2 circuits | " in text
+    assert f"{mean:.1f} / " in text and "(2/2 verified)" in text
+    line, = verdicts(both, "front-greedy", ["sabre-20"])
+    assert line.startswith(f"grid-5x5 random-10: front-greedy {mean:.1f} = ")
