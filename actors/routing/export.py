@@ -86,7 +86,7 @@ def export(checkpoint: str | Path, out: str | Path, cfg: Any = None, *, name: st
         "checkpoint": str(Path(checkpoint).resolve()),
         "params": env_cfg.feature_params(),
         "env": dataclasses.asdict(env_cfg),
-        "edges": [list(e) for e in env.routing.state.edges],
+        "edges": [list(e) for e in env.edges],
         "n_actions": int(env.action_space.n),
         "obs_size": int(env.features.size),
         "checked_observations": n_check,

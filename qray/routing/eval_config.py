@@ -21,6 +21,11 @@ from qray.routing.verify import check_operator_max_qubits
 
 #: the learned router's name in rows (one exported policy per coupling map)
 POLICY_ROUTER = "ppo"
+
+
+def is_policy_router(router: str) -> bool:
+    """``ppo`` or ``ppo-search-<w>``: rows of the exported policies."""
+    return router == POLICY_ROUTER or router.startswith(POLICY_ROUTER + "-search-")
 CLASSICAL = ("lookahead", "sabre-1", "sabre-20")
 #: CX gates of one ``random`` circuit at most (a routed 100k-gate circuit takes minutes)
 MAX_RANDOM_GATES = 100_000
@@ -39,6 +44,11 @@ class RoutingConfig(SweepConfig):
             heuristic "decay", trivial layout, ``sabre_seed``).
         policies: exported learned routers, coupling map -> policy folder
             (``jobs/train_router.py``); rows name them ``ppo``.
+        search_widths: for front-layer policies (``env.mode: front``), also route with
+            the search over each policy's ``w`` best SWAPs (its own rollouts), rows
+            ``ppo-search-<w>``; the search budget per step is ``w`` rollouts.
+        search_horizon: SWAPs a rollout runs before the rest is estimated by the front
+            layer's remaining distance (null: to the end).
         maps: coupling maps (grid-RxC, heavy-hex-D, line-N, ring-N), each of at most
             ``MAX_MAP_QUBITS`` (1000) qubits.
         families: random, qft, ghz, qaoa_maxcut, mqt-<benchmark> (one of
@@ -62,6 +72,8 @@ class RoutingConfig(SweepConfig):
     routers: list[str] = field(default_factory=lambda: list(CLASSICAL),
                                metadata={"normalize": as_list})
     policies: dict[str, str] = field(default_factory=dict)
+    search_widths: list[int] = field(default_factory=list, metadata={"normalize": as_list})
+    search_horizon: int | None = 16
     maps: list[str] = field(default_factory=lambda: ["grid-5x5"], metadata={"normalize": as_list})
     families: list[str] = field(default_factory=lambda: ["random"],
                                 metadata={"normalize": as_list})
@@ -78,12 +90,20 @@ class RoutingConfig(SweepConfig):
         from qray.routing.routers import make_router
 
         for i, r in enumerate(self.routers):
-            if r == POLICY_ROUTER or r.startswith("policy:"):
+            if is_policy_router(r) or r.startswith(("policy:", "policy-search-")):
                 raise ConfigError(f"routers[{i}]", r, "a classical router; put learned ones "
                                   "under policies (coupling map -> folder)")
             make_router(r, key=f"routers[{i}]")
         require(len(set(self.routers)) == len(self.routers), "routers", self.routers,
                 "distinct routers")
+        for i, w in enumerate(self.search_widths):
+            require(isinstance(w, int) and not isinstance(w, bool) and 1 <= w <= 64,
+                    f"search_widths[{i}]", w, "an integer in [1, 64]")
+        require(len(set(self.search_widths)) == len(self.search_widths), "search_widths",
+                self.search_widths, "distinct widths")
+        require(self.search_horizon is None or (isinstance(self.search_horizon, int)
+                                                and self.search_horizon >= 1),
+                "search_horizon", self.search_horizon, "null or an integer >= 1")
         require(bool(self.maps), "maps", self.maps, "a non-empty list of coupling maps")
         widths = {m: coupling_graph(m, f"maps[{i}]").number_of_nodes()
                   for i, m in enumerate(self.maps)}
@@ -139,7 +159,7 @@ class RoutingConfig(SweepConfig):
         per_size = sum(1 if family_deterministic(f) else self.instances
                        for f in self.runnable_families())
         pairs = sum(1 for r in self.all_routers() for m in self.maps
-                    if r != POLICY_ROUTER or m in self.policies
+                    if not is_policy_router(r) or m in self.policies
                     for s in self.sizes if s <= widths[m])
         return pairs * per_size
 
@@ -168,7 +188,8 @@ class RoutingConfig(SweepConfig):
                 "instances) with instances")
 
     def all_routers(self) -> list[str]:
-        return [*self.routers, *([POLICY_ROUTER] if self.policies else [])]
+        searches = [f"{POLICY_ROUTER}-search-{w}" for w in self.search_widths]
+        return [*self.routers, *([POLICY_ROUTER, *searches] if self.policies else [])]
 
     def result_keys(self) -> tuple[str, ...]:
         return ("workload", "maps", "families", "sizes", "random_gates", "instances",

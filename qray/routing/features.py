@@ -34,7 +34,9 @@ class EdgeFeatures:
         self.n_edges = len(state.edges)
         self.eu = np.array([u for u, _ in state.edges], dtype=np.int64)
         self.ev = np.array([v for _, v in state.edges], dtype=np.int64)
-        self.edge_index = {e: i for i, e in enumerate(state.edges)}
+        self.edge_index = {}  # both orientations: edges come in networkx's order
+        for i, (u, v) in enumerate(state.edges):
+            self.edge_index[(u, v)] = self.edge_index[(v, u)] = i
         self.dist = state.distance.astype(np.float32)
         self.diameter = float(max(1, state.diameter))
         self.weights = (self.decay ** np.arange(1, self.window + 1)).astype(np.float32)
@@ -53,7 +55,7 @@ class EdgeFeatures:
         if pos != state.position:
             return -1
         pa, pb = int(state.where[la]), int(state.where[lb])
-        return self.edge_index[(min(pa, pb), max(pa, pb))]
+        return self.edge_index[(pa, pb)]
 
     def compute(self, state: Any) -> tuple[np.ndarray, np.ndarray]:
         """(mask float32 (E + 1,), observation float32 (size,))."""

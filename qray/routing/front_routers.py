@@ -61,6 +61,32 @@ class DecayScorer:
         return cand, total * scale
 
 
+class PolicyScorer:
+    """An exported front-layer policy as the scorer: its masked logits, negated (lower is
+    better), over the SWAPs its mask allows."""
+
+    decay_step = 0.0
+    decay_reset = 1
+
+    def __init__(self, policy: Any) -> None:
+        self.policy = policy
+        self._features: Any = None
+        self._topo: Any = None
+
+    def scores(self, state: FrontLayerState, decay: np.ndarray) -> tuple[np.ndarray,
+                                                                         np.ndarray]:
+        from qray.routing.front_features import FrontFeatures
+
+        if self._topo is not state.topo:
+            params = self.policy.meta["params"]
+            self._features = FrontFeatures(state.topo, params["window"], params["decay"])
+            self._topo = state.topo
+        mask, obs = self._features.compute(state)
+        logits = self.policy.scores(mask[None], obs[None])[0][:-1]
+        cand = np.flatnonzero(mask[:-1] > 0)
+        return cand, -logits[cand]
+
+
 def greedy_step(state: FrontLayerState, scorer: DecayScorer, decay: np.ndarray,
                 since_reset: list[int]) -> int:
     """The greedy SWAP (edge index) for ``state``."""
@@ -145,7 +171,7 @@ class FrontLayerRouter:
     """``front-greedy`` (``width`` 0) or ``front-search-<width>``."""
 
     def __init__(self, width: int = 0, horizon: int | None = None,
-                 scorer: DecayScorer | None = None) -> None:
+                 scorer: Any = None, name: str | None = None) -> None:
         if int(width) < 0:
             raise ValueError(f"width must be >= 0, got {width}")
         if horizon is not None and int(horizon) < 1:
@@ -153,7 +179,7 @@ class FrontLayerRouter:
         self.width = int(width)
         self.horizon = None if horizon is None else int(horizon)
         self.scorer = scorer or DecayScorer()
-        self.name = f"front-search-{self.width}" if self.width else "front-greedy"
+        self.name = name or (f"front-search-{self.width}" if self.width else "front-greedy")
 
     def route_circuit(self, circuit: Any, graph: nx.Graph) -> RoutedCircuit:
         started = time.perf_counter()

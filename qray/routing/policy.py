@@ -140,9 +140,13 @@ class RouterPolicy(FeaturePolicy):
 
 
 def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str = "policy",
-                coupling_map: str | None = None) -> RouterPolicy:
+                coupling_map: str | None = None, search_width: int = 0,
+                search_horizon: int | None = None) -> Any:
     """Load an exported router; with ``graph`` it must have been trained on its edges.
-    Every problem is a ``ConfigError`` naming ``key`` and the folder."""
+    A qgym-mode policy is a step policy (``act(env)``); a front-layer one (``env.mode:
+    front``) a whole-circuit router, greedy or, with ``search_width``, the search over its
+    best ``search_width`` SWAPs with its own rollouts. Every problem is a ``ConfigError``
+    naming ``key`` and the folder."""
     try:
         policy = RouterPolicy(folder)
     except PolicyFormatError as exc:
@@ -153,16 +157,31 @@ def load_policy(folder: str | Path, graph: nx.Graph | None = None, *, key: str =
         raise ConfigError(key, str(folder), ALLOWED,
                           problem=f"cannot load ({type(exc).__name__}: {exc}):") from None
     from qray.routing.features import FEATURES_VERSION
+    from qray.routing.front_features import FRONT_FEATURES_VERSION
 
+    front = policy.meta["params"].get("mode") == "front"
+    expected = FRONT_FEATURES_VERSION if front else FEATURES_VERSION
     version = policy.meta["params"].get("features", 1)
-    if version != FEATURES_VERSION:
+    if version != expected:
         raise ConfigError(key, str(folder), f"a policy trained on features version "
-                          f"{FEATURES_VERSION} (retrain with jobs/train_router.py)",
+                          f"{expected} (retrain with jobs/train_router.py)",
                           problem=f"was trained on features version {version}:")
     if graph is not None and _edge_set(graph.edges) != _edge_set(policy.edges):
         trained = policy.meta["params"]["coupling_map"]
         raise ConfigError(key, str(folder), f"a policy trained on {coupling_map or 'this map'}",
                           problem=f"was trained on {trained}:")
+    if front or search_width:
+        if not front:
+            raise ConfigError(key, str(folder), "a front-layer policy (env.mode: front) for "
+                              "policy-search", problem="is a qgym-mode policy:")
+        from qray.routing.front_routers import FrontLayerRouter, PolicyScorer
+
+        name = policy.name if not search_width else f"{policy.name}-search-{search_width}"
+        router = FrontLayerRouter(search_width, search_horizon, scorer=PolicyScorer(policy),
+                                  name=name)
+        router.model_digest = policy.model_digest
+        router.meta = policy.meta
+        return router
     return policy
 
 

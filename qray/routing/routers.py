@@ -10,17 +10,25 @@ import networkx as nx
 from qray.errors import ConfigError
 
 ROUTER_NAMES = ("sabre-1", "sabre-20", "sabre-<trials>", "lookahead", "policy:<folder>",
-                "front-greedy", "front-search-<width>")
+                "policy-search-<width>:<folder>", "front-greedy", "front-search-<width>")
 POLICY_PREFIX = "policy:"
+SEARCH_PREFIX = "policy-search-"
 
 
 def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router",
-                seed: int = 2024) -> Any:
+                seed: int = 2024, search_horizon: int | None = None) -> Any:
     """A router from its name. A policy must have been trained on ``graph``'s edges."""
     if spec.startswith(POLICY_PREFIX):
         from qray.routing.policy import load_policy
 
         return load_policy(spec[len(POLICY_PREFIX):], graph, key=key)
+    if spec.startswith(SEARCH_PREFIX) and ":" in spec:
+        width, folder = spec[len(SEARCH_PREFIX):].split(":", 1)
+        if width.isdigit() and int(width) >= 1:
+            from qray.routing.policy import load_policy
+
+            return load_policy(folder, graph, key=key, search_width=int(width),
+                               search_horizon=search_horizon)
     if spec == "lookahead":
         from qray.routing.lookahead import LookaheadPolicy
 

@@ -1,7 +1,10 @@
-"""``RoutingTrainEnv``: the ``Routing`` env as RLlib trains it (masked Dict observation).
+"""``RoutingTrainEnv``: the routing env as RLlib trains it (masked Dict observation).
 
-Observation ``{"action_mask": (E + 1,), "observations": EdgeFeatures}``; actions and
-rewards are ``Routing``'s (BasicRewarder per step, scaled by ``reward_scale``). Each
+``mode: qgym`` (default) wraps ``Routing``: observation ``{"action_mask": (E + 1,),
+"observations": EdgeFeatures}``, actions and rewards ``Routing``'s (BasicRewarder per
+step, scaled by ``reward_scale``). ``mode: front`` wraps ``FrontLayerRouting``: the same
+layout from ``FrontFeatures`` (the last action, qgym's surpass, always masked), -10 x
+``reward_scale`` per SWAP. Each
 episode is a random circuit drawn from training keys below ``TRAIN_SEED_LIMIT``; the
 evaluation's keys start at ``EVAL_SEED_BASE``, so no evaluation circuit is seen in training.
 """
@@ -51,8 +54,10 @@ class RouterEnvConfig:
     shaping: float = 0.0
     gamma: float = 0.99
     max_steps: int | None = None
+    mode: str = "qgym"
 
     def __post_init__(self) -> None:
+        require(self.mode in ("qgym", "front"), "env.mode", self.mode, "qgym or front")
         graph = coupling_graph(self.coupling_map, "env.coupling_map")
         n = graph.number_of_nodes()
         for i, q in enumerate(self.n_qubits):
@@ -73,6 +78,11 @@ class RouterEnvConfig:
         """What a policy's observation depends on (checked when it is loaded)."""
         from qray.routing.features import FEATURES_VERSION
 
+        if self.mode == "front":
+            from qray.routing.front_features import FRONT_FEATURES_VERSION
+
+            return {"coupling_map": self.coupling_map, "window": self.window,
+                    "decay": self.decay, "mode": "front", "features": FRONT_FEATURES_VERSION}
         return {"coupling_map": self.coupling_map, "window": self.window, "decay": self.decay,
                 "features": FEATURES_VERSION}
 
@@ -89,10 +99,23 @@ class RoutingTrainEnv(gym.Env):
     def __init__(self, config: Mapping[str, Any] | RouterEnvConfig | None = None) -> None:
         self.cfg = env_config(config)
         graph = coupling_graph(self.cfg.coupling_map)
-        self.routing = Routing(graph, NullInteractionGenerator(), max_observation_reach=1,
-                               max_steps=self.cfg.max_steps)
-        self.features = EdgeFeatures(self.routing.state, self.cfg.window, self.cfg.decay)
-        n_actions = self.routing.action_space.n
+        self.front = self.cfg.mode == "front"
+        if self.front:
+            from qray.routing.front_env import FrontLayerRouting
+            from qray.routing.front_features import FrontFeatures
+
+            self.routing: Any = FrontLayerRouting(graph, NullInteractionGenerator(),
+                                                  lookahead=0, max_steps=self.cfg.max_steps)
+            self.features: Any = FrontFeatures(self.routing.topology, self.cfg.window,
+                                               self.cfg.decay)
+            self.edges = list(self.routing.topology.edges)
+            n_actions = len(self.edges) + 1  # the last one (qgym's surpass) always masked
+        else:
+            self.routing = Routing(graph, NullInteractionGenerator(), max_observation_reach=1,
+                                   max_steps=self.cfg.max_steps)
+            self.features = EdgeFeatures(self.routing.state, self.cfg.window, self.cfg.decay)
+            self.edges = list(self.routing.state.edges)
+            n_actions = self.routing.action_space.n
         self.action_space = spaces.Discrete(n_actions)
         self.observation_space = spaces.Dict({
             "action_mask": spaces.Box(0.0, 1.0, (n_actions,), np.float32),
@@ -111,14 +134,21 @@ class RoutingTrainEnv(gym.Env):
         self.key = int((options or {}).get("key", rng.integers(TRAIN_SEED_LIMIT)))
         n = int(self.cfg.n_qubits[int(rng.integers(len(self.cfg.n_qubits)))])
         g = int(self.cfg.gates[int(rng.integers(len(self.cfg.gates)))])
-        self.routing.reset(options={"interaction_circuit": random_pairs(n, g, self.key)})
+        while True:
+            self.routing.reset(options={"interaction_circuit": random_pairs(n, g, self.key)})
+            if not (self.front and self.routing.state.is_done()):
+                break
+            self.key = (self.key + 1) % TRAIN_SEED_LIMIT  # nothing to route: the next one
         return self._obs(), {"key": self.key}
 
     def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
                                          dict[str, Any]]:
         before = self._potential()
+        if self.front and int(action) >= len(self.edges):
+            raise ValueError(f"action {action}: front mode has SWAP actions 0.."
+                             f"{len(self.edges) - 1} only")
         _, reward, terminated, truncated, info = self.routing.step(action)
-        reward *= self.cfg.reward_scale
+        reward *= self.cfg.reward_scale * (10.0 if self.front else 1.0)
         if self.cfg.shaping:
             reward += self.cfg.gamma * self._potential() - before
         return self._obs(), reward, terminated, truncated, info
@@ -127,6 +157,10 @@ class RoutingTrainEnv(gym.Env):
         s = self.routing.state
         if s.is_done():
             return 0.0
+        if self.front:
+            front = s.front_pairs()
+            d = s.topo.distance[front[:, 0], front[:, 1]]
+            return -self.cfg.shaping * float((d - 1).sum())
         a, b = s._pairs[s.position]
         return -self.cfg.shaping * float(s.distance[s.where[a], s.where[b]] - 1)
 

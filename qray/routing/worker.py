@@ -52,9 +52,12 @@ class RoutingWorker(RowWorker):
 
         cmap = params["coupling_map"]
         spec = f"policy:{params['policy']}" if params.get("policy") else self.router
+        if params.get("search_width"):
+            spec = f"policy-search-{int(params['search_width'])}:{params['policy']}"
         key = (cmap, spec)
         if key not in self._routers:
-            router = make_router(spec, self.graph(cmap), seed=int(params.get("sabre_seed", 2024)))
+            router = make_router(spec, self.graph(cmap), seed=int(params.get("sabre_seed", 2024)),
+                                 search_horizon=params.get("search_horizon"))
             planned = params.get("model_digest")
             if planned and getattr(router, "model_digest", None) != planned:
                 # the folder changed between the plan and this actor: not the planned model

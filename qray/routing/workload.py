@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qray.routing.benchmarks import family_deterministic
-from qray.routing.eval_config import POLICY_ROUTER, RoutingConfig
+from qray.routing.eval_config import RoutingConfig, is_policy_router
 from qray.routing.graphs import coupling_graph
 from qray.routing.rows import WORKLOAD
 from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
@@ -50,7 +50,7 @@ def plan(cfg: RoutingConfig) -> Plan:
     points = []
     for router in cfg.all_routers():
         for cmap in cfg.maps:
-            if router == POLICY_ROUTER and cmap not in cfg.policies:
+            if is_policy_router(router) and cmap not in cfg.policies:
                 continue
             width = coupling_graph(cmap).number_of_nodes()
             for family in families:
@@ -64,9 +64,12 @@ def plan(cfg: RoutingConfig) -> Plan:
                                               "sabre_seed": cfg.sabre_seed,
                                               "max_steps": cfg.max_steps,
                                               "operator_max_qubits": cfg.operator_max_qubits}
-                    if router == POLICY_ROUTER:
+                    if is_policy_router(router):
                         params["policy"] = cfg.policies[cmap]
                         params.update(digests[cmap])
+                        if router.rsplit("-", 1)[-1].isdigit():
+                            params["search_width"] = int(router.rsplit("-", 1)[-1])
+                            params["search_horizon"] = cfg.search_horizon
                     n = 1 if family_deterministic(family) else cfg.instances
                     tasks = tuple(Task(WORKLOAD, {**params, "instance": cfg.seed_base + i})
                                   for i in range(n))

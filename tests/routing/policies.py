@@ -33,15 +33,19 @@ def traced_scorer(n_edges: int, seed: int = 0) -> torch.jit.ScriptModule:
 
 
 def write_policy(folder: Path, coupling_map: str = "grid-3x3", *, seed: int = 0,
-                 window: int = 10, decay: float = 0.5) -> dict:
-    """An exported router folder for ``coupling_map``; returns its ``policy.json``."""
+                 window: int = 10, decay: float = 0.5, front: bool = False) -> dict:
+    """An exported router folder for ``coupling_map`` (a front-layer one with ``front``);
+    returns its ``policy.json``."""
+    from qray.routing.front_features import FRONT_FEATURES_VERSION
+
     edges = sorted_edges(coupling_graph(coupling_map))
     model = traced_scorer(len(edges), seed)
     folder.mkdir(parents=True, exist_ok=True)
     torch.jit.save(model, str(folder / MODEL_FILE))
     meta = {"format": FORMAT, "algorithm": "PPO", "name": "ppo",
             "params": {"coupling_map": coupling_map, "window": window, "decay": decay,
-                       "features": FEATURES_VERSION},
+                       "features": FRONT_FEATURES_VERSION if front else FEATURES_VERSION,
+                       **({"mode": "front"} if front else {})},
             "edges": [list(e) for e in edges], "n_actions": len(edges) + 1,
             "obs_size": PER_EDGE * len(edges) + GLOBAL, "model_digest": model_digest(model)}
     (folder / META_FILE).write_text(json.dumps(meta, indent=2))

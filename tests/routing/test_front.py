@@ -106,3 +106,60 @@ def test_front_layer_env_passes_check_env_and_finishes_with_masked_actions() -> 
     assert info["gates_done"] == info["num_gates"] and info["swaps"] == steps
     with pytest.raises(ValueError, match="unknown"):
         env.reset(options={"circuit": []})
+
+
+def test_front_training_env_masks_the_surpass_and_finishes() -> None:
+    from qray.routing.train_env import RoutingTrainEnv
+
+    env = RoutingTrainEnv({"coupling_map": "grid-3x3", "mode": "front", "n_qubits": [6],
+                           "gates": [15], "shaping": 1.0})
+    check_env(env)
+    rng = np.random.default_rng(1)
+    for episode in range(5):
+        obs, _ = env.reset(seed=episode)
+        done = False
+        while not done:
+            assert obs["action_mask"][-1] == 0 and obs["action_mask"].any()
+            action = int(rng.choice(np.flatnonzero(obs["action_mask"])))
+            obs, _, terminated, truncated, _ = env.step(action)
+            done = terminated or truncated
+        assert terminated
+
+
+def test_front_policy_routes_greedily_and_with_search(tmp_path) -> None:
+    from tests.routing.policies import write_policy
+
+    write_policy(tmp_path / "p", "grid-3x3", front=True)
+    greedy = make_router(f"policy:{tmp_path / 'p'}", GRID3)
+    search = make_router(f"policy-search-3:{tmp_path / 'p'}", GRID3, search_horizon=8)
+    assert greedy.name == "ppo" and search.name == "ppo-search-3"
+    assert search.model_digest == greedy.model_digest
+    for seed in range(3):
+        qc = _circuit(8, 20, 50 + seed)
+        for router in (greedy, search):
+            result = route(qc, "grid-3x3", router)
+            assert verify(qc, result, "grid-3x3", operator_max_qubits=9).ok
+    write_policy(tmp_path / "q", "grid-3x3")  # a qgym-mode policy cannot search
+    with pytest.raises(ConfigError, match="front-layer policy"):
+        make_router(f"policy-search-3:{tmp_path / 'q'}", GRID3)
+
+
+def test_eval_config_plans_policy_search_rows(tmp_path) -> None:
+    from qray.config import build
+    from qray.routing.eval_config import RoutingConfig
+    from qray.routing.workload import plan
+    from tests.routing.policies import write_policy
+
+    write_policy(tmp_path / "p", "grid-3x3", front=True)
+    cfg = build(RoutingConfig, {"routers": ["sabre-1"], "maps": ["grid-3x3"],
+                                "policies": {"grid-3x3": str(tmp_path / "p")},
+                                "search_widths": [2], "search_horizon": 4, "instances": 2,
+                                "sizes": [6], "output_dir": str(tmp_path)}, prefix="")
+    routers = {p.params["router"]: p.params for p in plan(cfg).points}
+    assert set(routers) == {"sabre-1", "ppo", "ppo-search-2"}
+    assert routers["ppo-search-2"]["search_width"] == 2
+    assert routers["ppo-search-2"]["search_horizon"] == 4
+    for bad in ({"search_widths": [0]}, {"search_horizon": 0}):
+        with pytest.raises(ConfigError, match="search_"):
+            build(RoutingConfig, {"maps": ["grid-3x3"], "output_dir": str(tmp_path), **bad},
+                  prefix="")

@@ -1,0 +1,75 @@
+"""The front-layer learned router's observation and mask, a pure function of a
+``FrontLayerState`` (the same layout as ``features.EdgeFeatures``, so the same RLModule and
+export serve both modes).
+
+Per physical edge e (the env's action order), what a SWAP on e would do: the mean change of
+the front gates' distances, the decayed change of the extended set's distances (the next
+``window`` gates of the DAG), the share of front gates it makes executable, and whether e
+undoes the SWAP just made; plus the front's mean distance and its size. The mask allows the
+SWAPs that bring some front gate's qubits one step closer (never empty while gates remain);
+the last action (qgym mode's surpass) is never allowed, since executable gates run by
+themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from qray.routing.features import GLOBAL, PER_EDGE
+
+#: bumped when the observation or the mask changes (exported policies record it)
+FRONT_FEATURES_VERSION = 1
+
+
+class FrontFeatures:
+    """Features and mask for one topology (``FrontTopology``)."""
+
+    def __init__(self, topology: Any, window: int = 10, decay: float = 0.5) -> None:
+        self.topo = topology
+        self.window = int(window)
+        self.n_edges = n_e = len(topology.edges)
+        self.eu, self.ev = topology.eu[:, None], topology.ev[:, None]
+        self.dist = topology.distance.astype(np.float32)
+        self.diameter = float(max(1, topology.diameter))
+        self.weights = (float(decay) ** np.arange(1, self.window + 1)).astype(np.float32)
+        self.size = PER_EDGE * n_e + GLOBAL
+        self.edge_index: dict[tuple[int, int], int] = {}
+        for i, (u, v) in enumerate(topology.edges):
+            self.edge_index[(u, v)] = self.edge_index[(v, u)] = i
+
+    def _moved(self, x: np.ndarray) -> np.ndarray:
+        """Where physical qubits ``x`` (k,) are after each edge's SWAP: (E, k)."""
+        return np.where(self.eu == x, self.ev, np.where(self.ev == x, self.eu, x))
+
+    def _after(self, phys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distances of physical pairs (k, 2) now (k,) and after each SWAP (E, k)."""
+        old = self.dist[phys[:, 0], phys[:, 1]]
+        new = self.dist[self._moved(phys[:, 0]), self._moved(phys[:, 1])]
+        return old, new
+
+    def compute(self, state: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(mask float32 (E + 1,), observation float32 (size,))."""
+        n_e = self.n_edges
+        mask = np.zeros(n_e + 1, dtype=np.float32)
+        obs = np.zeros(self.size, dtype=np.float32)
+        if state.is_done():
+            mask[n_e] = 1.0  # a terminal observation is never acted on
+            return mask, obs
+        front = state.front_pairs()
+        old, new = self._after(front)
+        k = float(len(front))
+        obs[0:n_e] = (new - old).sum(axis=1) / k
+        ext = state.lookahead(self.window)
+        if ext:
+            e_old, e_new = self._after(state.where[state.pairs[ext]])
+            w = self.weights[:len(ext)]
+            obs[n_e:2 * n_e] = (e_new - e_old) @ w / (self.diameter * float(w.sum()))
+        obs[2 * n_e:3 * n_e] = (new == 1).sum(axis=1) / k
+        if state.last_swap is not None:
+            obs[3 * n_e + self.edge_index[state.last_swap]] = 1.0
+        obs[4 * n_e] = float(old.mean()) / self.diameter
+        obs[4 * n_e + 1] = k / max(1.0, self.topo.n / 2)
+        mask[:n_e] = (new < old).any(axis=1)
+        return mask, obs
