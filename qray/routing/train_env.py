@@ -144,9 +144,12 @@ class RoutingTrainEnv(gym.Env):
     def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
                                          dict[str, Any]]:
         before = self._potential()
-        if self.front and int(action) >= len(self.edges):
-            raise ValueError(f"action {action}: front mode has SWAP actions 0.."
-                             f"{len(self.edges) - 1} only")
+        if self.front and int(action) == len(self.edges):  # always masked: a wasted step
+            s = self.routing.state
+            s.steps += 1
+            truncated = not s.is_done() and s.steps >= self.routing._cap
+            return (self._obs(), -10.0 * self.cfg.reward_scale, s.is_done(), truncated,
+                    self.routing._info())
         _, reward, terminated, truncated, info = self.routing.step(action)
         reward *= self.cfg.reward_scale * (10.0 if self.front else 1.0)
         if self.cfg.shaping:
