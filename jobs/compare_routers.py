@@ -107,7 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidate", default="front-search-4")
     parser.add_argument("--out", type=Path, help="also write the table here (markdown)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")  # qiskit's passes: quiet
+    log.setLevel(logging.INFO)
     from qray.results import read_dataset
 
     rows, problems = read_dataset(args.dataset)
