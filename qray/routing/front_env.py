@@ -53,7 +53,7 @@ class FrontLayerRouting(gym.Env):
             "action_mask": spaces.MultiBinary(n_edges),
         })
         self.state = FrontLayerState(self.topology, np.zeros((0, 2), dtype=np.int64))
-        self._cap = 1
+        self.step_cap = 1
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None
               ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -71,8 +71,8 @@ class FrontLayerRouting(gym.Env):
         if pairs is None:
             pairs = next(self.generator)
         self.state = FrontLayerState(self.topology, pairs, preds=options.get("preds"))
-        self._cap = self.max_steps or 2 * self.topology.diameter * len(self.state.pairs) + 10
-        return self._obs(), self._info()
+        self.step_cap = self.max_steps or 2 * self.topology.diameter * len(self.state.pairs) + 10
+        return self._obs(), self.info()
 
     def step(self, action: Any) -> tuple[dict[str, np.ndarray], float, bool, bool,
                                          dict[str, Any]]:
@@ -82,8 +82,8 @@ class FrontLayerRouting(gym.Env):
                              f"{action!r}")
         self.state.swap(a)
         terminated = self.state.is_done()
-        truncated = not terminated and self.state.steps >= self._cap
-        return self._obs(), self.penalty_per_swap, terminated, truncated, self._info()
+        truncated = not terminated and self.state.steps >= self.step_cap
+        return self._obs(), self.penalty_per_swap, terminated, truncated, self.info()
 
     def action_masks(self) -> np.ndarray:
         mask = np.zeros(self.action_space.n, dtype=bool)
@@ -104,7 +104,7 @@ class FrontLayerRouting(gym.Env):
                 "mapping": s.where.copy(),
                 "action_mask": self.action_masks().astype(np.int8)}
 
-    def _info(self) -> dict[str, Any]:
+    def info(self) -> dict[str, Any]:
         s = self.state
         return {"gates_done": s.done_count, "num_gates": len(s.pairs),
                 "swaps": s.swaps, "front_size": len(s.front)}

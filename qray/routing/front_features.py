@@ -39,14 +39,17 @@ class FrontFeatures:
         for i, (u, v) in enumerate(topology.edges):
             self.edge_index[(u, v)] = self.edge_index[(v, u)] = i
 
-    def _moved(self, x: np.ndarray) -> np.ndarray:
-        """Where physical qubits ``x`` (k,) are after each edge's SWAP: (E, k)."""
-        return np.where(self.eu == x, self.ev, np.where(self.ev == x, self.eu, x))
+    def _moved(self, x: np.ndarray, edges: np.ndarray | None = None) -> np.ndarray:
+        """Where physical qubits ``x`` (k,) are after each edge's SWAP: (E, k) (or only
+        ``edges``')."""
+        eu, ev = (self.eu, self.ev) if edges is None else (self.eu[edges], self.ev[edges])
+        return np.where(eu == x, ev, np.where(ev == x, eu, x))
 
-    def _after(self, phys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _after(self, phys: np.ndarray, edges: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
         """Distances of physical pairs (k, 2) now (k,) and after each SWAP (E, k)."""
         old = self.dist[phys[:, 0], phys[:, 1]]
-        new = self.dist[self._moved(phys[:, 0]), self._moved(phys[:, 1])]
+        new = self.dist[self._moved(phys[:, 0], edges), self._moved(phys[:, 1], edges)]
         return old, new
 
     def compute(self, state: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -73,3 +76,29 @@ class FrontFeatures:
         obs[4 * n_e + 1] = k / max(1.0, self.topo.n / 2)
         mask[:n_e] = (new < old).any(axis=1)
         return mask, obs
+
+    def compute_live(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Only what a policy needs to pick among the SWAPs its mask allows: (the allowed
+        edge indices (c,), their PER_EDGE features (c, PER_EDGE), the GLOBAL features).
+        Equal to ``compute``'s on those edges (a SWAP that touches no front qubit brings no
+        front gate closer, so only the front's candidate edges are examined); a search
+        calls this thousands of times per circuit."""
+        cand = np.asarray(state.candidate_edges(), dtype=np.int64)
+        front = state.front_pairs()
+        old, new = self._after(front, cand)
+        live = (new < old).any(axis=1)
+        cand, new = cand[live], new[live]
+        k = float(len(front))
+        feats = np.zeros((len(cand), PER_EDGE), dtype=np.float32)
+        feats[:, 0] = (new - old).sum(axis=1) / k
+        ext = state.lookahead(self.window)
+        if ext:
+            e_old, e_new = self._after(state.where[state.pairs[ext]], cand)
+            w = self.weights[:len(ext)]
+            feats[:, 1] = (e_new - e_old) @ w / (self.diameter * float(w.sum()))
+        feats[:, 2] = (new == 1).sum(axis=1) / k
+        if state.last_swap is not None:
+            feats[:, 3] = cand == self.edge_index[state.last_swap]
+        glob = np.array([float(old.mean()) / self.diameter,
+                         k / max(1.0, self.topo.n / 2)], dtype=np.float32)
+        return cand, feats, glob

@@ -81,6 +81,10 @@ class PolicyScorer:
             params = self.policy.meta["params"]
             self._features = FrontFeatures(state.topo, params["window"], params["decay"])
             self._topo = state.topo
+        fast = getattr(self.policy, "fast", None)
+        if fast is not None:  # only the allowed SWAPs, scored in NumPy
+            cand, feats, glob = self._features.compute_live(state)
+            return cand, -fast.edges(feats, glob)
         mask, obs = self._features.compute(state)
         logits = self.policy.scores(mask[None], obs[None])[0][:-1]
         cand = np.flatnonzero(mask[:-1] > 0)
@@ -99,7 +103,7 @@ def greedy_step(state: FrontLayerState, scorer: DecayScorer, decay: np.ndarray,
     return int(cand[int(np.argmin(score))])
 
 
-class _Run:
+class FrontRun:
     """Greedy routing of one state with its decay bookkeeping and a release valve."""
 
     def __init__(self, state: FrontLayerState, scorer: DecayScorer) -> None:
@@ -109,16 +113,20 @@ class _Run:
         self.since_reset = [0]
         self.stall = 0
 
-    def copy(self) -> _Run:
-        new = object.__new__(_Run)
+    def copy(self) -> FrontRun:
+        new = object.__new__(FrontRun)
         new.state, new.scorer = self.state.copy(), self.scorer
         new.decay, new.since_reset, new.stall = self.decay.copy(), list(self.since_reset), \
             self.stall
         return new
 
     def apply(self, edge: int) -> None:
+        self.note(edge, self.state.swap(edge))
+
+    def note(self, edge: int, ran: int, release: bool = True) -> None:
+        """The decay bookkeeping after the SWAP on ``edge`` that let ``ran`` gates run (and,
+        with ``release``, the release valve when the SWAPs stall)."""
         s = self.state
-        ran = s.swap(edge)
         p, q = s.topo.edges[edge]
         if ran:
             self.decay[:] = 1.0
@@ -133,7 +141,7 @@ class _Run:
         else:
             self.decay[p] += self.scorer.decay_step
             self.decay[q] += self.scorer.decay_step
-        if self.stall > 3 * s.topo.diameter + 10:  # release valve: route the nearest gate
+        if release and self.stall > 3 * s.topo.diameter + 10:  # route the nearest gate
             self.release()
 
     def release(self) -> None:
@@ -189,22 +197,30 @@ class FrontLayerRouter:
                              f"has {n}")
         topo = FrontTopology(graph)
         pairs, preds = front_dag(circuit)
-        run = _Run(FrontLayerState(topo, pairs, preds=preds), self.scorer)
+        run = self.start(FrontLayerState(topo, pairs, preds=preds))
         cap = 4 * topo.diameter * max(len(pairs), 1) + 10
         while not run.state.is_done():
             if run.state.swaps >= cap:
                 raise RoutingFailedError(f"{self.name} did not route the circuit within "
                                          f"{cap} SWAPs")
-            if self.width:
-                run.apply(self._search(run, cap))
-            else:
-                run.step_greedy()
+            run.apply(self.choose(run, cap))
         routed, final = write_routed(circuit, run.state.events, n)
         return RoutedCircuit(routed, list(range(circuit.num_qubits)), final,
                              run.state.swaps, time.perf_counter() - started, self.name,
                              steps=run.state.steps)
 
-    def _search(self, run: _Run, cap: int) -> int:
+    def start(self, state: FrontLayerState) -> FrontRun:
+        """A run of this router's scorer on ``state`` (which it routes in place)."""
+        return FrontRun(state, self.scorer)
+
+    def choose(self, run: FrontRun, cap: int) -> int:
+        """The SWAP (edge index) this router takes in ``run``'s state; ``cap`` bounds a
+        search's rollouts (a rollout past it counts as infinitely many SWAPs)."""
+        if not self.width:
+            return greedy_step(run.state, self.scorer, run.decay, run.since_reset)
+        return self._search(run, cap)
+
+    def _search(self, run: FrontRun, cap: int) -> int:
         cand, score = self.scorer.scores(run.state, run.decay)
         order = np.argsort(score, kind="stable")[:self.width]
         best, best_edge = float("inf"), int(cand[order[0]])

@@ -122,10 +122,17 @@ class RouterPolicy(FeaturePolicy):
         if np.shape(out) != (1, n_actions):
             raise PolicyFormatError(f"{MODEL_FILE} returns scores of shape {np.shape(out)}, "
                                     f"not (1, {n_actions}) for {len(self.edges)} edges")
+        from qray.routing.fast_scorer import numpy_scorer
+
+        #: the same network in NumPy where it reproduces the module (``fast_scorer``)
+        self.fast = numpy_scorer(self.model, len(self.edges))
 
     def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
         import torch
 
+        fast = getattr(self, "fast", None)
+        if fast is not None:
+            return fast(np.asarray(mask, np.float32), np.asarray(obs, np.float32))
         with torch.no_grad():
             out = self.model(torch.from_numpy(np.asarray(mask, np.float32)),
                              torch.from_numpy(np.asarray(obs, np.float32)))

@@ -147,9 +147,9 @@ class RoutingTrainEnv(gym.Env):
         if self.front and int(action) == len(self.edges):  # always masked: a wasted step
             s = self.routing.state
             s.steps += 1
-            truncated = not s.is_done() and s.steps >= self.routing._cap
+            truncated = not s.is_done() and s.steps >= self.routing.step_cap
             return (self._obs(), -10.0 * self.cfg.reward_scale, s.is_done(), truncated,
-                    self.routing._info())
+                    self.routing.info())
         _, reward, terminated, truncated, info = self.routing.step(action)
         reward *= self.cfg.reward_scale * (10.0 if self.front else 1.0)
         if self.cfg.shaping:
