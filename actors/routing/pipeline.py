@@ -46,7 +46,9 @@ def config_digest(cfg: RouterTrainConfig) -> str:
     return content_hash({"features": FEATURES_VERSION, "maps": data["maps"],
                          "env": data["env"], "ppo": data["ppo"],
                          "seed": cfg.seed, "timesteps": cfg.timesteps,
-                         "num_env_runners": cfg.num_env_runners})[:16]
+                         "num_env_runners": cfg.num_env_runners,
+                         **({"imitation": data["imitation"]} if cfg.imitation.expert
+                            else {})})[:16]
 
 
 def validate(policy_dir: Path, cfg: RouterTrainConfig, coupling_map: str) -> dict[str, Any]:
@@ -91,7 +93,12 @@ def fit(cfg: RouterTrainConfig, sweep_dir: Path, digest: str, maps: list[str]
                 for t in saved["trials"]], float(saved["wall_seconds"])
     shutil.rmtree(storage / "PPO", ignore_errors=True)  # an unfinished fit starts over
     t0 = time.perf_counter()
-    trials = train(cfg, storage, maps)
+    pretrained = None
+    if cfg.imitation.expert:
+        from actors.routing.imitation import pretrain_maps
+
+        pretrained = pretrain_maps(cfg, sweep_dir, maps)
+    trials = train(cfg, storage, maps, pretrained=pretrained)
     wall = time.perf_counter() - t0
     write_curves(sweep_dir / "training" / "PPO.parquet",
                  (({"coupling_map": t.coupling_map, "trial_id": t.trial_id, "lr": t.lr},
@@ -181,7 +188,15 @@ def run_training(cfg: RouterTrainConfig) -> TrainingReport:
 
             ray.shutdown()
     lines = [f"# Learned routers `{sweep_dir.name}`", "", "## Training", ""]
+    from actors.routing.imitation import report as imitation_report
+
     for m, info in trained.items():
+        im = imitation_report(sweep_dir, m) if cfg.imitation.expert else None
+        if im:
+            lines.append(f"- **{m}**: imitation of {im['expert']} on {im['circuits']} "
+                         f"circuits (expert mean SWAPs {im['expert_mean_swaps']:.1f}), "
+                         f"{im['records']} records, held-out accuracy "
+                         f"{im['held_out_accuracy']:.3f}, fit {im['fit_seconds']:.0f} s")
         v = info["validation"]
         lines.append(f"- **{m}**: PPO (masked, shared edge scorer), {info['timesteps']} env "
                      f"steps, trial {info['train_seconds']:.0f} s, lr {info['lr']:g}; "

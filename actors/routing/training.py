@@ -21,8 +21,11 @@ RETURN_KEY = "env_runners/episode_return_mean"
 LENGTH_KEY = "env_runners/episode_len_mean"
 
 
-def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None) -> Any:
-    """The RLlib ``PPOConfig`` (``coupling_map`` and ``lr`` may be Tune grids)."""
+def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None,
+               pretrained: Path | None = None) -> Any:
+    """The RLlib ``PPOConfig`` (``coupling_map`` and ``lr`` may be Tune grids); with
+    ``pretrained`` (``actors.routing.imitation``) each trial starts from its map's cloned
+    weights."""
     from ray.rllib.algorithms.ppo import PPOConfig
     from ray.rllib.core.rl_module.rl_module import RLModuleSpec
 
@@ -33,7 +36,7 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None)
     env = dataclasses.asdict(cfg.env_for(cfg.maps[0]))
     if coupling_map is not None:
         env["coupling_map"] = coupling_map
-    return (
+    config = (
         PPOConfig()
         .environment(RoutingTrainEnv, env_config=env)
         .training(lr=lr if lr is not None else q.lr[0], gamma=q.gamma, lambda_=q.lambda_,
@@ -45,6 +48,11 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None)
             module_class=EdgeScorerModule, model_config={"hiddens": list(q.hiddens)}))
         .debugging(seed=cfg.seed)
     )
+    if pretrained is not None:
+        from actors.routing.imitation import warm_start
+
+        config = config.callbacks(on_algorithm_init=warm_start(pretrained))
+    return config
 
 
 @dataclasses.dataclass
@@ -57,8 +65,10 @@ class TrainedTrial:
     train_seconds: float
 
 
-def train(cfg: RouterTrainConfig, storage: Path, maps: list[str]) -> list[TrainedTrial]:
-    """Run the Tune experiment over ``maps`` (x ``ppo.lr``); one trial per grid point."""
+def train(cfg: RouterTrainConfig, storage: Path, maps: list[str],
+          pretrained: Path | None = None) -> list[TrainedTrial]:
+    """Run the Tune experiment over ``maps`` (x ``ppo.lr``); one trial per grid point
+    (warm-started from ``pretrained``'s cloned weights when given)."""
     from actors.runtime.progress import TrainingProgress, quiet_tune
 
     quiet_tune()
@@ -68,7 +78,7 @@ def train(cfg: RouterTrainConfig, storage: Path, maps: list[str]) -> list[Traine
     grid_maps = tune.grid_search(list(maps)) if len(maps) > 1 else maps[0]
     lrs = cfg.ppo.lr
     grid_lr = tune.grid_search(list(lrs)) if len(lrs) > 1 else lrs[0]
-    config = ppo_config(cfg, lr=grid_lr)
+    config = ppo_config(cfg, lr=grid_lr, pretrained=pretrained)
     progress = TrainingProgress("PPO", cfg.timesteps, len(maps) * len(lrs),
                                 steps_key=STEPS_KEY)
     config.env_config["coupling_map"] = grid_maps

@@ -47,6 +47,23 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
     return path
 
 
+def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
+    """Atomically replace a file with ``data`` (arrays, model weights)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return path
+
+
 def update_latest(output_dir: str | Path, sweep_id: str) -> Path:
     """Point ``<output_dir>/latest`` at ``sweep_id`` (a relative symlink, swapped atomically)."""
     output_dir = Path(output_dir)

@@ -48,7 +48,8 @@ class RoutingConfig(SweepConfig):
             the search over each policy's ``w`` best SWAPs (its own rollouts), rows
             ``ppo-search-<w>``; the search budget per step is ``w`` rollouts.
         search_horizon: SWAPs a rollout runs before the rest is estimated by the front
-            layer's remaining distance (null: to the end).
+            layer's remaining distance (null, the default: to the end; the estimate ignores
+            the gates behind the front, so a short horizon misjudges rollouts).
         maps: coupling maps (grid-RxC, heavy-hex-D, line-N, ring-N), each of at most
             ``MAX_MAP_QUBITS`` (1000) qubits.
         families: random, qft, ghz, qaoa_maxcut, mqt-<benchmark> (one of
@@ -73,7 +74,7 @@ class RoutingConfig(SweepConfig):
                                metadata={"normalize": as_list})
     policies: dict[str, str] = field(default_factory=dict)
     search_widths: list[int] = field(default_factory=list, metadata={"normalize": as_list})
-    search_horizon: int | None = 16
+    search_horizon: int | None = None
     maps: list[str] = field(default_factory=lambda: ["grid-5x5"], metadata={"normalize": as_list})
     families: list[str] = field(default_factory=lambda: ["random"],
                                 metadata={"normalize": as_list})

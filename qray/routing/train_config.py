@@ -9,6 +9,7 @@ from typing import Any
 from qray.config import SweepConfig, as_list, require
 from qray.rl.params import PPOParams
 from qray.routing.graphs import coupling_graph
+from qray.routing.imitation import ImitationParams
 from qray.routing.train_env import RouterEnvConfig
 
 
@@ -21,6 +22,8 @@ class RouterTrainConfig(SweepConfig):
         env: the training env (its ``coupling_map`` is set per map).
         timesteps: env steps each trial trains for.
         ppo: RLlib PPO settings (``lr`` is a Tune grid).
+        imitation: behaviour cloning of a front-layer router before PPO (``expert``;
+            ``env.mode: front`` only): PPO fine-tunes the cloned policy.
         num_env_runners: RLlib env runners per trial (0: sample in the trial's process).
         validation_circuits: held-out random circuits per map (keys disjoint from training
             and evaluation) that the exported policy must route (all verified) within the
@@ -36,6 +39,7 @@ class RouterTrainConfig(SweepConfig):
     env: RouterEnvConfig = field(default_factory=RouterEnvConfig)
     timesteps: int = 100_000
     ppo: PPOParams = field(default_factory=lambda: PPOParams(gamma=0.99))
+    imitation: ImitationParams = field(default_factory=ImitationParams)
     num_env_runners: int = 0
     validation_circuits: int = 20
     evaluation: dict[str, Any] = field(default_factory=dict)
@@ -49,6 +53,9 @@ class RouterTrainConfig(SweepConfig):
             self.env_for(m)
         require(isinstance(self.timesteps, int) and self.timesteps >= 1, "timesteps",
                 self.timesteps, "an integer >= 1")
+        require(not self.imitation.expert or self.env.mode == "front", "imitation.expert",
+                self.imitation.expert, "empty unless env.mode is front (the experts route "
+                "front layers)")
         require(self.num_env_runners >= 0, "num_env_runners", self.num_env_runners,
                 "an integer >= 0")
         require(self.validation_circuits >= 1, "validation_circuits", self.validation_circuits,
@@ -71,7 +78,7 @@ class RouterTrainConfig(SweepConfig):
         data = {"name": "eval", "sweep_id": "eval", "output_dir": str(self.sweep_dir),
                 "seed": self.seed, "max_parallel": self.max_parallel, **self.evaluation,
                 "maps": list(self.maps), "policies": dict(policies)}
-        cfg = build(RoutingConfig, data, prefix="evaluation")
+        cfg = build(RoutingConfig, data, prefix="evaluation.")
         return dataclasses.replace(
             cfg, ray=self.ray, actor=cfg.actor if "actor" in self.evaluation else self.actor,
             resources=cfg.resources if "resources" in self.evaluation else self.resources)

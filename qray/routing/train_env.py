@@ -90,7 +90,7 @@ class RouterEnvConfig:
 def env_config(data: Mapping[str, Any] | RouterEnvConfig | None) -> RouterEnvConfig:
     if isinstance(data, RouterEnvConfig):
         return data
-    return build(RouterEnvConfig, dict(data or {}), prefix="env")
+    return build(RouterEnvConfig, dict(data or {}), prefix="env.")
 
 
 class RoutingTrainEnv(gym.Env):
