@@ -5,11 +5,12 @@ a reference.
     python jobs/sweep.py --config jobs/conf/routing_eval.yaml \\
         "routers=[sabre-1,sabre-20,lookahead,front-greedy,front-search-4]" \\
         "maps=[grid-5x5,heavy-hex-19]" "families=[random,qft,qaoa_maxcut]" sweep_id=cmp
-    python jobs/compare_routers.py results/cmp/routing
+    python jobs/compare_routers.py results/cmp/routing [more routing folders ...]
 
-Per coupling map and circuit set: mean SWAPs added, mean depth after routing (for the
-random circuits, CX only, that is the two-qubit depth), mean routing milliseconds per
-circuit, and how many of the routed circuits were verified. The reference's SWAPs are what
+Per coupling map and circuit set: mean SWAPs added, mean two-qubit depth after routing
+(SWAPs count as two-qubit gates), mean routing milliseconds per circuit, and how many of
+the routed circuits were verified. Several sweeps' rows (say, the training pipeline's
+evaluation and a sweep of the classical routers on the same held-out keys) make one table. The reference's SWAPs are what
 Qiskit's preset pass manager leaves (it also cancels and merges gates, so its output is
 not verified against the original DAG and is not a qray router).
 """
@@ -36,6 +37,7 @@ def qiskit_reference(frame: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
     from qiskit.transpiler import CouplingMap
 
     from qray.routing.benchmarks import benchmark_circuit
+    from qray.routing.circuit_io import two_qubit_depth
     from qray.routing.graphs import coupling_graph, edge_list, sorted_edges
 
     rows = []
@@ -50,14 +52,16 @@ def qiskit_reference(frame: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
                         seed_transpiler=seed)
         rows.append({"router": REFERENCE, "coupling_map": cmap, "family": family,
                      "n_qubits": n, "instance": instance,
-                     "swaps": int(out.count_ops().get("swap", 0)), "depth": out.depth(),
+                     "swaps": int(out.count_ops().get("swap", 0)),
+                     "depth_2q": two_qubit_depth(out),
                      "route_s": time.perf_counter() - t0, "verified": False,
                      "status": "ok"})
     return pd.DataFrame(rows)
 
 
 def table(frame: pd.DataFrame, routers: list[str]) -> str:
-    """The markdown table: a row per (map, set), SWAPs / depth / ms / verified per router."""
+    """The markdown table: a row per (map, set), SWAPs / two-qubit depth / ms / verified
+    per router."""
     head = "| coupling map | circuits | " + " | ".join(routers) + " |"
     lines = [head, "|" + "---|" * (2 + len(routers))]
     for cmap in sorted(frame["coupling_map"].unique()):
@@ -73,7 +77,7 @@ def table(frame: pd.DataFrame, routers: list[str]) -> str:
                     cells.append("")
                     continue
                 ok = rows[rows.status == "ok"]
-                cells.append(f"{ok.swaps.mean():.1f} / {ok.depth.mean():.0f} / "
+                cells.append(f"{ok.swaps.mean():.1f} / {ok.depth_2q.mean():.0f} / "
                              f"{1000 * ok.route_s.mean():.0f} ms"
                              + ("" if r == REFERENCE else
                                 f" ({int(rows.verified.sum())}/{len(rows)} verified)"))
@@ -99,27 +103,57 @@ def verdicts(frame: pd.DataFrame, candidate: str, against: list[str]) -> list[st
     return out
 
 
+def parse_renames(specs: list[str], n_datasets: int) -> dict[int, dict[str, str]]:
+    """``N:OLD=NEW`` options as {dataset number: {old: new}} (``SystemExit`` naming a bad
+    one)."""
+    out: dict[int, dict[str, str]] = {}
+    for spec in specs:
+        index, _, pair = spec.partition(":")
+        old, _, new = pair.partition("=")
+        if not (index.isdigit() and 1 <= int(index) <= n_datasets and old and new):
+            raise SystemExit(f"--rename {spec!r}: expected N:OLD=NEW with N in 1..{n_datasets}")
+        out.setdefault(int(index), {})[old] = new
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("dataset", type=Path, help="the routing folder of a sweep")
+    parser.add_argument("datasets", type=Path, nargs="+",
+                        help="the routing folder of one or more sweeps (same circuits)")
+    parser.add_argument("--rename", action="append", default=[], metavar="N:OLD=NEW",
+                        help="name router OLD of the N-th dataset (from 1) NEW, e.g. "
+                             "2:ppo=ppo-qgym for a second training run's policies")
     parser.add_argument("--no-reference", action="store_true",
                         help="skip Qiskit's optimization-level-3 reference")
-    parser.add_argument("--candidate", default="front-search-4")
+    parser.add_argument("--candidate", action="append",
+                        help="routers compared with SABRE-1 and SABRE-20 line by line "
+                             "(default: front-search-4, ppo, ppo-search-4 where present)")
     parser.add_argument("--out", type=Path, help="also write the table here (markdown)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")  # qiskit's passes: quiet
     log.setLevel(logging.INFO)
     from qray.results import read_dataset
 
-    rows, problems = read_dataset(args.dataset)
-    for p in problems:
-        log.warning("%s", p)
-    frame = rows.to_pandas()
+    renames = parse_renames(args.rename, len(args.datasets))
+    frames = []
+    for i, folder in enumerate(args.datasets, start=1):
+        rows, problems = read_dataset(folder)
+        for p in problems:
+            log.warning("%s", p)
+        part = rows.to_pandas()
+        part["router"] = part["router"].replace(renames.get(i, {}))
+        frames.append(part)
+    frame = pd.concat(frames, ignore_index=True)
+    key = ["router", "coupling_map", "family", "n_qubits", "instance"]
+    if frame.duplicated(key).any():
+        raise SystemExit("the same router routed the same circuit in two of the sweeps; "
+                         "pass each router's rows once")
     keep = np.zeros(len(frame), dtype=bool)
     for family, n in SETS:
         keep |= (frame.family == family).to_numpy() & (frame.n_qubits == n).to_numpy()
     frame = frame[keep]
-    order = ["sabre-1", "sabre-20", "lookahead", "ppo", "front-greedy", "front-search-4"]
+    order = ["sabre-1", "sabre-20", "lookahead", "front-greedy", "front-search-4",
+             "ppo-qgym", "ppo", "ppo-search-4"]
     routers = [r for r in order if r in set(frame.router)] + sorted(
         set(frame.router) - set(order))
     if not args.no_reference:
@@ -128,9 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         log.info("qiskit reference: %.0f s", time.perf_counter() - t0)
         routers.append(REFERENCE)
     text = table(frame, routers)
-    log.info("mean SWAPs / mean depth after routing / mean ms per circuit\n%s", text)
-    for line in verdicts(frame, args.candidate, ["sabre-1", "sabre-20"]):
-        log.info("%s", line)
+    log.info("mean SWAPs / mean two-qubit depth after routing / mean ms per circuit\n%s",
+             text)
+    for candidate in args.candidate or [r for r in ("front-search-4", "ppo", "ppo-search-4")
+                                        if r in routers]:
+        for line in verdicts(frame, candidate, ["sabre-1", "sabre-20"]):
+            log.info("%s", line)
     if args.out:
         args.out.write_text(text + "\n")
     return 0

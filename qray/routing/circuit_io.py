@@ -101,3 +101,9 @@ def interactions(circuit: Any) -> np.ndarray:
                              "decompose it first (qray.routing.circuit_io.routable)")
         pairs.append((index[inst.qubits[0]], index[inst.qubits[1]]))
     return np.asarray(pairs, dtype=np.int32).reshape(-1, 2)
+
+
+def two_qubit_depth(circuit: Any) -> int:
+    """Depth counting only two-qubit gates (SWAPs included; barriers and delays not)."""
+    return int(circuit.depth(lambda inst: len(inst.qubits) == 2
+                             and inst.operation.name not in UNROUTED))

@@ -18,6 +18,7 @@ FIELDS = (
     pa.field("depth_in", pa.int64()),
     pa.field("swaps", pa.int64()),
     pa.field("depth", pa.int64()),
+    pa.field("depth_2q", pa.int64()),
     pa.field("route_s", pa.float64()),
     pa.field("steps", pa.int64()),
     pa.field("verified", pa.bool_()),

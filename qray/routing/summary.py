@@ -29,6 +29,7 @@ def summary_table(df: pd.DataFrame) -> pd.DataFrame:
     g = df.groupby(["coupling_map", "family", "n_qubits", "router"], sort=True)
     t = g.agg(circuits=("task_id", "count"), verified=("verified", "sum"),
               swaps=("swaps", "mean"), depth=("depth", "mean"),
+              depth_2q=("depth_2q", "mean"),
               depth_in=("depth_in", "mean"), route_ms=("route_s", "mean")).reset_index()
     t["route_ms"] *= 1000
     t["verified"] = t["verified"].astype(int)
@@ -51,8 +52,8 @@ def summarize(sweep_dir: Path) -> Summary:
         ok = df[df["status"] == "ok"]
         if len(ok):
             t = summary_table(df[df["verified"]])
-            lines += ["Mean per verified circuit (SWAPs added, depth after routing, routing "
-                      "time):", "",
+            lines += ["Mean per verified circuit (SWAPs added, depth and two-qubit depth "
+                      "after routing, routing time):", "",
                       markdown_table(t, index=False, floatfmt="{:.4g}"), ""]
             csv = sweep_dir / "routing_summary.csv"
             t.to_csv(csv, index=False)

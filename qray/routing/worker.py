@@ -78,7 +78,7 @@ class RoutingWorker(RowWorker):
         map is small); a circuit that fails verification is an ``error`` row."""
         from qray.routing.benchmarks import benchmark_circuit
         from qray.routing.bridge import route
-        from qray.routing.circuit_io import interactions, routable
+        from qray.routing.circuit_io import interactions, routable, two_qubit_depth
         from qray.routing.verify import verify
 
         p = spec["params"]
@@ -96,6 +96,7 @@ class RoutingWorker(RowWorker):
             "error": None if check.ok else "; ".join(check.problems)[:500],
             "gates_2q": len(interactions(circuit)), "depth_in": int(circuit.depth()),
             "swaps": result.swaps, "depth": int(result.circuit.depth()),
+            "depth_2q": two_qubit_depth(result.circuit),
             "route_s": result.seconds, "steps": result.steps, "verified": check.ok,
             "adjacent": check.adjacent, "equivalent": check.equivalent,
             "operator_checked": check.operator is not None,

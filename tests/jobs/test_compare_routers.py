@@ -7,6 +7,7 @@ import pandas as pd
 from jobs.compare_routers import REFERENCE, qiskit_reference, table, verdicts
 from qray.routing.benchmarks import EVAL_SEED_BASE, benchmark_circuit
 from qray.routing.bridge import route
+from qray.routing.circuit_io import two_qubit_depth
 
 
 def test_table_means_and_reference_on_the_same_circuits() -> None:
@@ -17,7 +18,7 @@ def test_table_means_and_reference_on_the_same_circuits() -> None:
             res = route(qc, "grid-5x5", router)
             rows.append({"router": router, "coupling_map": "grid-5x5", "family": "random",
                          "n_qubits": 10, "instance": EVAL_SEED_BASE + i, "gates_2q": 50,
-                         "swaps": res.swaps, "depth": res.circuit.depth(),
+                         "swaps": res.swaps, "depth_2q": two_qubit_depth(res.circuit),
                          "route_s": res.seconds, "verified": True, "status": "ok"})
     frame = pd.DataFrame(rows)
     ref = qiskit_reference(frame)
@@ -29,3 +30,30 @@ def test_table_means_and_reference_on_the_same_circuits() -> None:
     assert f"{mean:.1f} / " in text and "(2/2 verified)" in text
     line, = verdicts(both, "front-greedy", ["sabre-20"])
     assert line.startswith(f"grid-5x5 random-10: front-greedy {mean:.1f} = ")
+
+
+def test_two_qubit_depth_counts_swaps_and_two_qubit_gates_only() -> None:
+    from qiskit import QuantumCircuit
+
+    qc = QuantumCircuit(3)
+    qc.h(0)
+    qc.cx(0, 1)
+    qc.rz(0.3, 1)
+    qc.rx(0.1, 1)
+    qc.barrier()
+    qc.swap(1, 2)
+    qc.cx(0, 1)
+    assert qc.depth() == 6
+    assert two_qubit_depth(qc) == 3
+
+
+def test_renames_name_the_dataset_and_router() -> None:
+    import pytest
+
+    from jobs.compare_routers import parse_renames
+
+    assert parse_renames(["2:ppo=ppo-qgym", "1:a=b"], 2) == {2: {"ppo": "ppo-qgym"},
+                                                             1: {"a": "b"}}
+    for bad in ("3:ppo=x", "ppo=x", "1:ppo", "0:a=b"):
+        with pytest.raises(SystemExit, match="--rename"):
+            parse_renames([bad], 2)
