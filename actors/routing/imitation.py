@@ -78,11 +78,12 @@ def behaviour_clone(env: dict[str, Any], hiddens: list[int], data: dict[str, np.
 
     torch.manual_seed(seed)
     module = build_module(env, hiddens)
-    mask = torch.from_numpy(data["action_mask"])
-    obs = torch.from_numpy(data["observations"])
-    actions = torch.from_numpy(data["actions"])
-    legal = torch.from_numpy(data["legal"])
-    returns = torch.from_numpy(data["returns"])
+    # copies (torch.tensor): arrays from Ray's object store are read-only
+    mask = torch.tensor(data["action_mask"])
+    obs = torch.tensor(data["observations"])
+    actions = torch.tensor(data["actions"])
+    legal = torch.tensor(data["legal"])
+    returns = torch.tensor(data["returns"])
     n = len(actions)
     rng = np.random.default_rng(seed)
     order = rng.permutation(n)

@@ -1,5 +1,7 @@
-"""Routers by name: ``sabre-<trials>``, ``lookahead``, ``policy:<folder>`` (qgym mode), and
-the front-layer ``front-greedy`` and ``front-search-<width>``."""
+"""Routers by name: ``sabre-<trials>``, ``lookahead``, ``policy:<folder>``, the search with
+a front-layer policy as its prior ``policy-search-<width>:<folder>`` (``policy-search:<folder>``:
+width ``DEFAULT_SEARCH_WIDTH``), and the front-layer ``front-greedy`` and
+``front-search-<width>``."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ import networkx as nx
 from qray.errors import ConfigError
 
 ROUTER_NAMES = ("sabre-1", "sabre-20", "sabre-<trials>", "lookahead", "policy:<folder>",
-                "policy-search-<width>:<folder>", "front-greedy", "front-search-<width>")
+                "policy-search:<folder>", "policy-search-<width>:<folder>", "front-greedy",
+                "front-search-<width>")
 POLICY_PREFIX = "policy:"
 SEARCH_PREFIX = "policy-search-"
+#: the width of ``policy-search:<folder>``
+DEFAULT_SEARCH_WIDTH = 4
 
 
 def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router",
@@ -22,6 +27,8 @@ def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router"
         from qray.routing.policy import load_policy
 
         return load_policy(spec[len(POLICY_PREFIX):], graph, key=key)
+    if spec.startswith("policy-search:"):
+        spec = f"{SEARCH_PREFIX}{DEFAULT_SEARCH_WIDTH}:{spec[len('policy-search:'):]}"
     if spec.startswith(SEARCH_PREFIX) and ":" in spec:
         width, folder = spec[len(SEARCH_PREFIX):].split(":", 1)
         if width.isdigit() and int(width) >= 1:

@@ -148,3 +148,27 @@ def test_bad_training_config_is_refused_before_any_work(tmp_path: Path) -> None:
     proc = run_job("train_router.py", f"output_dir={tmp_path}", "evaluation.families=[foo]")
     assert proc.returncode == 2 and "families[0]" in proc.stderr
     assert not any(tmp_path.iterdir())
+
+
+@pytest.mark.slow  # about 50 s; `make test-all`
+def test_front_layer_training_imitates_then_fine_tunes(tmp_path: Path) -> None:
+    proc = run_job(
+        "train_router.py", f"output_dir={tmp_path}", "sweep_id=front", "maps=[grid-3x3]",
+        "timesteps=500", "env.mode=front", "env.n_qubits=[6]", "env.gates=[12]",
+        "ppo.train_batch_size=250", "ppo.minibatch_size=50", "ppo.num_epochs=1",
+        "ppo.hiddens=[16]", "validation_circuits=3", "evaluation.instances=2",
+        "evaluation.sizes=[6]", "evaluation.families=[random]",
+        "evaluation.routers=[sabre-1]", "evaluation.search_widths=[2]", "ray.num_cpus=2",
+        "ray.include_dashboard=false", "imitation.expert=front-search-2",
+        "imitation.circuits=20", "imitation.chunk=10", "imitation.epochs=5", timeout=900)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    sweep = tmp_path / "front"
+    report = json.loads((sweep / "imitation" / "grid-3x3" / "imitation.json").read_text())
+    assert report["expert"] == "front-search-2" and report["circuits"] == 20
+    text = (sweep / "training.md").read_text()
+    assert "imitation of front-search-2 on 20 circuits" in text
+    from qray.results import read_dataset
+
+    rows = read_dataset(sweep / "eval" / "routing")[0].to_pandas()
+    assert set(rows.router) == {"sabre-1", "ppo", "ppo-search-2"}
+    assert rows.verified.all() and (rows.depth_2q > 0).all()

@@ -134,6 +134,8 @@ def test_front_policy_routes_greedily_and_with_search(tmp_path) -> None:
     search = make_router(f"policy-search-3:{tmp_path / 'p'}", GRID3, search_horizon=8)
     assert greedy.name == "ppo" and search.name == "ppo-search-3"
     assert search.model_digest == greedy.model_digest
+    default = make_router(f"policy-search:{tmp_path / 'p'}", GRID3)
+    assert default.name == "ppo-search-4" and default.width == 4
     for seed in range(3):
         qc = _circuit(8, 20, 50 + seed)
         for router in (greedy, search):
