@@ -59,7 +59,7 @@ qgym-venv: $(STAMP)
 test: $(STAMP) browser qgym-venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+	$(BIN)/python -m pytest -m "not slow" --durations=25 $(ARGS)
 
 reliability: $(STAMP)
 	$(BIN)/python -m pytest tests/reliability -s -q $(ARGS)
