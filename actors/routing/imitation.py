@@ -217,7 +217,8 @@ def load_pretrained(algorithm: Any, metrics_logger: Any = None, *, folder: str,
     import torch
 
     cmap = algorithm.config.env_config["coupling_map"]
-    state = torch.load(Path(folder) / cmap / WEIGHTS, map_location="cpu")
+    path = Path(folder) / cmap / WEIGHTS
+    state = torch.load(path, map_location="cpu", weights_only=True)
     weights = algorithm.learner_group.get_weights()
     current = weights[MODULE_ID]
     missing = set(current) ^ set(state)

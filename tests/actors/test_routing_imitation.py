@@ -39,7 +39,7 @@ def test_pretrained_weights_start_the_ppo_trial(ray_session, tmp_path) -> None:
     with np.load(folder / "grid-3x3" / DATA) as z:
         chance = float(np.mean(1.0 / z["action_mask"].sum(axis=1)))
     assert report["train_accuracy"] > 1.3 * chance
-    state = torch.load(folder / "grid-3x3" / WEIGHTS)
+    state = torch.load(folder / "grid-3x3" / WEIGHTS, weights_only=True)
     fresh = build_module(json.loads(json.dumps(
         {**CONFIG["env"], "coupling_map": "grid-3x3"})), [16]).state_dict()
     assert set(state) == set(fresh)
