@@ -135,11 +135,12 @@ def pretrain_maps(cfg: RouterTrainConfig, sweep_dir: Path, maps: list[str]) -> P
 
     root = sweep_dir / "imitation"
     p = cfg.imitation
+    digests = {m: imitation_digest(cfg, m) for m in maps}
     todo = []
     for m in maps:
         done = root / m / DONE
         if done.is_file() and json.loads(done.read_text()).get("config_digest") == \
-                imitation_digest(cfg, m) and (root / m / WEIGHTS).is_file():
+                digests[m] and (root / m / WEIGHTS).is_file():
             log.info("%s: imitation of %s done before: reused", m, p.expert)
             continue
         todo.append(m)
@@ -149,35 +150,31 @@ def pretrain_maps(cfg: RouterTrainConfig, sweep_dir: Path, maps: list[str]) -> P
     clone = ray.remote(num_cpus=1)(behaviour_clone)
     t0 = time.perf_counter()
     pending: dict[str, list[Any]] = {}
+    demos: dict[str, dict[str, np.ndarray]] = {}
     for m in todo:
-        if (root / m / DATA).is_file() and _data_digest(root / m) == imitation_digest(cfg, m):
+        saved = _saved_demonstrations(root / m, digests[m])
+        if saved is not None:
+            demos[m] = saved
             continue
-        env = _env(cfg, m)
         keys = demonstration_keys(cfg.seed, m, p.circuits)
-        pending[m] = [demo.remote(env, p.expert, keys[i:i + p.chunk])
+        pending[m] = [demo.remote(_env(cfg, m), p.expert, keys[i:i + p.chunk])
                       for i in range(0, len(keys), p.chunk)]
     log.info("imitation: %s routes %d circuits per map on %s (%d tasks)", p.expert,
              p.circuits, ", ".join(pending) or "-", sum(len(v) for v in pending.values()))
     for m, refs in pending.items():
         parts = ray.get(refs)
-        data = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
-        data["config_digest"] = np.array(imitation_digest(cfg, m))
+        demos[m] = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
         buf = io.BytesIO()
-        np.savez(buf, **data)
+        np.savez(buf, **demos[m], config_digest=np.array(digests[m]))
         write_bytes_atomic(buf.getvalue(), root / m / DATA)
     demo_seconds = time.perf_counter() - t0
-    fits = {}
-    for m in todo:
-        with np.load(root / m / DATA) as z:
-            data = {k: z[k] for k in z.files if k != "config_digest"}
-        fits[m] = (clone.remote(_env(cfg, m), list(cfg.ppo.hiddens), data, p, cfg.seed),
-                   data)
-    for m, (ref, data) in fits.items():
+    fits = {m: clone.remote(_env(cfg, m), list(cfg.ppo.hiddens), demos[m], p, cfg.seed)
+            for m in todo}
+    for m, ref in fits.items():
         weights, report = ray.get(ref)
         write_bytes_atomic(weights, root / m / WEIGHTS)
-        report.update(config_digest=imitation_digest(cfg, m), expert=p.expert,
-                      circuits=p.circuits,
-                      expert_mean_swaps=float(np.mean(data["expert_swaps"])),
+        report.update(config_digest=digests[m], expert=p.expert, circuits=p.circuits,
+                      expert_mean_swaps=float(np.mean(demos[m]["expert_swaps"])),
                       demonstration_seconds=demo_seconds)
         write_text_atomic(json.dumps(report, indent=2), root / m / DONE)
         log.info("%s: cloned %s from %d records (expert mean SWAPs %.1f): held-out "
@@ -192,10 +189,13 @@ def _env(cfg: RouterTrainConfig, coupling_map: str) -> dict[str, Any]:
     return dataclasses.asdict(cfg.env_for(coupling_map))
 
 
-def _data_digest(folder: Path) -> str | None:
+def _saved_demonstrations(folder: Path, digest: str) -> dict[str, np.ndarray] | None:
+    """The demonstrations a previous run of this config wrote in ``folder``, or None."""
     try:
         with np.load(folder / DATA) as z:
-            return str(z["config_digest"]) if "config_digest" in z.files else None
+            if "config_digest" not in z.files or str(z["config_digest"]) != digest:
+                return None
+            return {k: z[k] for k in z.files if k != "config_digest"}
     except (OSError, ValueError):
         return None
 

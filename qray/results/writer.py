@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -12,18 +14,15 @@ import pyarrow.parquet as pq
 TMP_PREFIX = ".tmp-"
 
 
-def write_table_atomic(table: pa.Table, path: str | Path) -> Path:
-    """Write ``table`` to ``path`` via a temp file in the same folder, fsync, rename.
-
-    Rewriting the same path replaces the file in one step, so a retried unit of work never
-    leaves two copies of its rows.
-    """
+def _replace_atomic(path: str | Path, write: Callable[[BinaryIO], object]) -> Path:
+    """Write ``path`` through ``write(fh)`` on a temp file in the same folder, fsync,
+    rename (the temp file never outlives a failure)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
     try:
         with open(tmp, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
@@ -32,6 +31,15 @@ def write_table_atomic(table: pa.Table, path: str | Path) -> Path:
             tmp.unlink()
     _fsync_dir(path.parent)
     return path
+
+
+def write_table_atomic(table: pa.Table, path: str | Path) -> Path:
+    """Write ``table`` to ``path`` via a temp file in the same folder, fsync, rename.
+
+    Rewriting the same path replaces the file in one step, so a retried unit of work never
+    leaves two copies of its rows.
+    """
+    return _replace_atomic(path, lambda fh: pq.write_table(table, fh, compression="zstd"))
 
 
 def write_text_atomic(text: str, path: str | Path) -> Path:
@@ -49,19 +57,7 @@ def write_text_atomic(text: str, path: str | Path) -> Path:
 
 def write_bytes_atomic(data: bytes, path: str | Path) -> Path:
     """Atomically replace a file with ``data`` (arrays, model weights)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f"{TMP_PREFIX}{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return _replace_atomic(path, lambda fh: fh.write(data))
 
 
 def update_latest(output_dir: str | Path, sweep_id: str) -> Path:

@@ -52,6 +52,28 @@ class FrontFeatures:
         new = self.dist[self._moved(phys[:, 0], edges), self._moved(phys[:, 1], edges)]
         return old, new
 
+    def _edge_features(self, state: Any, edges: np.ndarray | None
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(allowed (n,) bool, PER_EDGE features (n, PER_EDGE), GLOBAL features) of the
+        SWAPs on ``edges`` (None: every edge, in action order) in a state with gates left."""
+        front = state.front_pairs()
+        old, new = self._after(front, edges)
+        k = float(len(front))
+        feats = np.zeros((len(new), PER_EDGE), dtype=np.float32)
+        feats[:, 0] = (new - old).sum(axis=1) / k
+        ext = state.lookahead(self.window)
+        if ext:
+            e_old, e_new = self._after(state.where[state.pairs[ext]], edges)
+            w = self.weights[:len(ext)]
+            feats[:, 1] = (e_new - e_old) @ w / (self.diameter * float(w.sum()))
+        feats[:, 2] = (new == 1).sum(axis=1) / k
+        if state.last_swap is not None:
+            index = np.arange(self.n_edges) if edges is None else edges
+            feats[:, 3] = index == self.edge_index[state.last_swap]
+        glob = np.array([float(old.mean()) / self.diameter,
+                         k / max(1.0, self.topo.n / 2)], dtype=np.float32)
+        return (new < old).any(axis=1), feats, glob
+
     def compute(self, state: Any) -> tuple[np.ndarray, np.ndarray]:
         """(mask float32 (E + 1,), observation float32 (size,))."""
         n_e = self.n_edges
@@ -60,21 +82,10 @@ class FrontFeatures:
         if state.is_done():
             mask[n_e] = 1.0  # a terminal observation is never acted on
             return mask, obs
-        front = state.front_pairs()
-        old, new = self._after(front)
-        k = float(len(front))
-        obs[0:n_e] = (new - old).sum(axis=1) / k
-        ext = state.lookahead(self.window)
-        if ext:
-            e_old, e_new = self._after(state.where[state.pairs[ext]])
-            w = self.weights[:len(ext)]
-            obs[n_e:2 * n_e] = (e_new - e_old) @ w / (self.diameter * float(w.sum()))
-        obs[2 * n_e:3 * n_e] = (new == 1).sum(axis=1) / k
-        if state.last_swap is not None:
-            obs[3 * n_e + self.edge_index[state.last_swap]] = 1.0
-        obs[4 * n_e] = float(old.mean()) / self.diameter
-        obs[4 * n_e + 1] = k / max(1.0, self.topo.n / 2)
-        mask[:n_e] = (new < old).any(axis=1)
+        allowed, feats, glob = self._edge_features(state, None)
+        obs[:PER_EDGE * n_e] = feats.T.reshape(-1)
+        obs[PER_EDGE * n_e:] = glob
+        mask[:n_e] = allowed
         return mask, obs
 
     def compute_live(self, state: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,21 +95,5 @@ class FrontFeatures:
         front gate closer, so only the front's candidate edges are examined); a search
         calls this thousands of times per circuit."""
         cand = np.asarray(state.candidate_edges(), dtype=np.int64)
-        front = state.front_pairs()
-        old, new = self._after(front, cand)
-        live = (new < old).any(axis=1)
-        cand, new = cand[live], new[live]
-        k = float(len(front))
-        feats = np.zeros((len(cand), PER_EDGE), dtype=np.float32)
-        feats[:, 0] = (new - old).sum(axis=1) / k
-        ext = state.lookahead(self.window)
-        if ext:
-            e_old, e_new = self._after(state.where[state.pairs[ext]], cand)
-            w = self.weights[:len(ext)]
-            feats[:, 1] = (e_new - e_old) @ w / (self.diameter * float(w.sum()))
-        feats[:, 2] = (new == 1).sum(axis=1) / k
-        if state.last_swap is not None:
-            feats[:, 3] = cand == self.edge_index[state.last_swap]
-        glob = np.array([float(old.mean()) / self.diameter,
-                         k / max(1.0, self.topo.n / 2)], dtype=np.float32)
-        return cand, feats, glob
+        allowed, feats, glob = self._edge_features(state, cand)
+        return cand[allowed], feats[allowed], glob

@@ -112,6 +112,7 @@ class RouterPolicy(FeaturePolicy):
         self.name = str(self.meta.get("name", "ppo"))
         self.edges = [tuple(e) for e in self.meta["edges"]]
         n_actions = len(self.edges) + 1
+        self.fast: Any = None  # set below, once the module is known to take our inputs
         try:
             out = self.scores(np.ones((1, n_actions), np.float32),
                               np.zeros((1, PER_EDGE * len(self.edges) + GLOBAL), np.float32))
@@ -130,9 +131,8 @@ class RouterPolicy(FeaturePolicy):
     def scores(self, mask: np.ndarray, obs: np.ndarray) -> np.ndarray:
         import torch
 
-        fast = getattr(self, "fast", None)
-        if fast is not None:
-            return fast(np.asarray(mask, np.float32), np.asarray(obs, np.float32))
+        if self.fast is not None:
+            return self.fast(np.asarray(mask, np.float32), np.asarray(obs, np.float32))
         with torch.no_grad():
             out = self.model(torch.from_numpy(np.asarray(mask, np.float32)),
                              torch.from_numpy(np.asarray(obs, np.float32)))
