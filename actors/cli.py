@@ -16,6 +16,7 @@ once a command runs work on it: ``--dry-run``, ``--print-config``, ``keys``,
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import shlex
 import sys
@@ -184,7 +185,9 @@ def _print_config(cfg: Any) -> int:
     Dumper.add_representer(list, lambda dumper, value: dumper.represent_sequence(
         "tag:yaml.org,2002:seq", value, flow_style=True))
     sys.stdout.write(f"# workload {cfg.workload}, sweep id {cfg.resolved_sweep_id}\n")
-    sys.stdout.write(yaml.dump(_plain(cfg.to_dict()), Dumper=Dumper, sort_keys=False,
+    keys = {f.name for f in dataclasses.fields(cfg) if f.init}  # not derived entries
+    data = {k: v for k, v in cfg.to_dict().items() if k in keys}
+    sys.stdout.write(yaml.dump(_plain(data), Dumper=Dumper, sort_keys=False,
                                default_flow_style=False, width=100))
     return 0
 

@@ -277,7 +277,7 @@ class SweepConfig:
         """``sweep_id`` if given, else ``<name>-<8 hex of the result-affecting keys>``."""
         if self.sweep_id:
             return self.sweep_id
-        data = dataclasses.asdict(self)
+        data = self.to_dict()
         digest = content_hash({k: data[k] for k in self.result_keys()})
         return f"{self.name}-{digest[:8]}"
 
@@ -322,7 +322,8 @@ def load_config(
             out-of-range value.
     """
     path = path if path is not None else default_path
-    return config_from_dict(load_mapping(path, overrides))
+    base_dir = Path(path).expanduser().resolve().parent if path is not None else None
+    return config_from_dict(load_mapping(path, overrides), base_dir=base_dir)
 
 
 def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict[str, Any]:
@@ -382,13 +383,21 @@ def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[st
     return out
 
 
-def config_from_dict(data: Mapping[str, Any]) -> SweepConfig:
-    """Validate a plain mapping into the workload's frozen config dataclass."""
+def config_from_dict(data: Mapping[str, Any], *, base_dir: str | Path | None = None
+                     ) -> SweepConfig:
+    """Validate a plain mapping into the workload's frozen config dataclass. An
+    ``experiment:`` key implies ``workload: experiment``; ``base_dir`` (the YAML's
+    folder) is where a config class with ``resolve_paths`` looks up relative files."""
     from qray.workloads import get_spec
 
-    workload = data.get("workload", "simulators")
+    default = "experiment" if "experiment" in data else "simulators"
+    workload = data.get("workload", default)
     cls = get_spec(workload).load("config")
-    return build(cls, dict(data), prefix="")
+    data = {**data, "workload": workload} if "workload" not in data else dict(data)
+    resolve_paths = getattr(cls, "resolve_paths", None)
+    if callable(resolve_paths):
+        data = resolve_paths(data, base_dir)
+    return build(cls, data, prefix="")
 
 
 def build(cls: type[T], data: Any, *, prefix: str) -> T:

@@ -12,7 +12,21 @@ from typing import Any
 
 
 class QrayError(Exception):
-    """Root of every error qray raises on purpose."""
+    """Root of every error qray raises on purpose.
+
+    Every subclass survives pickling (a Ray worker raises it, the driver reports it)
+    whatever its constructor takes: it is rebuilt from its message and attributes.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[QrayError], args: tuple[Any, ...], state: dict[str, Any]) -> QrayError:
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, *args)
+    exc.__dict__.update(state)
+    return exc
 
 
 def closest(name: str, choices: Iterable[str]) -> str | None:

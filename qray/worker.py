@@ -45,6 +45,10 @@ class RowWorker:
         """Identifying columns of the task's row, set before it runs (kept if it fails)."""
         return {}
 
+    def describe_error(self, exc: BaseException) -> str:
+        """The ``error`` text of a task that raised ``exc``."""
+        return f"{type(exc).__name__}: {exc}"
+
     def warmup(self) -> float:
         """Pay import and first-call costs before the first timed task; returns seconds."""
         return 0.0
@@ -64,7 +68,7 @@ class RowWorker:
             row.update(own)
         except Exception as exc:  # a failed task is a row, not a crashed actor
             log.exception("%s task %s failed", self.WORKLOAD, spec.get("task_id"))
-            row.update(status="error", error=f"{type(exc).__name__}: {exc}"[:2000])
+            row.update(status="error", error=self.describe_error(exc)[:2000])
         self.tasks_done += 1
         row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),
                    created_at=datetime.now(UTC))

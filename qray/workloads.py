@@ -142,6 +142,7 @@ BUILTIN: dict[str, str] = {
     "cloud_train": "qray.cloud.spec:TRAIN_SPEC",
     "routing": "qray.routing.spec:SPEC",
     "routing_train": "qray.routing.spec:TRAIN_SPEC",
+    "experiment": "qray.experiment.spec:SPEC",
 }
 
 _REGISTERED: dict[str, WorkloadSpec | str] = {}

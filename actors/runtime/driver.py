@@ -401,7 +401,7 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
     """Run the units of work as Tune trials on the pool's actors (fills ``report``):
     one progress line for the sweep's tasks (:mod:`actors.runtime.progress`); Tune's own
     status table only when ``verbose``."""
-    from actors.runtime.progress import SweepProgress, quiet_tune
+    from actors.runtime.progress import FatalStop, SweepProgress, quiet_tune
 
     quiet_tune()  # with --verbose: a compact status block instead of a box per trial event
     from ray import tune
@@ -417,6 +417,7 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         "warmup": getattr(cfg, "warmup", 0),
         "metric_tag": binding.spec.metric_tag,
         "flush_s": cfg.execution.flush_s,
+        "spec": binding.spec,  # a spec registered from Python exists only in this process
     }
     # each trial fetches its own unit's task specs, not the whole sweep's
     by_label = {u["label"]: {**u, "specs": ray.put(u["specs"]())} for u in units}
@@ -424,6 +425,7 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         tune.with_parameters(unit_trial, ctx=ctx, units=by_label), trial_resources())
     storage = sweep_dir / "_tune"
     name = f"tune-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    fatal = FatalStop()
     tuner = tune.Tuner(
         trainable,
         param_space={"unit": tune.grid_search(list(by_label))},
@@ -437,6 +439,7 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
             name=name,
             storage_path=str(storage),
             failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
+            stop=fatal,
             verbose=1 if verbose else 0,
             callbacks=[SweepProgress(cfg.workload, report.sweep_id, report.run_tasks)],
         ),
@@ -453,6 +456,9 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
             ray.get(pool.shutdown.remote(), timeout=30)
         finally:
             ray.kill(pool)
+    if fatal.message:
+        raise QrayError(f"sweep {report.sweep_id} stopped: {fatal.message} (every retry "
+                        "would fail the same way; rows written so far are kept)")
     for err in report.trial_errors:
         log.error("trial failed after retries: %s", err)
     if not report.trial_errors:  # Tune's state of a finished run is not needed again

@@ -14,11 +14,13 @@ import pyarrow.parquet as pq
 import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
-from actors.runtime.binding import get_binding
+from actors.runtime.binding import WorkloadBinding, get_binding
 from actors.runtime.metrics import metric_fields
 from actors.runtime.pool import NAMESPACE
 from qray.chunks import FAILED_STATUSES
-from qray.results import rows_to_table, write_table_atomic
+from qray.errors import QrayError
+from qray.results import write_table_atomic
+from qray.results.held import table_of
 from qray.results.layout import drop_superseded
 from qray.workloads import resolve
 
@@ -28,6 +30,13 @@ MAX_TASK_CRASHES = 2
 ACTOR_RESTART_TIMEOUT_S = 120
 #: a trial reports its rows so far at most this often (the sweep's progress line)
 PROGRESS_EVERY_S = 2.0
+
+
+def binding_of(ctx: dict[str, Any]) -> WorkloadBinding:
+    """The workload's binding: from the spec the driver sent (a spec registered from
+    Python exists only in the driver's process), else from the registry."""
+    spec = ctx.get("spec")
+    return WorkloadBinding(spec) if spec is not None else get_binding(ctx["workload"])
 
 
 def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
@@ -48,7 +57,7 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
     once. Old rows of tasks run again (``supersede``) are dropped once the new ones are
     written.
     """
-    binding = get_binding(ctx["workload"])
+    binding = binding_of(ctx)
     path = Path(chunk["path"])
     rows = existing_rows(path, exclude=set())  # an earlier attempt of this trial
     done = {r["task_id"] for r in rows}
@@ -62,11 +71,11 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
             nonlocal last_flush
             progress(rows + so_far)
             if time.monotonic() - last_flush >= ctx["flush_s"]:
-                write_table_atomic(rows_to_table(rows + so_far, binding.schema), path)
+                write_table_atomic(table_of(rows + so_far, binding.schema, path.parent), path)
                 last_flush = time.monotonic()
 
         fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
-    write_table_atomic(rows_to_table(rows + fresh, binding.schema), path)
+    write_table_atomic(table_of(rows + fresh, binding.schema, path.parent), path)
     drop_superseded(path.parent, chunk.get("supersede") or {})
     return counts(fresh, ctx)
 
@@ -141,7 +150,7 @@ def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any
     rerun (each task once). Returns what the trial reports."""
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
     kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
-    write_table_atomic(rows_to_table(kept + rows, schema), path)
+    write_table_atomic(table_of(kept + rows, schema, path.parent), path)
     return counts(rows, ctx)
 
 
@@ -153,7 +162,6 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
     from ray import tune
 
     t0 = time.perf_counter()
-    spec = get_binding(ctx["workload"]).spec
     unit = dict(units[config["unit"]])
     if isinstance(unit["specs"], ray.ObjectRef):
         unit["specs"] = ray.get(unit["specs"])
@@ -170,8 +178,18 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
         tune.report({"rows": len(rows), "ok": n_ok, "failed": n_failed,
                      "tasks": n_tasks, "partial": True})
 
-    runner = resolve(spec.run_point) if spec.run_point else run_chunk
-    got = runner(unit, {**ctx, "progress": progress})
+    try:
+        spec = binding_of(ctx).spec
+        runner = resolve(spec.run_point) if spec.run_point else run_chunk
+        got = runner(unit, {**ctx, "progress": progress})
+    except (QrayError, ImportError) as exc:  # a retry would fail the same way: the driver
+        # stops the sweep with this message instead of retrying
+        cause = getattr(exc, "cause", None) or exc
+        text = str(cause) if isinstance(cause, QrayError) else f"{type(cause).__name__}: {cause}"
+        log.error("trial %s stopped: %s", config["unit"], text)
+        tune.report({"rows": 0, "ok": 0, "failed": 0, "tasks": n_tasks, "partial": False,
+                     "fatal": text, "trial_s": time.perf_counter() - t0})
+        return
     # the driver's progress callback counts rows_written in qray's metrics: one long-lived
     # process per sweep, not a series per (short-lived) trial worker
     tune.report({**got, "tasks": n_tasks, "partial": False,

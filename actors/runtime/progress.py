@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ray.tune import Callback
+from ray.tune import Callback, Stopper
 
 from actors.runtime.metrics import record_rows, set_tasks_remaining
 
@@ -214,3 +214,20 @@ class StepProgress(_LineWriter):
     def advance(self, n: int = 1, note: str = "") -> None:
         self.done = min(self.total, self.done + n)
         self.write(lambda elapsed: self.line(note, elapsed), final=self.done >= self.total)
+
+
+class FatalStop(Stopper):
+    """Tune stopper: once a trial reports a ``fatal`` error (one every retry would
+    repeat: an unknown workload, a worker that cannot be built), stop every trial."""
+
+    def __init__(self) -> None:
+        self.message: str | None = None
+
+    def __call__(self, trial_id: str, result: dict[str, Any]) -> bool:
+        if result.get("fatal"):
+            self.message = self.message or str(result["fatal"])
+            return True
+        return False
+
+    def stop_all(self) -> bool:
+        return self.message is not None

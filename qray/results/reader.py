@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from qray.results.schema import is_open
 from qray.results.writer import TMP_PREFIX
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,12 @@ def read_dataset(
     """
     tables: list[pa.Table] = []
     problems: list[DatasetProblem] = []
+    base = schema
     target = schema
     if schema is not None and columns is not None:
         target = pa.schema([schema.field(c) for c in columns])
+    elif is_open(schema):  # the rows' own columns too: the schema's first, then the rest
+        target = None
     for path in sorted(parquet_files(folder), key=file_age):
         table, problem = read_file(path, schema=schema, columns=columns)
         if problem is not None:
@@ -75,7 +79,9 @@ def read_dataset(
         empty_schema = schema if schema is not None else pa.schema([])
         return empty_schema.empty_table(), problems
     if schema is None:
-        schema = pa.unify_schemas([t.schema for t in tables], promote_options="permissive")
+        first = [base] if is_open(base) else []
+        schema = pa.unify_schemas([*first, *(t.schema for t in tables)],
+                                  promote_options="permissive")
     aligned = [_align(t, schema) for t in tables]
     return newest_rows(pa.concat_tables(aligned)), problems
 
@@ -129,9 +135,11 @@ def schema_mismatch(found: pa.Schema, expected: pa.Schema) -> str | None:
     if missing:
         return f"not a qray result file (no {', '.join(missing)} column)"
     extra = [n for n in found.names if n not in expected.names]
-    if extra:
+    if extra and not is_open(expected):
         return f"columns not in the {(want or b'workload').decode()} schema: {extra[:5]}"
     for fld in found:
+        if fld.name not in expected.names:
+            continue  # an open schema's own column
         exp = expected.field(fld.name)
         if fld.type != exp.type and not _widens(fld.type, exp.type):
             return f"column {fld.name!r} is {fld.type}, expected {exp.type}"

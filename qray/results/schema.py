@@ -41,9 +41,24 @@ COMMON_FIELDS: tuple[pa.Field, ...] = (
 )
 
 
-def make_schema(fields: Sequence[pa.Field], *, workload: str) -> pa.Schema:
-    """The common columns followed by a workload's own columns."""
-    return pa.schema([*COMMON_FIELDS, *fields], metadata={"qray.workload": workload})
+def make_schema(fields: Sequence[pa.Field], *, workload: str, open_columns: bool = False
+                ) -> pa.Schema:
+    """The common columns followed by a workload's own columns. With ``open_columns``
+    rows may carry further columns whose types are inferred from their first values and
+    then held (:mod:`qray.results.held`): the rows of a user's experiment."""
+    metadata = {"qray.workload": workload}
+    if open_columns:
+        metadata[OPEN_KEY] = "true"
+    return pa.schema([*COMMON_FIELDS, *fields], metadata=metadata)
+
+
+#: schema metadata of a workload whose rows may add columns of their own
+OPEN_KEY = "qray.open_columns"
+
+
+def is_open(schema: pa.Schema | None) -> bool:
+    """Whether ``schema`` lets rows add columns beyond its own (``open_columns``)."""
+    return schema is not None and (schema.metadata or {}).get(OPEN_KEY.encode()) == b"true"
 
 
 def rows_to_table(rows: Iterable[Mapping[str, Any]], schema: pa.Schema) -> pa.Table:
