@@ -107,7 +107,7 @@ def check_workload(spec: Any, config: Any = None, overrides: Sequence[str] = ())
     import pyarrow as pa
 
     from qray.config import config_from_dict, load_config
-    from qray.results.schema import COMMON_FIELDS, STATUSES, rows_to_table
+    from qray.results.schema import COMMON_FIELDS, STATUSES
     from qray.workloads import WorkloadSpec, get_spec
 
     spec = get_spec(spec) if isinstance(spec, str) else spec
@@ -157,16 +157,31 @@ def check_workload(spec: Any, config: Any = None, overrides: Sequence[str] = ())
         assert row["task_id"] == specs[0]["task_id"], f"{name}: the row's task_id differs"
         assert row["status"] in STATUSES, f"{name}: status {row['status']!r}"
         assert row["workload"] == name, f"{name}: the row's workload is {row['workload']!r}"
-        rows_to_table(rows, schema)  # raises on columns outside the schema or wrong types
+        _table(rows, schema)  # raises on columns outside the schema or wrong types
         if spec.metric_tag:
             assert row.get(spec.metric_tag), f"{name}: the row's {spec.metric_tag!r} is empty"
         checked["row"] = row
     crash = spec.load("crash_row")(specs[0], "check_workload: the actor died")
     assert crash["status"] == "error" and "the actor died" in (crash.get("error") or ""), \
         f"{name}: a crash row is an error row carrying the message"
-    rows_to_table([crash], schema)
+    _table([crash], schema)
     checked["crash_row"] = crash
     return checked
+
+
+def _table(rows: list[dict], schema: Any) -> Any:
+    """The rows as the executor writes them: exactly the schema, or for an open schema
+    the schema plus the rows' own columns with their types held (in a scratch folder)."""
+    import tempfile
+
+    from qray.results.held import table_of
+
+    with tempfile.TemporaryDirectory(prefix="qray-check-") as folder:
+        table = table_of([dict(r) for r in rows], schema, folder)
+    bad = [r for r in table.to_pylist() if r["status"] == "error" and r.get("error")
+           and "a column's type is held" in r["error"]]
+    assert not bad, f"rows of one task disagree on a column's type: {bad[0]['error']}"
+    return table
 
 
 def resolve_worker(spec: Any) -> Any:

@@ -27,9 +27,12 @@ class RowWorker:
 
     Attributes:
         WORKLOAD: the workload name its rows carry (set by each subclass).
+        LOG_TRACEBACKS: whether a failed task's traceback is also logged.
     """
 
     WORKLOAD: str = ""
+    #: log each failed task's traceback (False: the error row alone carries it)
+    LOG_TRACEBACKS: bool = True
 
     def __init__(self, *, actor_name: str = "", max_tasks: int = 0,
                  max_rss_mb: float = float("inf")) -> None:
@@ -67,7 +70,8 @@ class RowWorker:
             row.update(status="ok", error=None)
             row.update(own)
         except Exception as exc:  # a failed task is a row, not a crashed actor
-            log.exception("%s task %s failed", self.WORKLOAD, spec.get("task_id"))
+            if self.LOG_TRACEBACKS:
+                log.exception("%s task %s failed", self.WORKLOAD, spec.get("task_id"))
             row.update(status="error", error=self.describe_error(exc)[:2000])
         self.tasks_done += 1
         row.update(wall_s=time.perf_counter() - started, peak_rss_mb=peak_rss_mb(),

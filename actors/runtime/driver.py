@@ -157,7 +157,8 @@ def check_reachable(key: str, address: str) -> None:
 def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
               summarize: bool | None = None,
               allow_config_change: bool = False,
-              strict_provenance: bool = False, verbose: bool = False) -> SweepReport:
+              strict_provenance: bool = False, verbose: bool = False,
+              progress_bar: Any = None) -> SweepReport:
     """Run (or resume) the sweep described by ``cfg``; its log records are appended to
     ``<sweep_dir>/driver.log`` once every check has passed (a refused sweep writes
     nothing).
@@ -168,17 +169,19 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     differ from the ones it was run with (its rows then mix both). A resume on another
     host or with other versions (``qray.provenance``) is logged as a warning and recorded
     in ``sweep.json``; ``strict_provenance`` refuses it instead. ``verbose`` shows Tune's
-    status table beside qray's progress line.
+    status table beside qray's progress line; ``progress_bar`` (a ``tqdm`` bar, a
+    notebook's) replaces that line.
     """
     with driver_log(cfg.sweep_dir) as handler:
         return _run_sweep(cfg, handler, rerun_failed=rerun_failed, summarize=summarize,
                           allow_config_change=allow_config_change,
-                          strict_provenance=strict_provenance, verbose=verbose)
+                          strict_provenance=strict_provenance, verbose=verbose,
+                          progress_bar=progress_bar)
 
 
 def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: bool,
                summarize: bool | None, allow_config_change: bool, strict_provenance: bool,
-               verbose: bool) -> SweepReport:
+               verbose: bool, progress_bar: Any = None) -> SweepReport:
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
@@ -204,7 +207,9 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         _record(cfg, prov, changes)
         repair_duplicates(cfg.sweep_dir / cfg.workload, index)
         if units:
-            _run_trials(cfg, binding, keys, report, units, verbose=verbose)
+            if progress_bar is not None:
+                progress_bar.total = report.run_tasks
+            _run_trials(cfg, binding, keys, report, units, verbose=verbose, bar=progress_bar)
         if index.unreadable and report.complete:
             _set_aside(cfg, binding, plan)
         report.status_counts = _status_counts(cfg, binding, plan, index, ran=bool(units))
@@ -397,7 +402,7 @@ def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]
 
 
 def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,
-                units: list[dict[str, Any]], *, verbose: bool = False) -> None:
+                units: list[dict[str, Any]], *, verbose: bool = False, bar: Any = None) -> None:
     """Run the units of work as Tune trials on the pool's actors (fills ``report``):
     one progress line for the sweep's tasks (:mod:`actors.runtime.progress`); Tune's own
     status table only when ``verbose``."""
@@ -441,7 +446,8 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
             failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
             stop=fatal,
             verbose=1 if verbose else 0,
-            callbacks=[SweepProgress(cfg.workload, report.sweep_id, report.run_tasks)],
+            callbacks=[SweepProgress(cfg.workload, report.sweep_id, report.run_tasks,
+                                     bar=bar)],
         ),
     )
     try:

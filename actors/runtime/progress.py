@@ -68,7 +68,8 @@ class _LineWriter:
         return bool(getattr(self.stream, "isatty", lambda: False)())
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_stream": None}  # a stream does not pickle
+        # a stream (or a progress bar) does not pickle
+        return {**self.__dict__, "_stream": None, "_bar": None}
 
     def write(self, line: Callable[[float], str], *, final: bool) -> None:
         """Write ``line(elapsed_s)`` unless a plain line was written too recently."""
@@ -99,8 +100,10 @@ class SweepProgress(_LineWriter, Callback):
     """Prints the progress of ``total`` tasks of sweep ``sweep_id`` (see the module)."""
 
     def __init__(self, workload: str, sweep_id: str, total: int, *,
-                 stream: TextIO | None = None, interval_s: float = 30.0) -> None:
+                 stream: TextIO | None = None, interval_s: float = 30.0,
+                 bar: Any = None) -> None:
         super().__init__(stream, interval_s)
+        self._bar = bar  # a tqdm bar (a notebook's) drawn instead of the line
         self.workload = workload
         self.sweep_id = sweep_id
         self.total = total
@@ -137,6 +140,13 @@ class SweepProgress(_LineWriter, Callback):
     def show(self, *, final: bool) -> None:
         """Write the line: in place on a terminal, else every ``interval_s`` and at the end."""
         done, ok, failed = self.counts()
+        if self._bar is not None:
+            self._bar.n = done
+            self._bar.set_postfix_str(f"{ok} ok, {failed} failed", refresh=False)
+            self._bar.refresh()
+            if final:
+                self._bar.close()
+            return
         self.write(lambda elapsed: progress_line(done, self.total, ok, failed, elapsed),
                    final=final)
 

@@ -41,6 +41,7 @@ class ExperimentWorker(RowWorker):
     """
 
     WORKLOAD = "experiment"
+    LOG_TRACEBACKS = False  # the row's error holds the user's frames; the summary lists them
 
     def __init__(self, payload: Payload, *, actor_key: str | None = None,
                  actor_value: Any = None, **kwargs: Any) -> None:
