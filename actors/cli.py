@@ -555,6 +555,33 @@ def _keys(args: argparse.Namespace) -> int:
     return 0
 
 
+NEW_HELP = """Write a starter for your own experiment: NAME.py (a function and a class, each
+commented) and NAME.yaml, NAME_class.yaml that run them as they are.
+
+    qray new experiment ghz_damping
+    qray sweep --config ghz_damping.yaml
+"""
+
+
+def _new_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
+    parser.add_argument("kind", choices=["experiment"], help="what to write: experiment")
+    parser.add_argument("name", metavar="NAME", help="a Python identifier")
+    parser.add_argument("--dir", default=".", help="where the files go (default: here)")
+
+
+def _new(args: argparse.Namespace) -> int:
+    from qray.experiment.starter import write_starter
+
+    try:
+        paths = write_starter(args.name, args.dir)
+    except QrayError as exc:
+        return _refused(exc)
+    for path in paths:
+        sys.stdout.write(f"wrote {path}\n")
+    sys.stdout.write(f"run it: qray sweep --config {paths[1]}\n")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "sweep": Command("run or resume a sweep (--dry-run: only its plan)",
                      SWEEP_HELP, _sweep_arguments, _sweep),
@@ -572,6 +599,8 @@ COMMANDS: dict[str, Command] = {
                     KEYS_HELP, _keys_arguments, _keys),
     "compare": Command("compare two sweeps cell by cell: ratios of medians with intervals",
                        COMPARE_HELP, compare_arguments, run_compare),
+    "new": Command("write a starter experiment (a function, a class, their YAML)",
+                   NEW_HELP, _new_arguments, _new),
 }
 
 

@@ -94,10 +94,21 @@ def uniform(key: str, values: list[Any]) -> list[Any]:
 
 
 def normalize_grid(key: str, value: Any) -> Any:
-    """``grid``: each axis a list of values of one kind."""
+    """``grid``: each axis a list of distinct values of one kind."""
     if not isinstance(value, Mapping):
         return value  # coerce names the problem
-    return {str(k): uniform(f"{key}.{k}", grid_axis(f"{key}.{k}", v)) for k, v in value.items()}
+    out = {}
+    for k, v in value.items():
+        values = uniform(f"{key}.{k}", grid_axis(f"{key}.{k}", v))
+        seen: list[Any] = []
+        for item in values:
+            if item in seen:
+                raise ConfigError(f"{key}.{k}", values, "distinct values (a repeated value "
+                                  "would plan the same tasks twice)",
+                                  problem=f"the value {item!r} repeats in")
+            seen.append(item)
+        out[str(k)] = values
+    return out
 
 
 @dataclass(frozen=True)

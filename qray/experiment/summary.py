@@ -86,10 +86,11 @@ def numeric_outputs(df: pd.DataFrame, grid: list[str], params: dict[str, Any]) -
 
 
 def _status_section(df: pd.DataFrame) -> list[str]:
+    """Rows by status, one line (before the first section, so the short summary a
+    sweep prints shows it with the first output's table)."""
     counts = df["status"].value_counts() if "status" in df.columns else pd.Series(dtype=int)
-    lines = ["## Rows by status", "", "| status | rows |", "|---|---|"]
-    lines += [f"| {s} | {n} |" for s, n in counts.items()] or ["| (none) | 0 |"]
-    return [*lines, f"| all | {len(df)} |", ""]
+    parts = ", ".join(f"{n} {s}" for s, n in counts.items()) or "none"
+    return [f"Rows by status: {parts} ({len(df)} in all).", ""]
 
 
 def output_table(ok: pd.DataFrame, out: str, grid: list[str]) -> tuple[str, pd.DataFrame]:

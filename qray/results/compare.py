@@ -103,7 +103,8 @@ class Comparison:
 
 def cell_columns(df: pd.DataFrame) -> list[str]:
     """The columns that name a cell of ``df``'s sweep: the keys of the rows' task
-    parameters (``params_json``) that are also columns, in the rows' column order;
+    parameters (``params_json``, and of mappings nested in them) that are also columns,
+    in the rows' column order;
     without ``params_json``, the string, integer and boolean columns that are not
     common, repetition, timing (``*_s``) or provenance columns."""
     keys: set[str] = set()
@@ -115,6 +116,9 @@ def cell_columns(df: pd.DataFrame) -> list[str]:
                 continue
             if isinstance(params, dict):
                 keys.update(params)
+                for value in params.values():  # nested arguments (an experiment's call)
+                    if isinstance(value, dict):
+                        keys.update(value)
     provenance = set(df.attrs.get("provenance") or {})
     out = []
     for col in df.columns:
