@@ -34,6 +34,7 @@ COVERED: dict[str, tuple[str, str]] = {
     "cluster/local-down.sh": ("tests/jobs/helpers.py", "local-down.sh"),
     "source ~/.qray/local-cluster/env.sh": ("tests/jobs/helpers.py", "env.sh"),
     "ray job submit": ("tests/jobs/test_ray_job_submit.py", "submit"),
+    "qray new experiment": ("tests/experiment/test_sweep.py", '"new", "experiment"'),
 }
 #: read-only commands run as they are
 CHEAP = ("qray --help", "qray --version", "qray keys", "qray backends")

@@ -101,3 +101,14 @@ def test_identity_follows_the_source_unless_a_version_is_given(exp_dir: Path,
     moved = yaml_file(moved_dir, "experiment: sq.py:square\ngrid: {x: [1, 2]}\n")
     assert _ids(load_config(moved)) == _ids(load_config(y)), "moving the file changes no id"
     assert _ids(load_config(y, ["seed=1"])) != _ids(load_config(y)), "the seed is in the id"
+
+
+def test_the_command_refuses_with_exit_2_and_writes_nothing(exp_dir: Path, capsys) -> None:  # noqa: ANN001
+    from actors.cli import main
+
+    y = yaml_file(exp_dir, "experiment: sq.py:square\ngrid: {x: [1], z: [2]}\n")
+    out = exp_dir / "out"
+    assert main(["sweep", "--config", str(y), f"output_dir={out}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: config key 'grid.z'") and len(err.splitlines()) == 1
+    assert not out.exists()

@@ -86,3 +86,33 @@ def test_a_spec_registered_from_python_runs_in_the_workers(tmp_path: Path) -> No
                             "summarize": False, "ray": {"include_dashboard": False}})
     report = sweep(cfg)
     assert report.status_counts == {"ok": 3} and not report.trial_errors
+
+
+def test_the_starter_of_qray_new_runs_as_it_is(tmp_path: Path) -> None:
+    from actors import sweep
+    from actors.cli import main
+
+    assert main(["new", "experiment", "bell_flip", "--dir", str(tmp_path)]) == 0
+    assert main(["new", "experiment", "bell_flip", "--dir", str(tmp_path)]) == 2  # no overwrite
+    assert main(["new", "experiment", "not-a-name", "--dir", str(tmp_path)]) == 2
+    out = f"output_dir={tmp_path / 'out'}"
+    for yaml_name in ("bell_flip.yaml", "bell_flip_class.yaml"):
+        report = sweep(tmp_path / yaml_name, [out, "ray.include_dashboard=false"])
+        assert report.failed == 0 and report.status_counts.get("ok") == report.total_tasks > 0
+        assert "agree" in report.summary_md
+
+
+def test_experiment_rows_read_like_any_workload(tmp_path: Path) -> None:
+    import duckdb
+
+    from qray.results.compare import compare
+
+    src = write(tmp_path, "sq.py", FUNCTION)
+    df = run(f"{src}:square", {"x": [1, 2]}, params={"scale": 1.5}, repetitions=3,
+             output_dir=str(tmp_path / "out"), **QUIET)
+    sweep_dir = df.attrs["sweep_dir"]
+    comp = compare(sweep_dir, sweep_dir, metric="y")
+    assert set(comp.cells) == {"x", "scale"} and len(comp.table) == 2
+    got = duckdb.sql(f"select x, median(y) from read_parquet('{sweep_dir}/experiment/*.parquet',"
+                     " union_by_name=true) group by x order by x").fetchall()
+    assert got == [(1, 1.5), (2, 6.0)]

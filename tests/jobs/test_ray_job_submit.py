@@ -44,6 +44,19 @@ def test_job_submit_to_local_head(head: dict, tmp_path: Path) -> None:
     assert again.returncode == 0 and "16 already done, 0 run" in again.stdout
 
 
+def test_job_submit_of_an_experiment(head: dict, tmp_path: Path) -> None:
+    """The README's experiment sent with ``ray job submit --working-dir .``: its file
+    reaches the actors without being installed."""
+    out = tmp_path / "results"
+    args = ["--config", "jobs/examples/ghz_damping.yaml", f"output_dir={out}", "grid.n=[2,3]",
+            "grid.gamma=[0.1]", "params.shots=500", "repetitions=2", "sweep_id=exp-job"]
+    res = _submit(head, *args)
+    assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]
+    df = read_dataset(out / "exp-job" / "experiment")[0].to_pandas()
+    assert len(df) == 4 and (df["status"] == "ok").all() and df["fidelity"].between(0, 1).all()
+    assert "4 run in" in res.stdout
+
+
 def test_job_submit_needs_the_token(head: dict) -> None:
     env = dict(head, RAY_AUTH_TOKEN_PATH="/nonexistent/token")
     env.pop("RAY_AUTH_TOKEN", None)

@@ -178,3 +178,47 @@ def test_a_host_cut_off_mid_sweep_of_a_submitted_job(bench: dict, tmp_path: Path
     _check_rows(folder, nodes, lost, "multi-node: host w1's link cut mid-sweep (ray job submit)",
                 sweep_s_after_loss=f"{time.monotonic() - t_loss:.1f}")
     _return_host(env, "w1")
+
+
+EXPERIMENT = """import socket
+import time
+
+
+def where(x):
+    time.sleep(0.2)
+    return {"x2": x * x, "ran_on": socket.gethostname()}
+"""
+
+
+def test_an_experiment_whose_file_is_only_where_the_driver_starts(bench: dict,
+                                                                   tmp_path: Path) -> None:
+    """The experiment's file is deleted once the driver has planned the sweep (before any
+    actor exists): the actors on both worker hosts run it from the text the driver sent."""
+    env = bench
+    nodes = _nodes(env)
+    src = tmp_path / "only-on-head"
+    src.mkdir()
+    (src / "where.py").write_text(EXPERIMENT)
+    (src / "where.yaml").write_text("experiment: where.py:where\ngrid: {x: {start: 1, stop: "
+                                    "24}}\nmax_parallel: 2\nexecution: {chunk_tasks: 4}\n")
+    out = tmp_path / "out"
+    args = ["--config", str(src / "where.yaml"), f"ray.address={HEAD}:6379",
+            f"output_dir={out}", "sweep_id=exp", "summarize=false",
+            "ray.include_dashboard=false"]
+    driver = subprocess.Popen(["bash", str(SCRIPT), "exec", "head", "python", "jobs/sweep.py",
+                               *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 240
+    while not (out / "exp" / "sweep.json").exists():
+        assert driver.poll() is None and time.monotonic() < deadline, driver.stdout.read()
+        time.sleep(0.02)
+    assert not parquet_files(out / "exp"), "the file must go before any task ran"
+    shutil.rmtree(src)
+    log, _ = driver.communicate(timeout=400)
+    assert driver.returncode == 0, log[-4000:]
+    df = read_dataset(out / "exp" / "experiment")[0].to_pandas()
+    figure("multi-node: an experiment whose file exists only where the driver starts",
+           rows=len(df), hosts=sorted(set(df["ran_on"])))
+    assert len(df) == 24 and df["task_id"].is_unique and (df["status"] == "ok").all()
+    workers = {nodes[h] for h in nodes if not h.endswith("head")}
+    assert workers <= set(df["node_id"]), "the actors were not spread over both worker hosts"
