@@ -103,11 +103,12 @@ class Comparison:
 
 def cell_columns(df: pd.DataFrame) -> list[str]:
     """The columns that name a cell of ``df``'s sweep: the keys of the rows' task
-    parameters (``params_json``, and of mappings nested in them) that are also columns,
-    in the rows' column order;
+    parameters (``params_json``; where none of them is a column, the keys of the mappings
+    nested in them) that are also columns, in the rows' column order;
     without ``params_json``, the string, integer and boolean columns that are not
     common, repetition, timing (``*_s``) or provenance columns."""
     keys: set[str] = set()
+    nested: set[str] = set()
     if "params_json" in df.columns:
         for text in df["params_json"].dropna().unique()[:500]:
             try:
@@ -116,10 +117,12 @@ def cell_columns(df: pd.DataFrame) -> list[str]:
                 continue
             if isinstance(params, dict):
                 keys.update(params)
-                for value in params.values():  # nested arguments (an experiment's call)
+                for value in params.values():
                     if isinstance(value, dict):
-                        keys.update(value)
+                        nested.update(value)
     provenance = set(df.attrs.get("provenance") or {})
+    if keys and not any(k in df.columns and k not in NOT_CELL for k in keys):
+        keys = nested  # the arguments are one level down (an experiment's call)
     out = []
     for col in df.columns:
         if col in NOT_CELL or col in provenance or "seed" in col:

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from qray.results import read_dataset
 from tests.experiment.helpers import write, yaml_file
@@ -22,6 +23,7 @@ TASKS = 40
 SLOW = "import time\n\ndef nap(x, seed):\n    time.sleep(0.15)\n    return {'x2': x * x}\n"
 
 
+@pytest.mark.slow  # about 35 s; the default suite kills a driver in tests/jobs/test_sweep_cli.py
 def test_an_experiment_resumes_after_its_driver_is_killed(tmp_path: Path) -> None:
     write(tmp_path, "nap.py", SLOW)
     cfg = yaml_file(tmp_path, f"experiment: nap.py:nap\ngrid: {{x: {{start: 1, stop: {TASKS}}}}}"
