@@ -35,7 +35,7 @@ def workload_of(sweep_dir: Path) -> str:
         from qray.results.folder import read_manifest
 
         workload = read_manifest(manifest)["workload"]
-        if workload not in summarized():
+        if workload not in names() or not get_spec(workload).summary:  # imports it alone
             raise ConfigError("workload", workload, summarized(),
                               problem=f"{manifest} names an unknown workload")
         return workload

@@ -15,6 +15,7 @@ import shutil
 import socket
 import sys
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,6 +195,7 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     lock = SweepLock(cfg.sweep_dir)
     started = False
     ok = False
+    summary_job: Future[str] | None = None
     try:
         report, index, units = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
         report.provenance_changes = changes
@@ -213,6 +215,9 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         if index.unreadable and report.complete:
             _set_aside(cfg, binding, plan)
         report.status_counts = _status_counts(cfg, binding, plan, index, ran=bool(units))
+        if summarize if summarize is not None else cfg.summarize:
+            # written while Ray shuts down (its processes take a second or two to exit)
+            summary_job = _SUMMARY_THREAD.submit(_summary, cfg, report)
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(cfg.sweep_dir) from exc
@@ -225,18 +230,26 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         if started:
             ray.shutdown()
         lock.release(cleanup=not ok)
-    if summarize if summarize is not None else cfg.summarize:
-        from qray.summary import summarize_sweep, summary_is_current
-
-        if not report.run_tasks and summary_is_current(report.sweep_dir, cfg.workload):
-            # nothing ran and no file changed since the summary was written: it stands
-            report.summary_md = (report.sweep_dir / "summary.md").read_text(encoding="utf-8")
-            log.info("summary of %s is up to date", report.sweep_dir)
-        else:
-            report.summary_md = summarize_sweep(report.sweep_dir).markdown
+    if summary_job is not None:
+        report.summary_md = summary_job.result()
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
     return report
+
+
+#: where a sweep's summary is written while Ray shuts down
+_SUMMARY_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-summary")
+
+
+def _summary(cfg: SweepConfig, report: SweepReport) -> str:
+    """The sweep's summary: written again, or the one on disk when nothing ran and no
+    file changed since it was written."""
+    from qray.summary import summarize_sweep, summary_is_current
+
+    if not report.run_tasks and summary_is_current(report.sweep_dir, cfg.workload):
+        log.info("summary of %s is up to date", report.sweep_dir)
+        return (report.sweep_dir / "summary.md").read_text(encoding="utf-8")
+    return summarize_sweep(report.sweep_dir).markdown
 
 
 NO_SPACE = "No space left on device"
@@ -451,7 +464,9 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         ),
     )
     try:
-        results = tuner.fit()
+        with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1"):  # a sweep's rows are its record;
+            # Tune's CSV/JSON/TensorBoard loggers would only cost (TensorBoard imports torch)
+            results = tuner.fit()
         report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
         if report.trial_errors and (any(NO_SPACE in e for e in report.trial_errors)
                                     or _no_space(sweep_dir)):
@@ -471,6 +486,21 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         shutil.rmtree(storage / name, ignore_errors=True)
         with contextlib.suppress(OSError):
             storage.rmdir()
+
+
+@contextlib.contextmanager
+def _env(**values: str) -> Any:
+    """Environment variables set for the block, then restored."""
+    before = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in before.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def trial_resources() -> dict[str, float]:
