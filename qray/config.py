@@ -125,6 +125,10 @@ class ActorConfig:
 
 #: ``execution.chunk_tasks`` that sizes the chunks from the sweep itself
 AUTO = "auto"
+#: ``execution.runner`` values
+RUNNERS = (AUTO, "tune", "driver")
+#: a sweep with at most this many tasks to run is small: its units run in the driver
+SMALL_SWEEP_TASKS = 256
 #: the most tasks one Tune trial (one chunk, one result file) may hold
 MAX_CHUNK_TASKS = 100_000
 #: an automatic chunk's tasks: at most this many ...
@@ -144,18 +148,30 @@ class ExecutionConfig:
             split into at least 4 chunks per concurrent trial, at most 1000 tasks each.
         flush_s: a running chunk rewrites its file with the rows so far after this many
             seconds, so a kill loses at most this much of its work.
+        runner: what runs the units: ``tune`` (a Tune trial each), ``driver`` (threads
+            of the driver: no Tune start-up), or ``auto``: the driver for a small sweep
+            (at most 256 tasks to run), Tune otherwise.
     """
 
     chunk_tasks: int | str = AUTO
     flush_s: float = 30.0
+    runner: str = AUTO
 
     def __post_init__(self) -> None:
+        require(self.runner in RUNNERS, "execution.runner", self.runner,
+                "one of " + ", ".join(repr(r) for r in RUNNERS))
         ok = self.chunk_tasks == AUTO or (
             isinstance(self.chunk_tasks, int) and 1 <= self.chunk_tasks <= MAX_CHUNK_TASKS)
         require(ok, "execution.chunk_tasks", self.chunk_tasks,
                 f"'auto' or an integer in 1..{MAX_CHUNK_TASKS:,}")
         require(1.0 <= self.flush_s <= 86400.0, "execution.flush_s", self.flush_s,
                 "seconds in [1, 86400]")
+
+    def runs_in_driver(self, n_pending: int) -> bool:
+        """Whether ``n_pending`` tasks run in the driver's threads rather than Tune."""
+        if self.runner == AUTO:
+            return n_pending <= SMALL_SWEEP_TASKS
+        return self.runner == "driver"
 
     def chunk_size(self, n_pending: int, slots: int) -> int:
         """Tasks per chunk for ``n_pending`` tasks run ``slots`` trials at a time."""

@@ -416,14 +416,9 @@ def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]
 
 def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,
                 units: list[dict[str, Any]], *, verbose: bool = False, bar: Any = None) -> None:
-    """Run the units of work as Tune trials on the pool's actors (fills ``report``):
-    one progress line for the sweep's tasks (:mod:`actors.runtime.progress`); Tune's own
-    status table only when ``verbose``."""
-    from actors.runtime.progress import FatalStop, SweepProgress, quiet_tune
-
-    quiet_tune()  # with --verbose: a compact status block instead of a box per trial event
-    from ray import tune
-
+    """Run the units of work on the pool's actors (fills ``report``): as Tune trials, or
+    for a small sweep in the driver's threads (``execution.runner``); one progress line
+    for the sweep's tasks; Tune's own status table only when ``verbose``."""
     sweep_dir = cfg.sweep_dir
     specs = {k: binding.actor_spec(cfg, k) for k in keys}
     pool = _create_pool(specs)
@@ -437,6 +432,50 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         "flush_s": cfg.execution.flush_s,
         "spec": binding.spec,  # a spec registered from Python exists only in this process
     }
+    try:
+        if cfg.execution.runs_in_driver(report.run_tasks):
+            fatal = _run_in_driver(cfg, report, units, ctx, bar)
+        else:
+            fatal = _run_in_tune(cfg, report, units, ctx, verbose, bar)
+        if report.trial_errors and (any(NO_SPACE in e for e in report.trial_errors)
+                                    or _no_space(sweep_dir)):
+            raise disk_full(sweep_dir)
+        report.pool_stats = ray.get(pool.get_stats.remote())
+    finally:
+        try:
+            ray.get(pool.shutdown.remote(), timeout=30)
+        finally:
+            ray.kill(pool)
+    if fatal:
+        raise QrayError(f"sweep {report.sweep_id} stopped: {fatal} (every retry "
+                        "would fail the same way; rows written so far are kept)")
+    for err in report.trial_errors:
+        log.error("trial failed after retries: %s", err)
+
+
+def _run_in_driver(cfg: SweepConfig, report: SweepReport, units: list[dict[str, Any]],
+                   ctx: dict[str, Any], bar: Any) -> str | None:
+    """A small sweep's units in the driver's threads (:mod:`actors.runtime.inline`)."""
+    from actors.runtime.inline import run_in_driver
+    from actors.runtime.progress_line import SweepLine
+
+    line = SweepLine(cfg.workload, report.sweep_id, report.run_tasks, bar=bar)
+    by_label = {u["label"]: {**u, "specs": u["specs"]()} for u in units}
+    report.trial_errors, fatal = run_in_driver(by_label, ctx, width=cfg.max_parallel,
+                                               retries=cfg.trial_retries, line=line)
+    return fatal
+
+
+def _run_in_tune(cfg: SweepConfig, report: SweepReport, units: list[dict[str, Any]],
+                 ctx: dict[str, Any], verbose: bool, bar: Any) -> str | None:
+    """The units as Tune trials, pinned to the driver's node; Tune's state is removed
+    once every trial finished."""
+    from actors.runtime.progress import FatalStop, SweepProgress, quiet_tune
+
+    quiet_tune()  # with --verbose: a compact status block instead of a box per trial event
+    from ray import tune
+
+    sweep_dir = cfg.sweep_dir
     # each trial fetches its own unit's task specs, not the whole sweep's
     by_label = {u["label"]: {**u, "specs": ray.put(u["specs"]())} for u in units}
     trainable = tune.with_resources(
@@ -463,29 +502,15 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
                                      bar=bar)],
         ),
     )
-    try:
-        with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1"):  # a sweep's rows are its record;
-            # Tune's CSV/JSON/TensorBoard loggers would only cost (TensorBoard imports torch)
-            results = tuner.fit()
-        report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
-        if report.trial_errors and (any(NO_SPACE in e for e in report.trial_errors)
-                                    or _no_space(sweep_dir)):
-            raise disk_full(sweep_dir)
-        report.pool_stats = ray.get(pool.get_stats.remote())
-    finally:
-        try:
-            ray.get(pool.shutdown.remote(), timeout=30)
-        finally:
-            ray.kill(pool)
-    if fatal.message:
-        raise QrayError(f"sweep {report.sweep_id} stopped: {fatal.message} (every retry "
-                        "would fail the same way; rows written so far are kept)")
-    for err in report.trial_errors:
-        log.error("trial failed after retries: %s", err)
+    with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1"):  # a sweep's rows are its record;
+        # Tune's CSV/JSON/TensorBoard loggers would only cost (TensorBoard imports torch)
+        results = tuner.fit()
+    report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
     if not report.trial_errors:  # Tune's state of a finished run is not needed again
         shutil.rmtree(storage / name, ignore_errors=True)
         with contextlib.suppress(OSError):
             storage.rmdir()
+    return fatal.message
 
 
 @contextlib.contextmanager

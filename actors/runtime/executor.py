@@ -157,12 +157,21 @@ def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any
 def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
                units: dict[str, dict[str, Any]]) -> None:
     """Tune function trainable: one unit of work (named by ``config["unit"]``) per
-    trial: a chunk of tasks run by the generic executor, or a grid point run by the
-    runner the workload's spec names."""
+    trial (:func:`run_unit`), its reports through ``tune.report``."""
     from ray import tune
 
+    run_unit(config["unit"], ctx, units, tune.report)
+
+
+def run_unit(label: str, ctx: dict[str, Any], units: dict[str, dict[str, Any]],
+             report: Callable[[dict[str, Any]], None]) -> None:
+    """Run one unit of work: a chunk of tasks by the generic executor, or a grid point by
+    the runner the workload's spec names. ``report`` gets the rows so far (at most every
+    ``PROGRESS_EVERY_S``, ``partial: True``) and the final counts; a failure every retry
+    would repeat (a QrayError, an import error) is reported as ``fatal`` instead of
+    raised."""
     t0 = time.perf_counter()
-    unit = dict(units[config["unit"]])
+    unit = dict(units[label])
     if isinstance(unit["specs"], ray.ObjectRef):
         unit["specs"] = ray.get(unit["specs"])
     n_tasks = len(unit["specs"])
@@ -175,8 +184,8 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
         last[0] = time.monotonic()
         n_ok = sum(1 for r in rows if r.get("status") == "ok")
         n_failed = sum(1 for r in rows if r.get("status") in FAILED_STATUSES)
-        tune.report({"rows": len(rows), "ok": n_ok, "failed": n_failed,
-                     "tasks": n_tasks, "partial": True})
+        report({"rows": len(rows), "ok": n_ok, "failed": n_failed,
+                "tasks": n_tasks, "partial": True})
 
     try:
         spec = binding_of(ctx).spec
@@ -186,14 +195,13 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
         # stops the sweep with this message instead of retrying
         cause = getattr(exc, "cause", None) or exc
         text = str(cause) if isinstance(cause, QrayError) else f"{type(cause).__name__}: {cause}"
-        log.error("trial %s stopped: %s", config["unit"], text)
-        tune.report({"rows": 0, "ok": 0, "failed": 0, "tasks": n_tasks, "partial": False,
-                     "fatal": text, "trial_s": time.perf_counter() - t0})
+        log.error("unit %s stopped: %s", label, text)
+        report({"rows": 0, "ok": 0, "failed": 0, "tasks": n_tasks, "partial": False,
+                "fatal": text, "trial_s": time.perf_counter() - t0})
         return
     # the driver's progress callback counts rows_written in qray's metrics: one long-lived
     # process per sweep, not a series per (short-lived) trial worker
-    tune.report({**got, "tasks": n_tasks, "partial": False,
-                 "trial_s": time.perf_counter() - t0})
+    report({**got, "tasks": n_tasks, "partial": False, "trial_s": time.perf_counter() - t0})
 
 
 def recover(pool: Any, key: str, handle: Any) -> Any:

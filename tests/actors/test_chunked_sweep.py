@@ -26,10 +26,13 @@ def _rows_on_disk(sweep_dir: Path) -> int:
     return sum(pq.ParquetFile(p).metadata.num_rows for p in _files(sweep_dir))
 
 
+@pytest.mark.parametrize("runner", ["tune", "driver"])
 def test_a_chunk_per_trial_and_file_and_rows_name_their_node(ray_session, tmp_path: Path,
-                                                              quiet_cfg) -> None:
+                                                              quiet_cfg, runner: str) -> None:
+    """The same units whether Tune trials or the driver's threads run them."""
     over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy,stim]", "circuits=[ghz]",
-            "n_qubits=[2,3]", "repetitions=10", "execution.chunk_tasks=8"]
+            "n_qubits=[2,3]", "repetitions=10", "execution.chunk_tasks=8",
+            f"execution.runner={runner}"]
     report = actors.sweep(CONF, over)
     # 20 tasks per backend in chunks of 8: 3 chunks each
     assert report.complete and report.run_tasks == 40 and report.trials == 6

@@ -33,7 +33,7 @@ def test_retried_trials_are_counted_once_and_output_has_no_control_codes() -> No
 
 
 def test_final_reports_feed_the_run_metrics_from_the_driver(monkeypatch) -> None:
-    from actors.runtime import progress
+    from actors.runtime import progress_line as progress
 
     recorded: list[tuple[str, list]] = []
     monkeypatch.setattr(progress, "record_rows", lambda w, rows: recorded.append((w, rows)))
