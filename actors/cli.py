@@ -226,8 +226,8 @@ def _sweep_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
                         help="rerun tasks whose rows have status error or timeout")
     parser.add_argument("--no-summary", action="store_true", help="skip the summary at the end")
     parser.add_argument("--allow-config-change", action="store_true",
-                        help="resume a sweep_id under a config whose result-affecting keys "
-                             "differ from the ones it was run with (its rows then mix both)")
+                        help="accepted, no longer needed: a sweep_id run again under another "
+                             "config shows that config's tasks, reusing its rows by task id")
     parser.add_argument("--dry-run", action="store_true",
                         help="print the plan (points, tasks done and to run, actors and their "
                              "resources) without starting Ray or writing anything")
@@ -280,10 +280,12 @@ def _sweep(args: argparse.Namespace) -> int:
         text = report.summary_md if args.full_summary else brief_summary(
             report.summary_md, report.sweep_dir / "summary.md")
         sys.stdout.write("\n" + text.rstrip("\n") + "\n\n")
+    reused = (f"; {report.reused_tasks} of them reused from {len(report.reused_from)} "
+              f"other sweep(s)" if report.reused_tasks else "")
     sys.stdout.write(
         f"sweep {report.sweep_id}: {report.total_tasks} tasks, {report.skipped_tasks} already "
-        f"done, {report.run_tasks} run in {report.trials} trials, {report.elapsed_s:.1f}s; "
-        f"rows in {report.sweep_dir}\n"
+        f"done, {report.run_tasks} run in {report.trials} trials, {report.elapsed_s:.1f}s"
+        f"{reused}; rows in {report.sweep_dir}\n"
     )
     counts = ", ".join(f"{n} {s}" for s, n in report.status_counts.items())
     sys.stdout.write(f"status: {counts or 'no rows'}\n")

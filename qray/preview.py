@@ -44,6 +44,8 @@ class SweepPreview:
     trials: int
     actors: list[ActorPreview]
     unreadable: list[str]
+    #: of ``done``: tasks whose rows other sweeps of the output folder hold (copied, not run)
+    reused: int = 0
 
     def format(self) -> str:
         """The preview as ``qray sweep --dry-run`` prints it."""
@@ -57,7 +59,8 @@ class SweepPreview:
                 f" ({sum(self.prechecked.values())} recorded without running: {decided})"
                 if self.prechecked else ""),
             f"  tasks     {self.tasks} tasks, {self.done} already done, {self.to_run} to run "
-            f"in {self.trials} trials",
+            f"in {self.trials} trials" + (f" ({self.reused} done by other sweeps of the output "
+                                          "folder: their rows are reused)" if self.reused else ""),
         ]
         if self.unreadable:
             lines.append(f"  skipped   {len(self.unreadable)} unreadable file(s): "
@@ -80,6 +83,7 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     ids and statuses). Raises what the driver would raise; writes nothing."""
     from qray.results import read_ids
     from qray.results.folder import check_manifest, check_output_dir
+    from qray.results.reuse import find_reusable
     from qray.workloads import sweep_spec
 
     spec = sweep_spec(cfg.workload)
@@ -90,8 +94,15 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
         keys = sorted({spec.key_of(p, plan) for p in plan.points})
     check_output_dir(cfg.output_dir, cfg.sweep_dir)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
-    existing, problems = read_ids(cfg.sweep_dir / cfg.workload, spec.load("schema"))
+    schema = spec.load("schema")
+    existing, problems = read_ids(cfg.sweep_dir / cfg.workload, schema)
     work = pending_tasks(plan, existing, rerun_failed=rerun_failed)
+    missing = {t for _, ids in work.todo for t in ids if t not in existing}
+    reusable = find_reusable(cfg.sweep_dir, cfg.workload, missing, schema,
+                             reuse=lambda st: not pending(st, runnable=True,
+                                                          rerun_failed=rerun_failed))
+    if reusable.n:
+        work = pending_tasks(plan, {**existing, **reusable.status}, rerun_failed=rerun_failed)
     units = cut_units(work, lambda p: spec.key_of(p, plan), size=chunk_size(cfg, work.n_run),
                       per_point=bool(spec.run_point))
     done, to_run, trials = work.skipped, work.n_run, len(units)
@@ -100,7 +111,7 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     prechecked = Counter(status for status, _ in plan.problems.values())
     return SweepPreview(cfg.resolved_sweep_id, cfg.sweep_dir, cfg.workload, len(plan.points),
                         dict(sorted(prechecked.items())), plan.n_tasks, done, to_run, trials,
-                        actors, [str(p.path) for p in problems])
+                        actors, [str(p.path) for p in problems], reusable.n)
 
 
 def _entry(cfg: SweepConfig, name: str) -> str | None:

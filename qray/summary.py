@@ -21,11 +21,37 @@ class Summary:
 def header_lines(sweep_dir: Path, workload: str, problems: list) -> list[str]:
     """The title of a sweep's summary and the list of result files it had to skip."""
     lines = [f"# Sweep `{sweep_dir.name}` ({workload})", ""]
+    reused = reused_rows(sweep_dir, workload)
+    if reused:
+        total, others = reused
+        lines += [f"{sum(others.values())} of its {total} rows were run by other sweeps of "
+                  "the same output folder and reused by task id ("
+                  + ", ".join(f"`{k}`: {n}" for k, n in sorted(others.items())) + ").", ""]
     if problems:
         lines += [f"**{len(problems)} result file(s) skipped**, unreadable or not this "
                   "workload's rows (a rerun redoes the tasks of unreadable ones):", ""] + [f"- `{p.path.name}`: {p.reason}" for p in problems]
         lines.append("")
     return lines
+
+
+def reused_rows(sweep_dir: Path, workload: str) -> tuple[int, dict[str, int]] | None:
+    """(rows of the sweep's plan, {other sweep id: rows it ran}) when some of the rows
+    were reused from other sweeps; None otherwise."""
+    from qray.results.reader import read_dataset
+
+    try:
+        table, _ = read_dataset(Path(sweep_dir) / workload, columns=["task_id", "sweep_id"])
+    except Exception:  # an older file without the column: nothing to say
+        return None
+    if table.num_rows == 0:
+        return None
+    ids = [s for s in table.column("sweep_id").to_pylist() if s and s != Path(sweep_dir).name]
+    if not ids:
+        return None
+    others: dict[str, int] = {}
+    for sid in ids:
+        others[sid] = others.get(sid, 0) + 1
+    return table.num_rows, others
 
 
 def workload_of(sweep_dir: Path) -> str:

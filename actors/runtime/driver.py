@@ -29,7 +29,7 @@ from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets, provenance
-from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending_tasks
+from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError
 from qray.lifecycle import peak_rss_mb
@@ -43,6 +43,7 @@ from qray.results.layout import (
     run_tag,
     set_aside_unreadable,
 )
+from qray.results.reuse import Reusable, copy_rows, find_reusable, write_plan
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,10 @@ class SweepReport:
     status_counts: dict[str, int] = field(default_factory=dict)
     #: what differs from the provenance of the run that last wrote the sweep
     provenance_changes: dict[str, list[Any]] = field(default_factory=dict)
+    #: tasks whose rows this run copied from other sweeps of the output folder (counted
+    #: in ``skipped_tasks``), and from which sweeps
+    reused_tasks: int = 0
+    reused_from: dict[str, int] = field(default_factory=dict)
 
     @property
     def failed(self) -> int:
@@ -197,7 +202,8 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     ok = False
     summary_job: Future[str] | None = None
     try:
-        report, index, units = _pending(cfg, binding, plan, rerun_failed=rerun_failed)
+        report, index, units, reusable = _pending(cfg, binding, plan,
+                                                  rerun_failed=rerun_failed)
         report.provenance_changes = changes
         if units:  # with nothing to do, the sweep ends without starting Ray
             started = connect(cfg)
@@ -206,15 +212,20 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
             binding.validate_cluster(cfg, keys)
         ok = True
         handler.activate()  # past every refusal: the log so far, then the rest
-        _record(cfg, prov, changes)
+        _record(cfg, plan, prov, changes)
         repair_duplicates(cfg.sweep_dir / cfg.workload, index)
+        if reusable.n:
+            copied = copy_rows(reusable, cfg.sweep_dir / cfg.workload, run_tag())
+            log.info("reused %d rows of %d other sweep(s) of %s by task id", copied,
+                     len(reusable.sweeps), cfg.sweep_dir.parent)
         if units:
             if progress_bar is not None:
                 progress_bar.total = report.run_tasks
             _run_trials(cfg, binding, keys, report, units, verbose=verbose, bar=progress_bar)
         if index.unreadable and report.complete:
             _set_aside(cfg, binding, plan)
-        report.status_counts = _status_counts(cfg, binding, plan, index, ran=bool(units))
+        report.status_counts = _status_counts(cfg, binding, plan, index,
+                                              ran=bool(units) or bool(reusable.n))
         if summarize if summarize is not None else cfg.summarize:
             # written while Ray shuts down (its processes take a second or two to exit)
             summary_job = _SUMMARY_THREAD.submit(_summary, cfg, report)
@@ -292,14 +303,22 @@ def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
 
 
 def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
-             ) -> tuple[SweepReport, ResultIndex, list[dict[str, Any]]]:
-    """The sweep's report so far, the index of its rows and its units of work (each with
-    the specs of its tasks that have no row yet), reading only the rows' ids and
+             ) -> tuple[SweepReport, ResultIndex, list[dict[str, Any]], Reusable]:
+    """The sweep's report so far, the index of its rows, its units of work (each with
+    the specs of its tasks that have no row yet) and the rows other sweeps of the output
+    folder hold for tasks it lacks (reused, not run), reading only the rows' ids and
     statuses; writes nothing."""
     sweep_id = cfg.resolved_sweep_id
     folder = cfg.sweep_dir / cfg.workload
     index = read_index(folder, binding.schema)
     work = pending_tasks(plan, index.status, rerun_failed=rerun_failed)
+    missing = {t for _, ids in work.todo for t in ids if t not in index.status}
+    reusable = find_reusable(cfg.sweep_dir, cfg.workload, missing, binding.schema,
+                             reuse=lambda st: not pending(st, runnable=True,
+                                                          rerun_failed=rerun_failed))
+    if reusable.n:
+        work = pending_tasks(plan, {**index.status, **reusable.status},
+                             rerun_failed=rerun_failed)
     per_point = bool(binding.spec.run_point)
     size = 0 if per_point else chunk_size(cfg, work.n_run)
     units = cut_units(work, lambda p: binding.actor_key(p, plan), size=size,
@@ -325,13 +344,15 @@ def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
                         "path": str(chunk_path(folder, tag, i)), "specs": specs,
                         "supersede": supersede})
     out = interleave(out, cfg.max_parallel)
-    log.info("sweep %s: %d tasks, %d already done, %d to run in %d trials%s", sweep_id,
-             plan.n_tasks, work.skipped, work.n_run, len(out),
-             f" of up to {size} tasks" if size and out else "")
+    log.info("sweep %s: %d tasks, %d already done%s, %d to run in %d trials%s", sweep_id,
+             plan.n_tasks, work.skipped,
+             f" ({reusable.n} with rows of other sweeps)" if reusable.n else "", work.n_run,
+             len(out), f" of up to {size} tasks" if size and out else "")
     report = SweepReport(sweep_id, cfg.sweep_dir, plan.n_tasks, work.skipped, work.n_run,
                          len(out), unreadable_files=[str(p.path) for p in index.problems],
-                         chunk_tasks=size)
-    return report, index, out
+                         chunk_tasks=size, reused_tasks=reusable.n,
+                         reused_from=dict(reusable.sweeps))
+    return report, index, out, reusable
 
 
 def _unit_specs(binding: Any, unit: Any, cfg: SweepConfig, sweep_id: str
@@ -392,6 +413,7 @@ def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
         "chunk_tasks": report.chunk_tasks, "ray_used": report.ray_used,
         "complete": report.complete, "driver_peak_rss_mb": round(peak_rss_mb(), 1),
         "status_counts": report.status_counts,
+        "reused": report.reused_tasks, "reused_from": report.reused_from,
         "host": socket.gethostname(), "pid": os.getpid(),
     }
     try:
@@ -401,7 +423,8 @@ def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
         log.warning("could not append to %s: %s", cfg.sweep_dir / "runs.jsonl", exc)
 
 
-def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]]) -> None:
+def _record(cfg: SweepConfig, plan: Any, prov: dict[str, Any],
+            changes: dict[str, list[Any]]) -> None:
     """The sweep folder's manifest and ``latest`` link (after every check passed)."""
     sweep_dir = cfg.sweep_dir
     if os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR") and not Path(cfg.output_dir).expanduser().is_absolute():
@@ -410,6 +433,7 @@ def _record(cfg: SweepConfig, prov: dict[str, Any], changes: dict[str, list[Any]
                     cfg.output_dir, sweep_dir.parent)
     sweep_dir.mkdir(parents=True, exist_ok=True)
     _write_manifest(cfg, sweep_dir, prov, changes)
+    write_plan(sweep_dir, (t.strong_id for p in plan.points for t in p.tasks))
     update_latest(sweep_dir.parent, cfg.resolved_sweep_id)
     remove_stale_temp_files(sweep_dir)
 

@@ -7,12 +7,15 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from qray.errors import ConfigError, QrayError
+
+log = logging.getLogger(__name__)
 
 MANIFEST = "sweep.json"
 LOCK_FILE = ".lock"
@@ -48,20 +51,21 @@ def check_output_dir(output_dir: str, sweep_dir: Path) -> None:
                           problem=f"{latest} is a {kind} of yours, not qray's 'latest' link, in")
 
 
-def check_manifest(cfg: Any, sweep_dir: Path, *, allow_config_change: bool = False) -> None:
-    """Refuse to resume sweep ``sweep_dir`` with a config whose result-affecting keys
-    differ from the ones it was run with (its rows would mix two configs), unless
-    ``allow_config_change``. Names every key that differs."""
+def check_manifest(cfg: Any, sweep_dir: Path, *, allow_config_change: bool = False
+                   ) -> list[str]:
+    """Refuse to run sweep ``sweep_dir`` for another workload than the one whose rows it
+    holds. A config whose result-affecting keys differ from the ones it was last run with
+    is allowed (a sweep is a view of its plan: it shows the new plan's tasks, reusing the
+    rows it has for them; the other rows stay on disk): the differences are returned and
+    logged. ``allow_config_change`` is accepted and no longer needed."""
     path = sweep_dir / MANIFEST
     if not os.path.lexists(path):
-        return
+        return []
     old = read_manifest(path)
     if old.get("workload") != cfg.workload:
         raise ConfigError("sweep_id", cfg.resolved_sweep_id, "a new sweep_id for another "
                           "workload", problem=f"holds {old.get('workload')!r} rows in "
                           f"{sweep_dir}, not {cfg.workload!r}:")
-    if allow_config_change:
-        return
     now = cfg.to_dict()
     before = old.get("config") or {}
     diffs: list[str] = []
@@ -69,12 +73,10 @@ def check_manifest(cfg: Any, sweep_dir: Path, *, allow_config_change: bool = Fal
         diffs += _diff(key, before.get(key, "<unset>"), now.get(key))
     if diffs:
         shown = "; ".join(diffs[:8]) + (f"; and {len(diffs) - 8} more" if len(diffs) > 8 else "")
-        raise ConfigError(
-            "sweep_id", cfg.resolved_sweep_id,
-            "the config the sweep was run with, a new sweep_id, or --allow-config-change "
-            "(its rows then mix both configs)",
-            problem=f"was run with another config ({shown}); resuming would mix its rows "
-                    f"with this config's in")
+        log.info("sweep %s was last run with another config (%s): it now shows this "
+                 "config's tasks, reusing the rows it holds for them", cfg.resolved_sweep_id,
+                 shown)
+    return diffs
 
 
 def _diff(key: str, old: Any, new: Any) -> list[str]:

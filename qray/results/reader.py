@@ -48,6 +48,7 @@ def read_dataset(
     *,
     schema: pa.Schema | None = None,
     columns: list[str] | None = None,
+    plan: set[str] | None = None,
 ) -> tuple[pa.Table, list[DatasetProblem]]:
     """Read all rows under ``folder``.
 
@@ -56,6 +57,9 @@ def read_dataset(
         schema: cast every file to this schema (columns missing in old files become
             nulls); ``None`` unifies the files' own schemas.
         columns: read only these columns.
+        plan: keep only these task ids' rows; default: the ids in the sweep's
+            ``plan.parquet`` (a sweep is a view of its plan), or every row when the sweep
+            records none.
 
     Returns:
         The concatenated table and the list of files that were skipped, with reasons.
@@ -78,12 +82,39 @@ def read_dataset(
     if not tables:
         empty_schema = schema if schema is not None else pa.schema([])
         return empty_schema.empty_table(), problems
+    if plan is None:
+        plan = plan_ids(Path(folder))
+    if plan is not None:  # a sweep is a view of its plan
+        tables = [t.filter(pc.is_in(t.column("task_id"), value_set=pa.array(sorted(plan),
+                                                                          type=pa.string())))
+                  if "task_id" in t.column_names else t for t in tables]
     if schema is None:
         first = [base] if is_open(base) else []
         schema = pa.unify_schemas([*first, *(t.schema for t in tables)],
                                   promote_options="permissive")
     aligned = [_align(t, schema) for t in tables]
     return newest_rows(pa.concat_tables(aligned)), problems
+
+
+#: the file that lists a sweep's planned task ids (Arrow IPC, one ``task_id`` column; not
+#: Parquet, so that no reader of ``*.parquet`` takes it for rows)
+PLAN_FILE = "plan.arrow"
+
+
+def plan_ids(folder: Path) -> set[str] | None:
+    """The planned task ids of the sweep that ``folder`` (a sweep folder or its workload
+    subfolder) belongs to; None when it records none (an older sweep, a bare folder)."""
+    for candidate in (folder / PLAN_FILE, folder.parent / PLAN_FILE):
+        if candidate.is_file() and (candidate.parent / "sweep.json").is_file():
+            try:
+                import pyarrow.feather as feather
+
+                return set(feather.read_table(candidate, columns=["task_id"])
+                           .column("task_id").to_pylist())
+            except Exception as exc:  # a damaged plan file hides nothing
+                log.warning("ignoring unreadable %s (%s): showing every row", candidate, exc)
+                return None
+    return None
 
 
 def newest_rows(table: pa.Table) -> pa.Table:

@@ -140,21 +140,24 @@ def finished(ray_session, tmp_path_factory) -> Path:
 
 
 def test_reused_sweep_id_with_another_config(finished: Path) -> None:
+    """A sweep_id run again under another config is no longer refused: the sweep shows the
+    new config's tasks (a view of its plan), and the earlier rows stay on disk."""
     sweep_dir = finished / "reused"
-    before = _tree(sweep_dir)
-    with pytest.raises(ConfigError) as err:
-        actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20", "noise=[0.01]"])
-    message = refused(str(err.value))
-    assert "'sweep_id'" in message and "shots: 10 -> 20" in message, message
-    assert "noise: [0.0] -> [0.01]" in message and "--allow-config-change" in message
-    assert _tree(sweep_dir) == before
+    other = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20", "noise=[0.01]"])
+    assert other.sweep_dir == sweep_dir and other.run_tasks == 1
+    rows = read_dataset(sweep_dir / "simulators")[0].to_pandas()
+    assert len(rows) == 1 and set(rows["shots"]) == {20}
     # a key that changes no result resumes the sweep as before
-    again = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "max_parallel=1"])
+    again = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20", "noise=[0.01]",
+                               "max_parallel=1"])
     assert again.run_tasks == 0 and again.skipped_tasks == 1
-    # told otherwise, it runs the new config's tasks beside the old rows
-    mixed = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"],
-                         allow_config_change=True)
-    assert mixed.run_tasks == 1
+    # back to the first config: its row is still there, nothing runs
+    first = actors.sweep(SIM, [*TINY, f"output_dir={finished}"])
+    assert first.run_tasks == 0 and first.skipped_tasks == 1
+    # --allow-config-change is accepted and changes nothing: the new task alone runs
+    flagged = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"],
+                           allow_config_change=True)
+    assert flagged.run_tasks == 1
 
 
 def test_foreign_parquet_files_are_reported_and_skipped(finished: Path) -> None:
