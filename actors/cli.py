@@ -268,12 +268,15 @@ def _sweep(args: argparse.Namespace) -> int:
             sys.stdout.write(preview_sweep(cfg, rerun_failed=args.rerun_failed,
                                            allow_config_change=args.allow_config_change).format())
             return 0
-        from actors.runtime.driver import run_sweep
+        from actors.runtime.driver import SweepInterruptedError, run_sweep
 
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
                            summarize=False if args.no_summary else None,
                            allow_config_change=args.allow_config_change,
                            strict_provenance=args.strict_provenance, verbose=args.verbose)
+    except SweepInterruptedError as exc:  # Ctrl-C: one line, exit 130 as a shell expects
+        sys.stderr.write(f"\n{exc}\n")
+        return 130
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:

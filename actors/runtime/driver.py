@@ -201,6 +201,7 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     started = False
     ok = False
     summary_job: Future[str] | None = None
+    interrupted = False
     try:
         report, index, units, reusable = _pending(cfg, binding, plan,
                                                   rerun_failed=rerun_failed)
@@ -229,6 +230,8 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         if summarize if summarize is not None else cfg.summarize:
             # written while Ray shuts down (its processes take a second or two to exit)
             summary_job = _SUMMARY_THREAD.submit(_summary, cfg, report)
+    except KeyboardInterrupt:
+        interrupted = True
     except OSError as exc:
         if exc.errno == errno.ENOSPC:
             raise disk_full(cfg.sweep_dir) from exc
@@ -241,11 +244,27 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         if started:
             ray.shutdown()
         lock.release(cleanup=not ok)
+    if interrupted:  # Ctrl-C: what is on disk now, then the one line the user needs
+        report.status_counts = _status_counts(cfg, binding, plan, index, ran=True)
+        done = sum(n for st, n in report.status_counts.items() if st != "missing")
+        report.run_tasks = max(0, done - report.skipped_tasks)
+        report.elapsed_s = time.perf_counter() - t0
+        _log_run(cfg, report, interrupted=True)
+        raise SweepInterruptedError(report, done)
     if summary_job is not None:
         report.summary_md = summary_job.result()
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
     return report
+
+
+class SweepInterruptedError(QrayError):
+    """A sweep stopped by Ctrl-C: its rows so far are kept; the same command resumes it."""
+
+    def __init__(self, report: SweepReport, done: int) -> None:
+        super().__init__(f"stopped: {done} of {report.total_tasks} tasks have rows; rerun "
+                         "the same command to resume")
+        self.report = report
 
 
 #: where a sweep's summary is written while Ray shuts down
@@ -403,7 +422,7 @@ def _set_aside(cfg: SweepConfig, binding: Any, plan: Any) -> None:
         set_aside_unreadable(index)
 
 
-def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
+def _log_run(cfg: SweepConfig, report: SweepReport, *, interrupted: bool = False) -> None:
     """Append this run's figures to ``<sweep_dir>/runs.jsonl`` (one JSON line a run)."""
     line = {
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -411,7 +430,8 @@ def _log_run(cfg: SweepConfig, report: SweepReport) -> None:
         "tasks": report.total_tasks, "skipped": report.skipped_tasks,
         "run": report.run_tasks, "trials": report.trials,
         "chunk_tasks": report.chunk_tasks, "ray_used": report.ray_used,
-        "complete": report.complete, "driver_peak_rss_mb": round(peak_rss_mb(), 1),
+        "complete": report.complete and not interrupted, "interrupted": interrupted,
+        "driver_peak_rss_mb": round(peak_rss_mb(), 1),
         "status_counts": report.status_counts,
         "reused": report.reused_tasks, "reused_from": report.reused_from,
         "host": socket.gethostname(), "pid": os.getpid(),
@@ -526,8 +546,10 @@ def _run_in_tune(cfg: SweepConfig, report: SweepReport, units: list[dict[str, An
                                      bar=bar)],
         ),
     )
-    with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1"):  # a sweep's rows are its record;
-        # Tune's CSV/JSON/TensorBoard loggers would only cost (TensorBoard imports torch)
+    # a sweep's rows are its record: Tune's CSV/JSON/TensorBoard loggers would only cost
+    # (TensorBoard imports torch); Ctrl-C reaches the driver (which says how to resume)
+    # instead of Tune's handler (which would point at Tuner.restore)
+    with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1", TUNE_DISABLE_SIGINT_HANDLER="1"):
         results = tuner.fit()
     report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
     if not report.trial_errors:  # Tune's state of a finished run is not needed again

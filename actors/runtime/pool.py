@@ -133,7 +133,7 @@ class ActorPool:
                 self.pending_recycle[key] = recycle_reason
             if self.in_use[key] == 0 and key in self.pending_recycle and key in self.live:
                 reason = self.pending_recycle.pop(key)
-                log.info("recycling %s: %s", self.specs[key].name, reason)
+                log.debug("recycling %s: %s", self.specs[key].name, reason)
                 ray.kill(self.live[key], no_restart=False)
                 self.stats["recycled"] += 1
                 record_actor_event(self.specs[key].name, "recycled")
@@ -201,7 +201,7 @@ class ActorPool:
         self._make_room({})
 
     def _evict(self, victim: str) -> None:
-        log.info("evicting idle actor %s to make room", self.specs[victim].name)
+        log.debug("evicting idle actor %s to make room", self.specs[victim].name)
         ray.kill(self.live.pop(victim), no_restart=True)
         self.pending_recycle.pop(victim, None)
         self.stats["evicted"] += 1

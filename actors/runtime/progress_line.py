@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -71,15 +72,30 @@ class _LineWriter:
         self.stream.flush()
 
 
-def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float) -> str:
+def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float, *,
+                  rate: float | None = -1.0) -> str:
     """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``;
     ``failed`` counts error and timeout rows, and the rest of ``done`` that is not ok
-    (unsupported or refused points) is shown on its own."""
-    pct, rate, eta = _pace(done, total, elapsed_s)
+    (unsupported or refused points) is shown on its own. ``rate``: the recent tasks/s the
+    ETA comes from; None: no rate yet (no rate and no ETA shown); by default the average
+    over ``elapsed_s``."""
+    pct, average, eta = _pace(done, total, elapsed_s)
     other = done - ok - failed
     rest = f", {other} unsupported or refused" if other > 0 else ""
-    return (f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
-            f"{rate:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}")
+    head = f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
+    if rate is None and done < total:
+        return head + f"{format_duration(elapsed_s)} elapsed, no ETA until rows arrive"
+    if rate is not None and rate >= 0:
+        average = rate
+        eta = ("0:00" if done >= total else
+               format_duration((total - done) / rate) if rate > 0 else "?")
+    return head + f"{average:.3g} tasks/s | {format_duration(elapsed_s)} elapsed, ETA {eta}"
+
+
+#: the recent rate behind the ETA: rows over at most this many seconds, once at least
+#: ``RATE_MIN_S`` seconds lie between the first rows and the latest
+RATE_WINDOW_S = 60.0
+RATE_MIN_S = 2.0
 
 
 class SweepLine(_LineWriter):
@@ -94,7 +110,26 @@ class SweepLine(_LineWriter):
         self.sweep_id = sweep_id
         self.total = total
         self.per_trial: dict[str, tuple[int, int, int]] = {}
+        self.samples: deque[tuple[float, int]] = deque()  # (monotonic time, done)
         set_tasks_remaining(workload, sweep_id, total)
+
+    def recent_rate(self) -> float | None:
+        """Tasks/s over the last ``RATE_WINDOW_S`` seconds of rows, or None while the rows
+        so far span less than ``RATE_MIN_S`` (start-up is not a rate)."""
+        if len(self.samples) < 2:
+            return None
+        (t0, d0), (t1, d1) = self.samples[0], self.samples[-1]
+        if t1 - t0 < RATE_MIN_S:
+            return None
+        return (d1 - d0) / (t1 - t0)
+
+    def _sample(self, done: int) -> None:
+        now = time.monotonic()
+        if done <= 0 or (self.samples and self.samples[-1][1] == done):
+            return
+        self.samples.append((now, done))
+        while len(self.samples) > 2 and now - self.samples[1][0] > RATE_WINDOW_S:
+            self.samples.popleft()
 
     def counts(self) -> tuple[int, int, int]:
         """(done, ok, failed) over the trials."""
@@ -116,6 +151,7 @@ class SweepLine(_LineWriter):
             self.per_trial[trial_id] = (rows, int(result.get("ok", 0)),
                                               int(result.get("failed", 0)))
         done = self.counts()[0]
+        self._sample(done)
         set_tasks_remaining(self.workload, self.sweep_id, self.total - done)
         self.show(final=False)
 
@@ -134,8 +170,11 @@ class SweepLine(_LineWriter):
             if final:
                 self._bar.close()
             return
-        self.write(lambda elapsed: progress_line(done, self.total, ok, failed, elapsed),
-                   final=final)
+        rate = self.recent_rate()
+        if final and rate is None and done:  # a short sweep: its average is the rate
+            rate = -1.0
+        self.write(lambda elapsed: progress_line(done, self.total, ok, failed, elapsed,
+                                                 rate=rate), final=final)
 
 
 def steps_line(name: str, done: int, total: int, trials: int, finished: int,

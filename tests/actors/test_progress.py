@@ -89,3 +89,17 @@ def test_step_progress_for_long_loops() -> None:
 def test_unsupported_points_are_not_called_failed() -> None:
     line = progress_line(336, 336, 300, 0, 30.0)
     assert "| 300 ok, 0 failed, 36 unsupported or refused |" in line
+
+
+def test_no_eta_until_rows_arrive_then_from_the_recent_rate() -> None:
+    from actors.runtime.progress_line import SweepLine
+
+    stream = io.StringIO()
+    line = SweepLine("experiment", "s", 100, stream=stream, interval_s=0)
+    line.on_result("u1", {"rows": 0, "ok": 0, "failed": 0, "partial": True})
+    assert "no ETA until rows arrive" in stream.getvalue().splitlines()[-1]
+    line.samples.extend([(100.0, 10), (110.0, 30)])  # 20 tasks in the last 10 s
+    line.per_trial["u1"] = (30, 30, 0)
+    line.show(final=False)
+    last = stream.getvalue().splitlines()[-1]
+    assert "| 2 tasks/s |" in last and last.endswith("ETA 0:35")  # 70 left at 2 tasks/s

@@ -1,0 +1,50 @@
+"""Ctrl-C in the middle of a sweep, as a user presses it: one line that says how many
+tasks have rows and how to resume, exit 130, no Tune restore hint, and a true count in
+``runs.jsonl``; the same command then finishes the sweep."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.jobs.helpers import ROOT, parquet_files, user_env
+
+NAP = "import time\n\ndef nap(x):\n    time.sleep(0.2)\n    return {'y': x}\n"
+
+
+@pytest.mark.parametrize("runner", ["driver", pytest.param("tune", marks=pytest.mark.slow)])
+def test_ctrl_c_says_how_many_tasks_have_rows_and_how_to_resume(tmp_path: Path,
+                                                                runner: str) -> None:
+    (tmp_path / "nap.py").write_text(NAP)
+    (tmp_path / "nap.yaml").write_text("experiment: nap.py:nap\ngrid: {x: {start: 1, stop: 120}}"
+                                       "\nexecution: {chunk_tasks: 5, flush_s: 1}\n")
+    cmd = [sys.executable, "jobs/sweep.py", "--config", str(tmp_path / "nap.yaml"),
+           f"output_dir={tmp_path}", "sweep_id=nap", "summarize=false",
+           "ray.include_dashboard=false", f"execution.runner={runner}"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=user_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    folder = tmp_path / "nap" / "experiment"
+    deadline = time.time() + 240
+    while time.time() < deadline and len(parquet_files(folder)) < 3 and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None, "the sweep ended before Ctrl-C"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, out[-2000:] + err[-3000:]
+    last = err.strip().splitlines()[-1]
+    on_disk = sum(pq.ParquetFile(p).metadata.num_rows for p in parquet_files(folder))
+    assert last == f"stopped: {on_disk} of 120 tasks have rows; rerun the same command to resume"
+    assert "Tuner.restore" not in out + err
+    run = json.loads((tmp_path / "nap" / "runs.jsonl").read_text().splitlines()[-1])
+    assert run["interrupted"] and run["run"] == on_disk and not run["complete"]
+    again = subprocess.run(cmd, cwd=ROOT, env=user_env(), capture_output=True, text=True,
+                           timeout=300)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"120 tasks, {on_disk} already done, {120 - on_disk} run" in again.stdout
