@@ -105,10 +105,62 @@ def figures(n: int, out: Path, loop_s: float, run: dict) -> dict:
     }
 
 
+def point_overrides(points: int, reps: int) -> list[str]:
+    """The many-points case: ``points`` noise levels x ``reps`` repetitions of GHZ-2 (10
+    shots, numpy) over the default ``simulators`` preset, every other key its default."""
+    noise = ",".join(f"{i * 1e-5:.5f}" for i in range(points))
+    return [f"noise=[{noise}]", "backends=[numpy]", "circuits=[ghz]", "n_qubits=[2]",
+            "shots=10", f"repetitions={reps}"]
+
+
+def points_case(points: int, reps: int, out: Path) -> dict:
+    """The many-points sweep with the default config, next to the same tasks in an
+    in-process loop (no warm-up runs, nothing written), in the same run."""
+    from qray.config import load_config
+    from qray.presets import resolve
+    from qray.simulators.worker import SimulatorWorker
+    from qray.simulators.workload import plan, task_specs
+
+    over = point_overrides(points, reps)
+    cfg = load_config(resolve("simulators"), over)
+    specs = [s for p in plan(cfg).points for s in task_specs(p, cfg, "bench", None)]
+    worker = SimulatorWorker("numpy", exact_max_qubits=cfg.exact_max_qubits)
+    worker.warmup()
+    t0 = time.perf_counter()
+    rows = worker.run_batch(specs)
+    loop_s = time.perf_counter() - t0
+    assert len(rows) == points * reps and all(r["status"] == "ok" for r in rows)
+    worker.close()
+    qray = Path(sys.executable).with_name("qray")
+    base = [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
+    cmd = [*base, "--config", "simulators", *over, f"output_dir={out}", "sweep_id=points",
+           "ray.include_dashboard=false"]
+    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "token"))
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
+    sweep_s = time.perf_counter() - t0
+    if res.returncode:
+        raise SystemExit(f"qray sweep failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    runs = [json.loads(line) for line in (out / "points" / "runs.jsonl").read_text()
+            .splitlines()]
+    return {"points": points, "reps": reps, "loop_s": loop_s, "qray_s": sweep_s,
+            "trials": runs[-1]["trials"]}
+
+
+def points_table(r: dict) -> str:
+    return ("| grid points x repetitions | tasks | in-process loop | qray sweep, defaults, end "
+            "to end | ratio | trials |\n|---|---|---|---|---|---|\n"
+            f"| {r['points']:,} x {r['reps']} | {r['points'] * r['reps']:,} | "
+            f"{r['loop_s']:.1f} s | {r['qray_s']:.1f} s | {r['qray_s'] / r['loop_s']:.2f}x | "
+            f"{r['trials']} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--points", type=int, default=1000,
+                        help="grid points of the many-points case (0: skip it)")
     parser.add_argument("--set", dest="extra", action="append", default=[],
                         metavar="KEY=VALUE", help="a config override for every run")
     parser.add_argument("--out", type=Path, help="results folder (default: a temp dir, removed)")
@@ -132,13 +184,17 @@ def main(argv: list[str] | None = None) -> int:
             log.info("%d tasks: loop %.1f s, qray %.1f s end to end, %.0f tasks/s after "
                      "start-up, no-op rerun %.1f s", n, loop_s, fig["qray_s"], fig["rate"],
                      fig["noop_s"])
+        many = points_case(args.points, 10, out) if args.points else None
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
     print(table(rows))
+    body = INTRO + "\n\n" + table(rows) + "\n\n" + NOTES
+    if many is not None:
+        print(points_table(many))
+        body += "\n\n" + POINTS_INTRO + "\n\n" + points_table(many)
     if not args.no_doc:
-        benchdoc.write_section("scale", "Sweeps at scale: many trivial tasks",
-                               INTRO + "\n\n" + table(rows) + "\n\n" + NOTES,
+        benchdoc.write_section("scale", "Sweeps at scale: many trivial tasks", body,
                                script="bench_scale.py", argv=argv, path=args.doc)
         log.info("figures written to %s", args.doc)
     return 0
@@ -160,6 +216,13 @@ NOTES = """\
 - An actor's process restart (every `actor.max_tasks` tasks; 200 in the `simulators`
   preset) costs about a second; for millisecond tasks that restart sets the pace, so this
   preset turns recycling off."""
+
+
+POINTS_INTRO = ("**Many grid points, default config.** The same trivial task over 1,000 "
+                "noise levels x 10 repetitions (GHZ-2, 10 shots, numpy) with every other key "
+                "the `simulators` preset's default (one untimed warm-up run per point, "
+                "recycling by memory growth, batches of 16), through `qray sweep` end to end, "
+                "next to the same 10,000 tasks in an in-process loop in the same run.")
 
 
 def table(rows: list[dict]) -> str:

@@ -91,15 +91,19 @@ class ActorConfig:
     """Lifecycle of the long-lived workload actors.
 
     Attributes:
-        max_tasks: recycle (restart the process) after this many tasks; 0 disables.
+        max_tasks: recycle (restart the process) after this many tasks; 0 (the default)
+            never: memory is bounded by the two limits below.
         max_rss_mb: recycle when the actor's resident memory passes this many MiB.
+        max_rss_growth_mb: recycle when the actor's resident memory has grown this many
+            MiB over its warmed-up size (after its first batch): what a leak does.
         max_restarts: Ray ``max_restarts`` (crashes and recycles both count).
         memory_budget_mb: a single run may use at most this much simulator memory.
         batch_size: tasks sent to an actor per call (amortizes the call overhead).
     """
 
-    max_tasks: int = 200
+    max_tasks: int = 0
     max_rss_mb: float = 3072.0
+    max_rss_growth_mb: float = 1024.0
     max_restarts: int = 1000
     memory_budget_mb: float = 4096.0
     batch_size: int = 16
@@ -107,6 +111,8 @@ class ActorConfig:
     def __post_init__(self) -> None:
         require(self.max_tasks >= 0, "actor.max_tasks", self.max_tasks, "an integer >= 0")
         require(self.max_rss_mb > 0, "actor.max_rss_mb", self.max_rss_mb, "a number > 0")
+        require(0 < self.max_rss_growth_mb <= MAX_MEMORY_MB, "actor.max_rss_growth_mb",
+                self.max_rss_growth_mb, f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
         require(
             self.max_restarts >= -1, "actor.max_restarts", self.max_restarts, "an integer >= -1"
         )

@@ -72,6 +72,32 @@ class RecyclePolicy:
         return None
 
 
+class RssGrowth:
+    """Recycle a long-lived process once its resident memory has grown more than
+    ``max_growth_mb`` over its warmed-up size (the RSS at the first check, after its
+    first batch: imports, JIT and caches paid) — what a leak does, whatever the task
+    count. A process that does not grow is never replaced."""
+
+    def __init__(self, max_growth_mb: float = float("inf")) -> None:
+        self.max_growth_mb = max_growth_mb
+        self.baseline_mb: float | None = None
+
+    def reason(self) -> str | None:
+        """Why the process should be replaced now, or None (the first call sets the
+        baseline)."""
+        if self.max_growth_mb == float("inf"):
+            return None
+        current = rss_mb()
+        if self.baseline_mb is None:
+            self.baseline_mb = current
+            return None
+        grown = current - self.baseline_mb
+        if grown > self.max_growth_mb:
+            return (f"RSS grew {grown:.0f} MiB over its warmed-up {self.baseline_mb:.0f} MiB "
+                    f"(actor.max_rss_growth_mb={self.max_growth_mb:g})")
+        return None
+
+
 def has_nvidia_gpu() -> bool:
     """True when an NVIDIA GPU is visible (driver files or nvidia-smi), without CUDA libs."""
     if os.environ.get("CUDA_VISIBLE_DEVICES", None) == "":

@@ -98,7 +98,8 @@ class WorkloadBinding:
             cls = self.spec.actor
         else:
             kwargs = {"worker": self.spec.worker,
-                      "worker_kwargs": self.spec.worker_arguments(cfg, key, res)}
+                      "worker_kwargs": self.spec.worker_arguments(cfg, key, res),
+                      "max_rss_growth_mb": cfg.actor.max_rss_growth_mb}
             cls = GENERIC_ACTOR
         return ActorSpec(name=name, cls=cls, kwargs={**kwargs, "actor_name": name},
                          options=self.actor_options(cfg, key))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import gc
 import json
 import logging
 import os
@@ -227,6 +228,10 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
             _set_aside(cfg, binding, plan)
         report.status_counts = _status_counts(cfg, binding, plan, index,
                                               ran=bool(units) or bool(reusable.n))
+        if started:
+            # object refs in reference cycles (Tune's) are freed while Ray is up: freed
+            # by a later collection, after the shutdown, they would end the process
+            gc.collect()
         if summarize if summarize is not None else cfg.summarize:
             # written while Ray shuts down (its processes take a second or two to exit)
             summary_job = _SUMMARY_THREAD.submit(_summary, cfg, report)
@@ -518,6 +523,7 @@ def _run_in_tune(cfg: SweepConfig, report: SweepReport, units: list[dict[str, An
 
     quiet_tune()  # with --verbose: a compact status block instead of a box per trial event
     from ray import tune
+    from ray.tune.logger import JsonLoggerCallback
 
     sweep_dir = cfg.sweep_dir
     # each trial fetches its own unit's task specs, not the whole sweep's
@@ -542,13 +548,14 @@ def _run_in_tune(cfg: SweepConfig, report: SweepReport, units: list[dict[str, An
             failure_config=tune.FailureConfig(max_failures=cfg.trial_retries),
             stop=fatal,
             verbose=1 if verbose else 0,
+            # result.json is what Tune's result grid reads back; the CSV and TensorBoard
+            # loggers are left out (TensorBoard alone imports torch)
             callbacks=[SweepProgress(cfg.workload, report.sweep_id, report.run_tasks,
-                                     bar=bar)],
+                                     bar=bar), JsonLoggerCallback()],
         ),
     )
-    # a sweep's rows are its record: Tune's CSV/JSON/TensorBoard loggers would only cost
-    # (TensorBoard imports torch); Ctrl-C reaches the driver (which says how to resume)
-    # instead of Tune's handler (which would point at Tuner.restore)
+    # only the loggers above; Ctrl-C reaches the driver (which says how to resume) instead
+    # of Tune's handler (which would point at Tuner.restore)
     with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1", TUNE_DISABLE_SIGINT_HANDLER="1"):
         results = tuner.fit()
     report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]

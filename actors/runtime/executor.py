@@ -83,7 +83,7 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
 def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], binding: Any,
               on_batch: Callable[[list[dict]], None] = lambda rows: None) -> list[dict]:
     """The rows of ``queue``'s tasks, run in batches on the pool's actor for ``key``
-    (the first task of each grid point warmed up ``ctx["warmup"]`` times; ``on_batch``
+    (its worker warms up each grid point's first task ``ctx["warmup"]`` times; ``on_batch``
     gets the rows so far after each batch); see :func:`run_chunk` for what happens when
     the actor dies or asks to be recycled."""
     pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
@@ -91,20 +91,11 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
     handle = acquire(pool, key)
     batch_size = ctx["batch_size"]
     crashes: dict[str, int] = {}
-    warmed: set[str] = set()
     try:
         while queue:
             batch = queue[:batch_size]
-            warmup = 0
-            first = batch[0].get("point_id")
-            if ctx["warmup"]:  # a batch warms up the point of its first task only, so
-                # it ends before the next point that is not warmed up yet
-                warmup = 0 if first in warmed else ctx["warmup"]
-                batch = batch[:next((i for i, s in enumerate(batch) if s.get("point_id")
-                                     not in warmed and s.get("point_id") != first),
-                                    len(batch))]
-            try:
-                out = ray.get(handle.run_batch.remote(batch, warmup))
+            try:  # the worker warms up each grid point it has not run yet
+                out = ray.get(handle.run_batch.remote(batch, ctx["warmup"]))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
                 handle = recover(pool, key, handle)
                 if len(batch) > 1:
@@ -120,7 +111,6 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
                         f"{crashes[task_id]} times ({type(exc).__name__}: {exc})"))
                     queue = queue[1:]
                 continue
-            warmed.add(first)
             n_done = len(out["rows"])
             rows.extend(out["rows"])
             queue = queue[n_done:]

@@ -17,7 +17,7 @@ import ray
 
 from actors.runtime.node import node_identity, stamp_node
 from qray.errors import QrayError
-from qray.lifecycle import rss_mb
+from qray.lifecycle import RssGrowth, rss_mb
 from qray.workloads import resolve
 
 log = logging.getLogger(__name__)
@@ -33,12 +33,14 @@ class WorkerActor:
     """Holds one worker (``worker``: ``"module:Class"``) built with ``worker_kwargs``."""
 
     def __init__(self, worker: str, *, actor_name: str,
-                 worker_kwargs: Mapping[str, Any] | None = None) -> None:
+                 worker_kwargs: Mapping[str, Any] | None = None,
+                 max_rss_growth_mb: float = float("inf")) -> None:
         # warnings and errors reach the driver's output; the actor's own INFO lines would
         # repeat for every actor of every sweep
         logging.basicConfig(level=os.environ.get("QRAY_ACTOR_LOG_LEVEL", "WARNING"))
         self.actor_name = actor_name
         self.warmup_s = 0.0
+        self.growth = RssGrowth(max_rss_growth_mb)
         self.init_error: str | None = None
         try:
             cls = resolve(worker)
@@ -69,7 +71,8 @@ class WorkerActor:
         else:
             rows = self.worker.run_batch(specs)
         recycle = getattr(self.worker, "should_recycle", None)
-        return {"rows": stamp_node(rows), "recycle": recycle() if callable(recycle) else None}
+        reason = recycle() if callable(recycle) else None
+        return {"rows": stamp_node(rows), "recycle": reason or self.growth.reason()}
 
     def info(self) -> dict[str, Any]:
         """Process id, memory and what the worker reports."""

@@ -113,6 +113,8 @@ class SimulatorWorker(RowWorker):
         self.memory_budget_mb = memory_budget_mb
         self.exact_max_qubits = exact_max_qubits
         self.stuck = False
+        #: the grid points this process has warmed up
+        self.warmed: set[Any] = set()
         self._pending: cf.Future | None = None
         self._executor = cf.ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-run")
         self._version = self.backend.version()
@@ -142,21 +144,24 @@ class SimulatorWorker(RowWorker):
         return self.policy.reason(self.tasks_done)
 
     def run_batch(self, specs: Sequence[Mapping[str, Any]], *, warmup: int = 0) -> list[dict]:
-        """Run ``specs`` in order; the first is first run ``warmup`` times unrecorded.
+        """Run ``specs`` in order; the first task of each grid point this process has not
+        warmed up yet is first run ``warmup`` times unrecorded (a batch may hold many
+        points: warming up costs per point, not per batch).
 
         Stops early while a timed-out run's thread is still busy (from this batch or an
         earlier one): the rows returned cover a prefix of ``specs``, possibly empty, and
         the caller recycles this process before sending the rest.
         """
-        if specs and warmup:
-            first = dict(specs[0])
-            for _ in range(warmup):
-                self.run_task(first, record=False)
         rows = []
         for spec in specs:
             if self.stuck and not (self._pending is not None and self._pending.done()):
                 break  # leave the rest to a fresh process
             self.stuck = False
+            point = spec.get("point_id")
+            if warmup and point not in self.warmed:
+                for _ in range(warmup):
+                    self.run_task(dict(spec), record=False)
+                self.warmed.add(point)
             rows.append(self.run_task(spec))
         return rows
 

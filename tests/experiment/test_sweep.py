@@ -116,3 +116,17 @@ def test_experiment_rows_read_like_any_workload(tmp_path: Path) -> None:
     got = duckdb.sql(f"select x, median(y) from read_parquet('{sweep_dir}/experiment/*.parquet',"
                      " union_by_name=true) group by x order by x").fetchall()
     assert got == [(1, 1.5), (2, 6.0)]
+
+
+def test_an_actor_whose_memory_grows_is_recycled_and_one_that_does_not_is_kept(
+        tmp_path: Path) -> None:
+    leak = write(tmp_path, "leak.py", "import os\n_KEPT = []\n\n\ndef leak(x, mb):\n"
+                                      "    _KEPT.append(bytearray(mb * 2**20))\n"
+                                      "    return {'worker_pid': os.getpid()}\n")
+    kw = dict(output_dir=str(tmp_path / "out"), max_parallel=1,
+              actor={"batch_size": 1, "max_rss_growth_mb": 64}, **QUIET)
+    grows = run(f"{leak}:leak", {"x": list(range(12))}, params={"mb": 40}, **kw)
+    assert (grows["status"] == "ok").all()
+    assert grows["worker_pid"].nunique() >= 3, "a leaking process is replaced"
+    flat = run(f"{leak}:leak", {"x": list(range(12))}, params={"mb": 0}, **kw)
+    assert flat["worker_pid"].nunique() == 1, "no growth, no restart (no task-count limit)"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 import actors
@@ -97,6 +98,8 @@ def test_options_reach_the_backend_and_the_rows() -> None:
 
 def test_one_then_two_cpus_are_two_sets_of_rows(ray_session, tmp_path: Path,
                                                 quiet_cfg) -> None:
+    """Timing-affecting keys are in the task ids: two CPUs run new tasks in the same
+    sweep, and the sweep shows the plan it was last run with (both sets stay on disk)."""
     over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[ghz]",
             "n_qubits=[3]", "repetitions=2"]
     first = actors.sweep(CONF, over, summarize=False)
@@ -104,13 +107,19 @@ def test_one_then_two_cpus_are_two_sets_of_rows(ray_session, tmp_path: Path,
     second = actors.sweep(CONF, [*over, "resources.default.num_cpus=2"], summarize=True)
     assert second.sweep_id == first.sweep_id and second.run_tasks == 2
     df = read_dataset(second.sweep_dir / "simulators")[0].to_pandas()
-    assert sorted(df["settings"]) == ["threads=1 warmup=0"] * 2 + ["threads=2 warmup=0"] * 2
-    assert sorted(df["threads"]) == [1, 1, 2, 2]
+    assert sorted(df["settings"]) == ["threads=2 warmup=0"] * 2
+    assert sorted(df["threads"]) == [2, 2]
+    on_disk = sum(pq.ParquetFile(f).metadata.num_rows
+                  for f in (second.sweep_dir / "simulators").glob("*.parquet"))
+    assert on_disk == 4
     summary = (second.sweep_dir / "summary.md").read_text()
-    assert "threads=1 warmup=0" in summary and "threads=2 warmup=0" in summary
-    # keys that change neither results nor timings reuse every row
+    assert "2 rows, 2 distinct tasks" in summary and "threads=1 warmup=0" not in summary
+    # back to one CPU: its rows are still there; keys that change neither results nor
+    # timings reuse every row
     again = actors.sweep(CONF, [*over, "max_parallel=1", "timeout_s=60"], summarize=False)
     assert again.run_tasks == 0 and again.skipped_tasks == 2
+    df = read_dataset(again.sweep_dir / "simulators")[0].to_pandas()
+    assert sorted(df["settings"]) == ["threads=1 warmup=0"] * 2
 
 
 @pytest.mark.parametrize(("backend", "options"), [
