@@ -172,8 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for n in args.sizes:
             loop_s = inprocess_loop(n, args.extra)
-            run = qray_sweep(n, out, args.extra)
-            fig = figures(n, out, loop_s, run)
+            # an output folder per size: rows of one size are not reused by the next
+            run = qray_sweep(n, out / f"size-{n}", args.extra)
+            fig = figures(n, out / f"size-{n}", loop_s, run)
             t0 = time.perf_counter()
             again = subprocess.run(run["cmd"], cwd=REPO, env=run["env"], capture_output=True,
                                    text=True)
@@ -184,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             log.info("%d tasks: loop %.1f s, qray %.1f s end to end, %.0f tasks/s after "
                      "start-up, no-op rerun %.1f s", n, loop_s, fig["qray_s"], fig["rate"],
                      fig["noop_s"])
-        many = points_case(args.points, 10, out) if args.points else None
+        many = points_case(args.points, 10, out / "points") if args.points else None
     finally:
         if args.out is None:
             shutil.rmtree(out, ignore_errors=True)
