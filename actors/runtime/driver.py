@@ -114,12 +114,15 @@ def connect(cfg: SweepConfig) -> bool:
             p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
         )
         quiet_ray_output()
+        # the embedded Ray's processes inherit this process's environment: its workers,
+        # the ones Ray starts ahead of need included, find the repository without a
+        # runtime_env (whose own worker processes would start each actor a second later)
+        os.environ["PYTHONPATH"] = pythonpath
         ray.init(
             num_cpus=cfg.ray.num_cpus,
             include_dashboard=cfg.ray.include_dashboard,
             dashboard_host=cfg.ray.dashboard_host,
             namespace=NAMESPACE,
-            runtime_env={"env_vars": {"PYTHONPATH": pythonpath}},
             logging_level=logging.WARNING,
         )
         return True

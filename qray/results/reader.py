@@ -107,10 +107,9 @@ def plan_ids(folder: Path) -> set[str] | None:
     for candidate in (folder / PLAN_FILE, folder.parent / PLAN_FILE):
         if candidate.is_file() and (candidate.parent / "sweep.json").is_file():
             try:
-                import pyarrow.feather as feather
-
-                return set(feather.read_table(candidate, columns=["task_id"])
-                           .column("task_id").to_pylist())
+                with pa.memory_map(str(candidate)) as source:
+                    table = pa.ipc.open_file(source).read_all()
+                return set(table.column("task_id").to_pylist())
             except Exception as exc:  # a damaged plan file hides nothing
                 log.warning("ignoring unreadable %s (%s): showing every row", candidate, exc)
                 return None

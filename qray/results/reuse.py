@@ -132,9 +132,9 @@ def copy_rows(found: Reusable, folder: Path, tag: str) -> int:
 
 def write_plan(sweep_dir: Path, task_ids: Iterable[str]) -> Path:
     """``plan.arrow``: the task ids of the plan the sweep is run with (atomically)."""
-    import pyarrow.feather as feather
-
     table = pa.table({"task_id": pa.array(list(task_ids), type=pa.string())})
     sink = pa.BufferOutputStream()
-    feather.write_feather(table, sink, compression="zstd")
+    options = pa.ipc.IpcWriteOptions(compression="zstd")
+    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
     return write_bytes_atomic(sink.getvalue().to_pybytes(), sweep_dir / PLAN_FILE)
