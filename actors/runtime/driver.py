@@ -473,7 +473,9 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
     for the sweep's tasks; Tune's own status table only when ``verbose``."""
     sweep_dir = cfg.sweep_dir
     specs = {k: binding.actor_spec(cfg, k) for k in keys}
-    pool = _create_pool(specs)
+    # the actors of the first units start with the pool, not when their units ask
+    first = list(dict.fromkeys(u["key"] for u in units))[:cfg.max_parallel]
+    pool = _create_pool(specs, prestart=first)
     ctx = {
         "workload": cfg.workload,
         "sweep_dir": str(sweep_dir),
@@ -602,14 +604,15 @@ def on_this_node() -> Any:
                                           soft=False)
 
 
-def _create_pool(specs: dict[str, Any]) -> Any:
-    """The sweep's actor pool; one sweep at a time per cluster namespace."""
+def _create_pool(specs: dict[str, Any], prestart: list[str] | None = None) -> Any:
+    """The sweep's actor pool (creating the ``prestart`` keys' actors at once, as room
+    allows); one sweep at a time per cluster namespace."""
     deadline = time.monotonic() + 15
     while True:
         try:
             return ActorPool.options(name=POOL_NAME, namespace=NAMESPACE,
                                      scheduling_strategy=on_this_node()).remote(
-                specs, free_capacity())
+                specs, free_capacity(), prestart=prestart or [])
         except ValueError as exc:
             if "already taken" not in str(exc):
                 raise

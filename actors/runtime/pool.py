@@ -54,7 +54,8 @@ class ActorSpec:
 class ActorPool:
     """Serialized bookkeeping of the workload actors of one sweep."""
 
-    def __init__(self, specs: dict[str, ActorSpec], capacity: dict[str, float]) -> None:
+    def __init__(self, specs: dict[str, ActorSpec], capacity: dict[str, float], *,
+                 prestart: list[str] | None = None) -> None:
         logging.basicConfig(level=logging.INFO)
         self.specs = specs
         # never below one actor's demand: an actor that must wait for resources still
@@ -80,6 +81,9 @@ class ActorPool:
         # the calls of trials and a watcher thread that follows the cluster even while
         # every trial waits on an actor (a lost node's actor pending for room) share state
         self._lock = threading.RLock()
+        for key in prestart or []:  # started now (not waited for): the first units' actors
+            if key in specs and key not in self.live and not self._over(specs[key].demand()):
+                self.live[key] = self._create(key)
         threading.Thread(target=self._watch, daemon=True, name="qray-pool-watch").start()
 
     def acquire(self, key: str) -> Any | None:

@@ -8,6 +8,7 @@ Parquet file, a column of another type) are reported and skipped the same way.
 
 from __future__ import annotations
 
+import gzip
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,9 +97,9 @@ def read_dataset(
     return newest_rows(pa.concat_tables(aligned)), problems
 
 
-#: the file that lists a sweep's planned task ids (Arrow IPC, one ``task_id`` column; not
-#: Parquet, so that no reader of ``*.parquet`` takes it for rows)
-PLAN_FILE = "plan.arrow"
+#: the file that lists a sweep's planned task ids (gzip text, one a line; not Parquet, so
+#: that no reader of ``*.parquet`` takes it for rows)
+PLAN_FILE = "plan.ids.gz"
 
 
 def plan_ids(folder: Path) -> set[str] | None:
@@ -107,9 +108,8 @@ def plan_ids(folder: Path) -> set[str] | None:
     for candidate in (folder / PLAN_FILE, folder.parent / PLAN_FILE):
         if candidate.is_file() and (candidate.parent / "sweep.json").is_file():
             try:
-                with pa.memory_map(str(candidate)) as source:
-                    table = pa.ipc.open_file(source).read_all()
-                return set(table.column("task_id").to_pylist())
+                text = gzip.decompress(candidate.read_bytes()).decode()
+                return set(text.split("\n")) if text else set()
             except Exception as exc:  # a damaged plan file hides nothing
                 log.warning("ignoring unreadable %s (%s): showing every row", candidate, exc)
                 return None

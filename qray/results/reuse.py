@@ -12,7 +12,7 @@ self-contained — DuckDB, Ray Data and a copied folder see all its rows — and
 of its tasks once; a kill during the copy leaves whole files, and the rerun copies only
 what is still missing.
 
-A sweep is a view of its plan: ``plan.arrow`` in the sweep folder lists the task ids
+A sweep is a view of its plan: ``plan.ids.gz`` in the sweep folder lists the task ids
 of the plan it was last run with, and :func:`qray.results.read_dataset` (so the
 summaries, ``load`` and ``compare``) shows only those tasks' rows. Folders without it
 (older sweeps) show every row.
@@ -20,6 +20,7 @@ summaries, ``load`` and ``compare``) shows only those tasks' rows. Folders witho
 
 from __future__ import annotations
 
+import gzip
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -131,10 +132,7 @@ def copy_rows(found: Reusable, folder: Path, tag: str) -> int:
 
 
 def write_plan(sweep_dir: Path, task_ids: Iterable[str]) -> Path:
-    """``plan.arrow``: the task ids of the plan the sweep is run with (atomically)."""
-    table = pa.table({"task_id": pa.array(list(task_ids), type=pa.string())})
-    sink = pa.BufferOutputStream()
-    options = pa.ipc.IpcWriteOptions(compression="zstd")
-    with pa.ipc.new_file(sink, table.schema, options=options) as writer:
-        writer.write_table(table)
-    return write_bytes_atomic(sink.getvalue().to_pybytes(), sweep_dir / PLAN_FILE)
+    """``plan.ids.gz``: the task ids of the plan the sweep is run with, one a line,
+    gzip-compressed (atomically; plain text keeps pandas off the driver's path)."""
+    data = gzip.compress("\n".join(task_ids).encode(), compresslevel=5, mtime=0)
+    return write_bytes_atomic(data, sweep_dir / PLAN_FILE)
