@@ -27,7 +27,7 @@ from typing import Any
 
 from qray import presets
 from qray.__main__ import COMPARE_HELP, compare_arguments, run_compare
-from qray.errors import ConfigError, QrayError, closest
+from qray.errors import ConfigError, QrayError, SweepInterruptedError, closest
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 SHORT_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
@@ -268,7 +268,7 @@ def _sweep(args: argparse.Namespace) -> int:
             sys.stdout.write(preview_sweep(cfg, rerun_failed=args.rerun_failed,
                                            allow_config_change=args.allow_config_change).format())
             return 0
-        from actors.runtime.driver import SweepInterruptedError, run_sweep
+        from actors.runtime.driver import run_sweep
 
         report = run_sweep(cfg, rerun_failed=args.rerun_failed,
                            summarize=False if args.no_summary else None,

@@ -110,3 +110,13 @@ class MemoryGuardError(QrayError):
 
 class ResourceError(QrayError):
     """The cluster cannot satisfy a resource request (a GPU asked for where there is none)."""
+
+
+class SweepInterruptedError(QrayError):
+    """A sweep stopped by Ctrl-C: its rows so far are kept and the same command resumes
+    it. ``report`` is the driver's report of the run (when it made one)."""
+
+    def __init__(self, done: int, total: int, *, report: Any = None) -> None:
+        super().__init__(f"stopped: {done} of {total} tasks have rows; rerun the same "
+                         "command to resume")
+        self.done, self.total, self.report = done, total, report

@@ -32,7 +32,7 @@ from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets, provenance
 from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
 from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
-from qray.errors import ConfigError, QrayError
+from qray.errors import ConfigError, QrayError, SweepInterruptedError
 from qray.lifecycle import peak_rss_mb
 from qray.results import update_latest
 from qray.results.folder import SweepLock, check_manifest, check_output_dir, read_manifest
@@ -258,7 +258,7 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         report.run_tasks = max(0, done - report.skipped_tasks)
         report.elapsed_s = time.perf_counter() - t0
         _log_run(cfg, report, interrupted=True)
-        raise SweepInterruptedError(report, done)
+        raise SweepInterruptedError(done, report.total_tasks, report=report)
     if summary_job is not None:
         report.summary_md = summary_job.result()
     report.elapsed_s = time.perf_counter() - t0
@@ -266,13 +266,6 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     return report
 
 
-class SweepInterruptedError(QrayError):
-    """A sweep stopped by Ctrl-C: its rows so far are kept; the same command resumes it."""
-
-    def __init__(self, report: SweepReport, done: int) -> None:
-        super().__init__(f"stopped: {done} of {report.total_tasks} tasks have rows; rerun "
-                         "the same command to resume")
-        self.report = report
 
 
 #: where a sweep's summary is written while Ray shuts down
