@@ -98,7 +98,9 @@ class ActorConfig:
             MiB over its warmed-up size (after its first batch): what a leak does.
         max_restarts: Ray ``max_restarts`` (crashes and recycles both count).
         memory_budget_mb: a single run may use at most this much simulator memory.
-        batch_size: tasks sent to an actor per call (amortizes the call overhead).
+        batch_size: tasks sent to an actor per call (amortizes the call overhead), or
+            ``auto``: 16, doubled after each batch that returns within a quarter second
+            (up to 1,024), so millisecond tasks are not paced by the calls.
     """
 
     max_tasks: int = 0
@@ -106,9 +108,12 @@ class ActorConfig:
     max_rss_growth_mb: float = 1024.0
     max_restarts: int = 1000
     memory_budget_mb: float = 4096.0
-    batch_size: int = 16
+    batch_size: int | str = "auto"
 
     def __post_init__(self) -> None:
+        require(self.batch_size == "auto" or (isinstance(self.batch_size, int)
+                                              and self.batch_size >= 1),
+                "actor.batch_size", self.batch_size, "'auto' or an integer >= 1")
         require(self.max_tasks >= 0, "actor.max_tasks", self.max_tasks, "an integer >= 0")
         require(self.max_rss_mb > 0, "actor.max_rss_mb", self.max_rss_mb, "a number > 0")
         require(0 < self.max_rss_growth_mb <= MAX_MEMORY_MB, "actor.max_rss_growth_mb",
@@ -122,12 +127,14 @@ class ActorConfig:
             self.memory_budget_mb,
             "a number > 0",
         )
-        require(self.batch_size >= 1, "actor.batch_size", self.batch_size, "an integer >= 1")
         require(self.max_rss_mb <= MAX_MEMORY_MB, "actor.max_rss_mb", self.max_rss_mb,
                 f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
         require(self.memory_budget_mb <= MAX_MEMORY_MB, "actor.memory_budget_mb",
                 self.memory_budget_mb, f"a number > 0 and <= {MAX_MEMORY_MB} (1 TiB)")
 
+
+#: the first batch of ``actor.batch_size: auto``
+AUTO_BATCH_START = 16
 
 #: ``execution.chunk_tasks`` that sizes the chunks from the sweep itself
 AUTO = "auto"

@@ -113,7 +113,7 @@ def test_infinite_and_duplicate_values() -> None:
 def test_nested_keys_are_named_in_full() -> None:
     with pytest.raises(ConfigError, match=r"config key 'resources.qsim.resources.x': invalid value -1.0"):
         load_config(DEFAULT, ["resources.qsim.resources.x=-1"])
-    with pytest.raises(ConfigError, match=r"config key 'actor.batch_size': invalid value 0; allowed: an integer >= 1"):
+    with pytest.raises(ConfigError, match=r"config key 'actor.batch_size': invalid value 0; allowed: 'auto' or an integer >= 1"):
         load_config(DEFAULT, ["actor.batch_size=0"])
 
 

@@ -31,7 +31,7 @@ from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets, provenance
 from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
-from qray.config import ADDRESS_ALLOWED, SweepConfig, parse_address
+from qray.config import ADDRESS_ALLOWED, AUTO_BATCH_START, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError, SweepInterruptedError
 from qray.lifecycle import peak_rss_mb
 from qray.results import update_latest
@@ -473,7 +473,9 @@ def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepRe
         "workload": cfg.workload,
         "sweep_dir": str(sweep_dir),
         "pool_name": POOL_NAME,
-        "batch_size": cfg.actor.batch_size,
+        "batch_size": (AUTO_BATCH_START if cfg.actor.batch_size == "auto"
+                       else cfg.actor.batch_size),
+        "adapt_batches": cfg.actor.batch_size == "auto",
         "warmup": getattr(cfg, "warmup", 0),
         "metric_tag": binding.spec.metric_tag,
         "flush_s": cfg.execution.flush_s,

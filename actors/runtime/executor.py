@@ -27,6 +27,10 @@ from qray.workloads import resolve
 log = logging.getLogger(__name__)
 
 MAX_TASK_CRASHES = 2
+#: a batch that returns within a quarter of this doubles the next one's size (up to
+#: ``MAX_BATCH``): millisecond tasks are not paced by one actor call per 16 of them
+BATCH_TARGET_S = 1.0
+MAX_BATCH = 1024
 ACTOR_RESTART_TIMEOUT_S = 120
 #: a trial reports its rows so far at most this often (the sweep's progress line)
 PROGRESS_EVERY_S = 2.0
@@ -90,16 +94,20 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
     rows: list[dict] = []
     handle = acquire(pool, key)
     batch_size = ctx["batch_size"]
+    # batches of millisecond tasks grow (fewer calls) under actor.batch_size: auto; a crash
+    # stops that
+    adapt = bool(ctx.get("adapt_batches"))
     crashes: dict[str, int] = {}
     try:
         while queue:
             batch = queue[:batch_size]
+            sent = time.monotonic()
             try:  # the worker warms up each grid point it has not run yet
                 out = ray.get(handle.run_batch.remote(batch, ctx["warmup"]))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
                 handle = recover(pool, key, handle)
                 if len(batch) > 1:
-                    batch_size = 1  # isolate the task that kills the actor
+                    batch_size, adapt = 1, False  # isolate the task that kills the actor
                     log.warning("actor for %s died (%s); retrying one task at a time", key,
                                 type(exc).__name__)
                     continue
@@ -112,6 +120,8 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
                     queue = queue[1:]
                 continue
             n_done = len(out["rows"])
+            if adapt and n_done == len(batch) and time.monotonic() - sent < BATCH_TARGET_S / 4:
+                batch_size = min(MAX_BATCH, batch_size * 2)
             rows.extend(out["rows"])
             queue = queue[n_done:]
             on_batch(rows)

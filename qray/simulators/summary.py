@@ -117,9 +117,11 @@ def speedup_table(ok: pd.DataFrame, reference: str | None = None, *, level: floa
     """Per point and backend: the reference's median total time over the backend's, with
     its bootstrap ``level`` interval (:func:`qray.results.stats.ratio_ci`, the two sets
     of repetitions resampled independently, seeded). ``reference`` None measures each
-    cell against its slowest backend; cells the reference did not run are left out."""
+    cell against its slowest backend; cells the reference did not run, and cells that one
+    backend alone ran, are left out."""
     records = []
-    for point, cell in ok.groupby(POINT_COLS):
+    several = ok.groupby(POINT_COLS)["backend"].transform("nunique") > 1
+    for point, cell in ok[several].groupby(POINT_COLS):  # one backend: nothing to compare
         times = {b: grp["total_s"].to_numpy() for b, grp in cell.groupby("backend")}
         medians = pd.Series({b: float(np.median(v)) for b, v in times.items()})
         ref = _reference_in(cell, medians, reference)
