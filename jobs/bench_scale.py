@@ -57,13 +57,12 @@ def inprocess_loop(n: int, extra: list[str]) -> float:
     return elapsed
 
 
-def qray_sweep(n: int, out: Path, extra: list[str]) -> dict:
-    """Run ``qray sweep --config scale`` for ``n`` tasks in a fresh process; its figures."""
-    # the console script of this interpreter's environment (`pip install -e .` makes it)
+def run_sweep_command(args: list[str]) -> dict:
+    """``qray sweep ARGS`` in a fresh process (the console script of this interpreter's
+    environment, else ``jobs/sweep.py``): its wall seconds, command and environment."""
     qray = Path(sys.executable).with_name("qray")
     base = [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
-    cmd = [*base, "--config", "scale", f"repetitions={n}", f"output_dir={out}",
-           f"sweep_id=scale-{n}", "ray.include_dashboard=false", *extra]
+    cmd = [*base, *args, "ray.include_dashboard=false"]
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "token"))
     t0 = time.perf_counter()
     res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
@@ -71,6 +70,12 @@ def qray_sweep(n: int, out: Path, extra: list[str]) -> dict:
     if res.returncode:
         raise SystemExit(f"qray sweep failed ({res.returncode}):\n{res.stderr[-3000:]}")
     return {"wall_s": wall, "cmd": cmd, "env": env}
+
+
+def qray_sweep(n: int, out: Path, extra: list[str]) -> dict:
+    """Run ``qray sweep --config scale`` for ``n`` tasks in a fresh process; its figures."""
+    return run_sweep_command(["--config", "scale", f"repetitions={n}", f"output_dir={out}",
+                              f"sweep_id=scale-{n}", *extra])
 
 
 def figures(n: int, out: Path, loop_s: float, run: dict) -> dict:
@@ -131,16 +136,8 @@ def points_case(points: int, reps: int, out: Path) -> dict:
     loop_s = time.perf_counter() - t0
     assert len(rows) == points * reps and all(r["status"] == "ok" for r in rows)
     worker.close()
-    qray = Path(sys.executable).with_name("qray")
-    base = [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
-    cmd = [*base, "--config", "simulators", *over, f"output_dir={out}", "sweep_id=points",
-           "ray.include_dashboard=false"]
-    env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "token"))
-    t0 = time.perf_counter()
-    res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
-    sweep_s = time.perf_counter() - t0
-    if res.returncode:
-        raise SystemExit(f"qray sweep failed ({res.returncode}):\n{res.stderr[-3000:]}")
+    sweep_s = run_sweep_command(["--config", "simulators", *over, f"output_dir={out}",
+                                 "sweep_id=points"])["wall_s"]
     runs = [json.loads(line) for line in (out / "points" / "runs.jsonl").read_text()
             .splitlines()]
     return {"points": points, "reps": reps, "loop_s": loop_s, "qray_s": sweep_s,

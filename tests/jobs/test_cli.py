@@ -53,7 +53,7 @@ def test_keys_lists_nested_keys_with_defaults_and_docs(capsys: pytest.CaptureFix
     assert main(["keys", "simulators"]) == 0
     keys = table(capsys.readouterr().out)
     assert keys["shots"] == ["int", "1000", "samples per run."]
-    assert keys["actor.batch_size"][:2] == ["int", "16"]
+    assert keys["actor.batch_size"][:2] == ["int | str", "auto"]
     assert "tasks sent to an actor per call" in keys["actor.batch_size"][2]
     assert keys["backends"][:2] == ["list[str]", "[installed]"]
     assert keys["ray.address"][:2] == ["str | None", "null"]
