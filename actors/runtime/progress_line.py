@@ -77,14 +77,14 @@ def progress_line(done: int, total: int, ok: int, failed: int, elapsed_s: float,
     """``tasks 120/360 (33%) | 118 ok, 2 failed | 4.1 tasks/s | 0:29 elapsed, ETA 0:58``;
     ``failed`` counts error and timeout rows, and the rest of ``done`` that is not ok
     (unsupported or refused points) is shown on its own. ``rate``: the recent tasks/s the
-    ETA comes from; None: no rate yet (no rate and no ETA shown); by default the average
+    ETA comes from; None: no rate yet (neither is shown); by default the average
     over ``elapsed_s``."""
     pct, average, eta = _pace(done, total, elapsed_s)
     other = done - ok - failed
     rest = f", {other} unsupported or refused" if other > 0 else ""
     head = f"tasks {done}/{total} ({pct:.0f}%) | {ok} ok, {failed} failed{rest} | "
     if rate is None and done < total:
-        return head + f"{format_duration(elapsed_s)} elapsed, no ETA until rows arrive"
+        return head + f"{format_duration(elapsed_s)} elapsed, no ETA yet"
     if rate is not None and rate >= 0:
         average = rate
         eta = ("0:00" if done >= total else
