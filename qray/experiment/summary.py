@@ -55,7 +55,7 @@ def summarize(sweep_dir: Path) -> Summary:
         csv_path = sweep_dir / f"{out}.csv"
         csv.to_csv(csv_path, index=False)
         files.append(csv_path)
-        plot = _plot(ok, out, grid, sweep_dir)
+        plot = _plot(ok, out, grid, sweep_dir, params)
         if plot is not None:
             lines += [plot[1], ""] if plot[1] else []
             lines += [f"![{out}]({plot[0].name})", ""]
@@ -139,10 +139,11 @@ def output_table(ok: pd.DataFrame, out: str, grid: list[str]) -> tuple[str, pd.D
     return pooled + "\n\n" + "\n".join(md), stats.drop(columns="cell")
 
 
-def _plot(ok: pd.DataFrame, out: str, grid: list[str], sweep_dir: Path
-          ) -> tuple[Path, str] | None:
+def _plot(ok: pd.DataFrame, out: str, grid: list[str], sweep_dir: Path,
+          fixed: dict[str, Any]) -> tuple[Path, str] | None:
     """``out`` against the first numeric grid key, a line per combination of the other
-    keys (at most ``MAX_LINES``), median with interquartile bars."""
+    keys (at most ``MAX_LINES``), median with interquartile bars; the fixed params in
+    the title."""
     numeric = [k for k in grid if k in ok.columns and pd.api.types.is_numeric_dtype(ok[k])
                and not pd.api.types.is_bool_dtype(ok[k])]
     if not numeric or ok[out].dropna().empty:
@@ -171,7 +172,7 @@ def _plot(ok: pd.DataFrame, out: str, grid: list[str], sweep_dir: Path
         integer_ticks(ax, ok[x].dropna().unique())
     ax.set_xlabel(x)
     ax.set_ylabel(out)
-    title(ax, f"{out} vs {x} (median, IQR bars, ok rows)")
+    title(ax, f"{out} vs {x} (median, IQR bars, ok rows)", fixed)
     if others:
         ax.legend(fontsize=8, title=", ".join(others), title_fontsize=8)
     path = save(fig, sweep_dir / f"{out}_vs_{x}.png")

@@ -61,7 +61,7 @@ def type_name(value: Any) -> str | None:
 
 def fits(held: str, found: str) -> bool:
     """Whether a value of type ``found`` goes into a column held as ``held``."""
-    return held == found or (held == "float64" and found == "int64" )
+    return held == found or (held == "float64" and found == "int64")
 
 
 def read_held(folder: str | Path) -> dict[str, str]:
