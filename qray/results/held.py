@@ -15,7 +15,6 @@ Values a column may hold: booleans, integers, floats, strings and lists of numbe
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -135,6 +134,4 @@ def _fail(row: MutableMapping[str, Any], name: str, message: str) -> None:
 
 def _short(value: Any) -> str:
     text = repr(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
