@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from qray.config import SweepConfig
+from qray.results.reuse import Reusable, find_reusable
 from qray.tasks import Plan, Point
 
 #: row statuses that ``--rerun-failed`` runs again
@@ -36,6 +39,21 @@ class Pending:
     @property
     def n_run(self) -> int:
         return sum(len(ids) for _, ids in self.todo)
+
+
+def pending_with_reuse(plan: Plan, status: Mapping[str, str], sweep_dir: Path, workload: str,
+                       schema: Any, *, rerun_failed: bool) -> tuple[Pending, Reusable]:
+    """The tasks of ``plan`` left to run, given the statuses of the sweep's own rows and
+    the rows other sweeps of its output folder hold for the tasks it has none of (which
+    count as done, as the sweep's own would: :mod:`qray.results.reuse`)."""
+    work = pending_tasks(plan, status, rerun_failed=rerun_failed)
+    missing = {t for _, ids in work.todo for t in ids if t not in status}
+    reusable = find_reusable(sweep_dir, workload, missing, schema,
+                             reuse=lambda st: not pending(st, runnable=True,
+                                                          rerun_failed=rerun_failed))
+    if reusable.n:
+        work = pending_tasks(plan, {**status, **reusable.status}, rerun_failed=rerun_failed)
+    return work, reusable
 
 
 def pending_tasks(plan: Plan, status: Mapping[str, str], *, rerun_failed: bool) -> Pending:

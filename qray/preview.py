@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
+from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_with_reuse
 from qray.config import ResourceSpec, SweepConfig
 
 __all__ = ["FAILED_STATUSES", "ActorPreview", "SweepPreview", "pending", "preview_sweep"]
@@ -83,7 +83,6 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     ids and statuses). Raises what the driver would raise; writes nothing."""
     from qray.results import read_ids
     from qray.results.folder import check_manifest, check_output_dir
-    from qray.results.reuse import find_reusable
     from qray.workloads import sweep_spec
 
     spec = sweep_spec(cfg.workload)
@@ -96,13 +95,8 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
     schema = spec.load("schema")
     existing, problems = read_ids(cfg.sweep_dir / cfg.workload, schema)
-    work = pending_tasks(plan, existing, rerun_failed=rerun_failed)
-    missing = {t for _, ids in work.todo for t in ids if t not in existing}
-    reusable = find_reusable(cfg.sweep_dir, cfg.workload, missing, schema,
-                             reuse=lambda st: not pending(st, runnable=True,
-                                                          rerun_failed=rerun_failed))
-    if reusable.n:
-        work = pending_tasks(plan, {**existing, **reusable.status}, rerun_failed=rerun_failed)
+    work, reusable = pending_with_reuse(plan, existing, cfg.sweep_dir, cfg.workload, schema,
+                                        rerun_failed=rerun_failed)
     units = cut_units(work, lambda p: spec.key_of(p, plan), size=chunk_size(cfg, work.n_run),
                       per_point=bool(spec.run_point))
     done, to_run, trials = work.skipped, work.n_run, len(units)

@@ -30,7 +30,7 @@ from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
 from qray import presets, provenance
-from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_tasks
+from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending_with_reuse
 from qray.config import ADDRESS_ALLOWED, AUTO_BATCH_START, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError, SweepInterruptedError
 from qray.lifecycle import peak_rss_mb
@@ -44,7 +44,7 @@ from qray.results.layout import (
     run_tag,
     set_aside_unreadable,
 )
-from qray.results.reuse import Reusable, copy_rows, find_reusable, write_plan
+from qray.results.reuse import Reusable, copy_rows, write_plan
 from qray.results.writer import remove_stale_temp_files, write_text_atomic
 
 log = logging.getLogger(__name__)
@@ -173,10 +173,11 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     ``<sweep_dir>/driver.log`` once every check has passed (a refused sweep writes
     nothing).
 
-    Validation (config, plan, output folder, the sweep's earlier config, resources)
-    happens before anything is written; a second driver of the same sweep is refused.
-    ``allow_config_change`` resumes a sweep id under a config whose result-affecting keys
-    differ from the ones it was run with (its rows then mix both). A resume on another
+    Validation (config, plan, output folder, resources) happens before anything is
+    written; a second driver of the same sweep is refused. Rows other sweeps of the
+    output folder hold for the plan's tasks are reused, not run; a sweep id run again
+    under another config shows that config's tasks (``allow_config_change`` is accepted
+    and no longer needed). A resume on another
     host or with other versions (``qray.provenance``) is logged as a warning and recorded
     in ``sweep.json``; ``strict_provenance`` refuses it instead. ``verbose`` shows Tune's
     status table beside qray's progress line; ``progress_bar`` (a ``tqdm`` bar, a
@@ -266,8 +267,6 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     return report
 
 
-
-
 #: where a sweep's summary is written while Ray shuts down
 _SUMMARY_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qray-summary")
 
@@ -331,14 +330,8 @@ def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
     sweep_id = cfg.resolved_sweep_id
     folder = cfg.sweep_dir / cfg.workload
     index = read_index(folder, binding.schema)
-    work = pending_tasks(plan, index.status, rerun_failed=rerun_failed)
-    missing = {t for _, ids in work.todo for t in ids if t not in index.status}
-    reusable = find_reusable(cfg.sweep_dir, cfg.workload, missing, binding.schema,
-                             reuse=lambda st: not pending(st, runnable=True,
-                                                          rerun_failed=rerun_failed))
-    if reusable.n:
-        work = pending_tasks(plan, {**index.status, **reusable.status},
-                             rerun_failed=rerun_failed)
+    work, reusable = pending_with_reuse(plan, index.status, cfg.sweep_dir, cfg.workload,
+                                        binding.schema, rerun_failed=rerun_failed)
     per_point = bool(binding.spec.run_point)
     size = 0 if per_point else chunk_size(cfg, work.n_run)
     units = cut_units(work, lambda p: binding.actor_key(p, plan), size=size,
