@@ -57,12 +57,17 @@ def inprocess_loop(n: int, extra: list[str]) -> float:
     return elapsed
 
 
+def sweep_base() -> list[str]:
+    """``qray sweep``: the console script of this interpreter's environment, else
+    ``python jobs/sweep.py``."""
+    qray = Path(sys.executable).with_name("qray")
+    return [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
+
+
 def run_sweep_command(args: list[str]) -> dict:
     """``qray sweep ARGS`` in a fresh process (the console script of this interpreter's
     environment, else ``jobs/sweep.py``): its wall seconds, command and environment."""
-    qray = Path(sys.executable).with_name("qray")
-    base = [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
-    cmd = [*base, *args, "ray.include_dashboard=false"]
+    cmd = [*sweep_base(), *args, "ray.include_dashboard=false"]
     env = dict(os.environ, RAY_AUTH_MODE=os.environ.get("RAY_AUTH_MODE", "token"))
     t0 = time.perf_counter()
     res = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)

@@ -30,6 +30,7 @@ import time
 from pathlib import Path
 
 import _bootstrap  # noqa: F401
+from bench_scale import sweep_base
 
 from qray import benchdoc
 
@@ -49,11 +50,6 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def qray_command() -> list[str]:
-    qray = Path(sys.executable).with_name("qray")
-    return [str(qray), "sweep"] if qray.exists() else [sys.executable, "jobs/sweep.py"]
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -69,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for i in range(args.rounds):
             times["floor"].append(timed([sys.executable, "-c", FLOOR], env))
-            base = [*qray_command(), "--config", "ci_small", f"output_dir={out / str(i)}",
+            base = [*sweep_base(), "--config", "ci_small", f"output_dir={out / str(i)}",
                     "ray.num_cpus=2"]
             times["ci_small"].append(timed(base, env))
             times["one_new"].append(timed([*base, "repetitions=3"], env))
