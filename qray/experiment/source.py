@@ -71,13 +71,12 @@ class Payload:
 @dataclass(frozen=True)
 class Experiment:
     """A resolved experiment callable: the object, whether it is a class, its code's
-    identity and what ships it to the actors."""
+    identity and what ships it to the actors (with the file its frames are in)."""
 
     obj: Any
     name: str
     code_id: str
     payload: Payload
-    filename: str
 
     @property
     def is_class(self) -> bool:
@@ -126,8 +125,7 @@ def load_experiment(ref: str, version: str | None = None) -> Experiment:
     except (OSError, TypeError):
         text = ""
     code_id = _code_id(version, text, ref)
-    return Experiment(obj, name, code_id, Payload("module", name, module=target),
-                      str(getattr(module, "__file__", "") or ""))
+    return Experiment(obj, name, code_id, Payload("module", name, module=target))
 
 
 def _file_experiment(path: Path, name: str, version: str | None) -> Experiment:
@@ -152,7 +150,7 @@ def _file_experiment(path: Path, name: str, version: str | None) -> Experiment:
                                   "in") from None
     obj = _lookup(module, name, key, str(path))
     return Experiment(obj, name, _code_id(version, text, key),
-                      Payload("file", name, filename=str(path), text=text), str(path))
+                      Payload("file", name, filename=str(path), text=text))
 
 
 def _object_experiment(ref: str, version: str | None) -> Experiment:
@@ -169,8 +167,8 @@ def _object_experiment(ref: str, version: str | None) -> Experiment:
     filename = ""
     with contextlib.suppress(TypeError, OSError):
         filename = inspect.getsourcefile(obj) or ""
-    return Experiment(obj, name, _code_id(version, text, ref), Payload("object", name, obj=obj),
-                      filename)
+    return Experiment(obj, name, _code_id(version, text, ref),
+                      Payload("object", name, filename=filename, obj=obj))
 
 
 def _code_id(version: str | None, text: str, key: str) -> str:

@@ -176,9 +176,7 @@ def plain(key: str, value: Any) -> Any:
     """A value as a plain Python column value (numpy scalars and arrays unwrapped)."""
     if hasattr(value, "tolist") and not isinstance(value, list | tuple | str):
         value = value.tolist()  # numpy scalar or array (0-d gives a scalar)
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
+    if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, list | tuple):
         if all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
