@@ -26,12 +26,42 @@ SETTLE_FRAMES = (9, 10, 20, 30, 50, 100)
 
 
 def ucb_rows(ok: pd.DataFrame) -> pd.DataFrame:
-    """The paper2 ``UCBPaper2`` rows with their gamma as a column."""
+    """The paper2 ``UCBPaper2`` rows (every scenario, allocator and horizon) with their
+    gamma as a column."""
     sub = ok[(ok["physics"] == "paper2") & (ok["learner"] == "UCBPaper2")]
     if sub.empty:
         return sub
     gamma = [json.loads(c or "{}").get("gamma", 2.0) for c in sub["learner_config"]]
     return sub.assign(gamma=np.asarray(gamma, dtype=float))
+
+
+def table_cell(rows: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rows Table I may use, and a sentence saying which: the unattacked runs
+    (scenario ``none``) of one allocator (``Default`` where run) at the longest horizon.
+    Attacked runs or other horizons pooled in would mix different experiments into one
+    path's Q_M. Empty (with the reason) when the sweep has no unattacked run."""
+    none = rows[rows["scenario"] == "none"]
+    if none.empty:
+        ran = ", ".join(sorted(set(rows["scenario"])))
+        return none, (f"No Table I: it needs unattacked runs (scenario none) and this sweep "
+                      f"ran UCBPaper2 on paper2 only under {ran}.")
+    allocators = sorted(set(none["allocator"]))
+    allocator = "Default" if "Default" in allocators else allocators[0]
+    none = none[none["allocator"] == allocator]
+    horizons = sorted(set(int(h) for h in none["horizon"]))
+    cell = none[none["horizon"] == horizons[-1]]
+    left = []
+    if len(horizons) > 1:
+        left.append("horizons " + ", ".join(str(h) for h in horizons[:-1]))
+    if len(allocators) > 1:
+        left.append("allocators " + ", ".join(a for a in allocators if a != allocator))
+    attacked = sorted(set(rows["scenario"]) - {"none"})
+    if attacked:
+        left.append("scenarios " + ", ".join(attacked))
+    said = (f"Unattacked runs only (scenario none), allocator {allocator}, horizon "
+            f"{horizons[-1]} (the longest)")
+    said += "; left out: " + "; ".join(left) + "." if left else "."
+    return cell, said
 
 
 def testbed_of(sweep_dir: Path) -> Any:
@@ -120,32 +150,37 @@ def section(ok: pd.DataFrame, sweep_dir: Path) -> tuple[list[str], list[Path]]:
     rows = ucb_rows(ok)
     if rows.empty:
         return [], []
+    title = "## paper2: the paper's Table I beside qray's"
+    cell, said = table_cell(rows)
+    if cell.empty:
+        return [title, "", said, ""], []
     testbed = testbed_of(sweep_dir)
-    gammas = np.unique(rows["gamma"])
+    gammas = np.unique(cell["gamma"])
     g = float(gammas[np.argmin(np.abs(gammas - TABLE_GAMMA))])
-    at = rows[rows["gamma"] == g]
+    at = cell[cell["gamma"] == g]
     table = table1(at, testbed)
     learned = int(table["share"].to_numpy().argmax())
     table.to_csv(sweep_dir / "paper2_table1.csv", index=False)
     files = [sweep_dir / "paper2_table1.csv"]
-    lines = ["## paper2: the paper's Table I beside qray's", "",
-             f"UCBPaper2 at gamma = {g:g}, {len(at)} runs of {int(at['horizon'].iloc[0])} rounds. "
-             "`E[F]`, `E[reward]`: the path's exact expected fidelity and reward; `Q_M`: UCB's "
-             "own final estimate of the path's mean reward, averaged over the runs that pulled "
-             "it (biased low for paths UCB stops pulling); `share`: of all pulls. Paths are "
-             "numbered from 1 as in the paper.", "",
+    lines = [title, "",
+             f"UCBPaper2 at gamma = {g:g}: {len(at)} runs of {int(at['horizon'].iloc[0])} "
+             f"rounds. {said} `E[F]`, `E[reward]`: the path's exact expected fidelity and "
+             "reward; `Q_M`: UCB's own final estimate of the path's mean reward, averaged "
+             "over the runs that pulled it (biased low for paths UCB stops pulling); "
+             "`share`: of all pulls. Paths are numbered from 1 as in the paper.", "",
              markdown_table(table, floatfmt="{:.4f}", index=False), "",
              f"Learned path: {learned + 1} ({table['nodes'][learned]}); distance-shortest: "
              f"{testbed.distance_path() + 1}. Share of runs on path {learned + 1} by frame:", "",
              markdown_table(settle_table(at, learned), floatfmt="{:.3f}", index=False), ""]
     if len(gammas) > 1:
-        sweep = gamma_sweep(rows, learned)
+        sweep = gamma_sweep(cell, learned)
         sweep.to_csv(sweep_dir / "paper2_gamma.csv", index=False)
         png = plot_gamma(sweep, learned, sweep_dir / "paper2_gamma.png")
         files += [sweep_dir / "paper2_gamma.csv", png]
         best = sweep.loc[sweep["reward_per_iteration"].idxmax(), "gamma"]
         most = sweep.loc[sweep["learned_share"].idxmax(), "gamma"]
         lines += ["### paper2: the gamma sweep", "",
+                  "The runs Table I selects, at every gamma. "
                   f"Mean reward per iteration peaks at gamma = {best:g}, path {learned + 1}'s "
                   f"share at gamma = {most:g} (the paper: about 2 and about 1).", "",
                   markdown_table(sweep, floatfmt="{:.4g}", index=False), "",

@@ -252,6 +252,30 @@ def test_memory_waits_of_a_two_hop_path(tb) -> None:  # noqa: ANN001
     assert tb.flips[1][3].tolist() == [0, 0, 0.2] and tb.flips[1][4].tolist() == [0, 0.1, 0]
 
 
+def test_an_odd_hop_path_follows_the_matlab_unpaired_link_line(tb) -> None:  # noqa: ANN001
+    # path 1 (2-9-12-15, three links, nodes 0..3): level 1 swaps at node 1 and leaves link
+    # 2-3 unpaired; the MATLAB records that level's t_c for node 2's left memory (index
+    # mm-1) instead of node 3's, so node 3's left memory is padded by the whole t_c
+    p = tb.params
+    d1, d2, d3 = tb.link_km[0]
+    tq = np.array([d1, d2, d3]) / 2 * 1000 / (3e8 / 1.5)
+    w = tq.max() - tq
+    tc1, tc2 = d2 * 1000 / 3e8, d3 * 1000 / 3e8  # swap at node 1 signals node 2, at 2 node 3
+    tb_, td = p.t_bsm_s, p.t_d_s
+    waits = [w[0], w[1], w[1] + tc1 + tb_,  # level 1: node 1's memories, node 2's left
+             0.0, w[2] + tc1 + tb_ + td,  # level 2: node 2's left (padded 0), right
+             w[2] + tc1 + tb_ + td + tc1 + tc2 + tb_]  # node 3's left: + t_c padding
+    dephase = 1 - np.exp(-p.dephasing_rate * np.array(waits))
+    assert tb.flips[0][[0, 1, 2, 5, 6, 7], 2] == pytest.approx(dephase)
+
+
+def test_probability_of_no_flip_is_pinned_per_path(tb) -> None:  # noqa: ANN001
+    # path 1 has three links (odd), path 2 two, path 6 four; the values follow the MATLAB
+    assert [t.links for t in np.asarray(tb.paths)[[0, 1, 5]]] == [3, 2, 4]
+    assert tb.p_identity[[0, 1, 5]] == pytest.approx([0.413766, 0.572671, 0.384279], abs=2e-6)
+    assert tb.mean_value[[0, 1, 5]] == pytest.approx([0.838610, 1.478005, 0.387873], abs=2e-6)
+
+
 # -- rewards and seeding -----------------------------------------------------------------
 def test_reward_bands() -> None:
     f = np.array([0.0, 0.1, 0.25, 0.3, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 1.0])

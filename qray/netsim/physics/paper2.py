@@ -161,11 +161,17 @@ def swap_flips(link_km: np.ndarray, hop_km: np.ndarray, p: Paper2Params) -> np.n
     path with links ``link_km``; ``hop_km[a, b]`` is the distance between path nodes a and b
     (the classical signal of a swap at a reaches b over it).
 
-    Memory waits start at t_q,max - t_q(link). At each level every second node of the
-    unswapped chain swaps: its two memories and the next node's (after t_c + t_BSM more)
-    dephase with 1 - exp(-r W); the previous node's right memory waits t_c + t_BSM + t_d.
-    An unpaired last link waits the level's largest t_c + t_BSM + t_d; the other nodes pad
-    to the level's largest t_c. The source's memory never dephases.
+    The wait bookkeeping of the authors' MATLAB, step for step. Memory waits start at
+    t_q,max - t_q(link). At each level every second node of the unswapped chain swaps: its
+    two memories and the next node's (after t_c + t_BSM more) dephase with 1 - exp(-r W);
+    the previous node's right memory waits t_c + t_BSM + t_d. Each level records the t_c
+    every memory waited (0 where none). A level with an odd number of links leaves the last
+    link (nodes mm-1, mm by index) unpaired: both its memories wait the level's largest
+    t_c + t_BSM + t_d, and that t_c is recorded for mm-1's right memory and, as the MATLAB's
+    ``tc_ES_LevelWise_Left(mm-1)`` has it, for mm-1's left memory rather than mm's. Then
+    every memory of a node that did not swap waits the level's largest t_c minus its
+    record (the source's left and the destination's right memory excepted). The source's
+    memory never dephases.
     """
     n = len(link_km) + 1
     t_q = (link_km / 2) * 1000 / (C_LIGHT / p.refractive_index)
@@ -176,26 +182,30 @@ def swap_flips(link_km: np.ndarray, hop_km: np.ndarray, p: Paper2Params) -> np.n
     flips: list[tuple[float, float, float]] = []
     chain = list(range(n))
     while len(chain) > 2:
-        tc_left, tc_right = {}, {}  # the t_c each remaining memory waited on this level
+        tc_left, tc_right = np.zeros(n), np.zeros(n)  # the t_c each memory waited
         for k in range(1, len(chain) - 1, 2):
             prev, node, nxt = chain[k - 1], chain[k], chain[k + 1]
             t_c = hop_km[node, nxt] * 1000 / C_LIGHT
+            tc_left[nxt] = t_c
             left[nxt] += t_c + p.t_bsm_s
             flips += [(0, 0, dephase(left[node])), (0, 0, dephase(right[node])),
                       (0, 0, dephase(left[nxt])), (0, 0, p.p_bsm), (0, p.p_gate / 2, 0)]
             left[node] = right[node] = left[nxt] = 0.0
+            tc_right[prev] = t_c
             right[prev] += t_c + p.t_bsm_s + p.t_d_s
-            tc_left[nxt], tc_right[prev] = t_c, t_c
-        t_max = max(tc_left.values())
         if len(chain) % 2 == 0:  # an odd number of links: the last one took no part
-            a, b = chain[-2], chain[-1]
-            right[a] += t_max + p.t_bsm_s + p.t_d_s
-            left[b] += t_max + p.t_bsm_s + p.t_d_s
-            tc_right[a] = tc_left[b] = t_max
+            mm = chain[-1]
+            right[mm - 1] += tc_right.max() + p.t_bsm_s + p.t_d_s
+            tc_right[mm - 1] = tc_right.max()
+            left[mm] += tc_left.max() + p.t_bsm_s + p.t_d_s
+            tc_left[mm - 1] = tc_left.max()  # sic: the MATLAB's index, not mm
         chain = chain[::2] if len(chain) % 2 else [*chain[:-1:2], chain[-1]]
+        t_max = max(tc_left.max(), tc_right.max())
         for node in chain:
-            left[node] += t_max - tc_left.get(node, t_max)
-            right[node] += t_max - tc_right.get(node, t_max)
+            if node != 0:
+                left[node] += t_max - tc_left[node]
+            if node != n - 1:
+                right[node] += t_max - tc_right[node]
     return np.asarray(flips, dtype=float).reshape(-1, 3)
 
 
@@ -203,8 +213,9 @@ class Paper2Testbed(Testbed):
     """The paper's 15-node network; one arm per path at the default qubit count."""
 
     Params = Paper2Params
-    #: in every task id: results of the earlier model (now ``paper2_port``) are not reused
-    MODEL_VERSION = 2
+    #: in every task id, so results of an earlier model are not reused: 2 the authors' model
+    #: (1 is ``paper2_port``), 3 its unpaired-link waits as the MATLAB has them
+    MODEL_VERSION = 3
 
     def __init__(self, params: Paper2Params, seed: int = 0) -> None:
         self.params = params
