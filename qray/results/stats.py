@@ -1,4 +1,5 @@
-"""Summary statistics for timings: median with quartiles, seeded bootstrap intervals.
+"""Summary statistics: median with quartiles, seeded bootstrap intervals, paired
+differences with their t interval, and the mark of a cell with too few values.
 
 Timings are skewed and few (a handful of repetitions per cell), so qray reports medians
 with their interquartile range and percentile-bootstrap intervals rather than means with
@@ -9,7 +10,9 @@ dropped before any statistic.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -108,3 +111,63 @@ def ratio_ci(a_values: Iterable[float] | np.ndarray, b_values: Iterable[float] |
 def format_interval(value: float, low: float, high: float, *, fmt: str = "{:.3g}") -> str:
     """``"1.23 [1.1–1.4]"``: a value with its interval, for markdown tables."""
     return f"{fmt.format(value)} [{fmt.format(low)}–{fmt.format(high)}]"
+
+
+#: fewer values than this make an interval too wide to conclude from: tables mark it
+MIN_VALUES = 5
+#: the mark and the footnote of a cell with fewer than MIN_VALUES values
+FEW_MARK = "†"
+FEW_NOTE = (f"{FEW_MARK} fewer than {MIN_VALUES} values: the interval is too unstable to "
+            "conclude from.")
+
+
+def few(n: int) -> str:
+    """The mark of a cell with ``n`` values (empty from :data:`MIN_VALUES` on)."""
+    return FEW_MARK if n < MIN_VALUES else ""
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """The mean of paired differences a - b with its t interval over ``n`` pairs."""
+
+    n: int
+    mean: float
+    low: float
+    high: float
+    #: the mean of b, so that the difference reads as a share of it
+    base: float
+
+    @property
+    def decided(self) -> bool:
+        """The interval excludes 0 (and has at least two pairs)."""
+        return self.n >= 2 and (self.high < 0 or self.low > 0)
+
+    def text(self, unit: str = "", fmt: str = "{:+.3g}") -> str:
+        """``"-12.3 [-20.1, -4.5] s (-8.1 %), n = 100"``."""
+        share = f" ({100 * self.mean / self.base:+.1f} %)" if self.base else ""
+        return (f"{fmt.format(self.mean)} [{fmt.format(self.low)}, {fmt.format(self.high)}]"
+                f"{unit}{share}, n = {self.n}")
+
+
+def paired_difference(a: Iterable[float] | np.ndarray, b: Iterable[float] | np.ndarray, *,
+                      level: float = 0.95) -> PairedDifference:
+    """Mean of ``a - b`` over pairs (the same episode, seed or instance under two
+    treatments) with its Student-t ``level`` interval; pairs with a NaN are dropped.
+    Fewer than two pairs give a NaN interval."""
+    _check(level, 1)
+    x = np.asarray(list(a) if not isinstance(a, np.ndarray) else a, dtype=float).ravel()
+    y = np.asarray(list(b) if not isinstance(b, np.ndarray) else b, dtype=float).ravel()
+    if x.shape != y.shape:
+        raise ValueError(f"paired samples differ in length: {x.size} and {y.size}")
+    keep = ~(np.isnan(x) | np.isnan(y))
+    d, base = x[keep] - y[keep], y[keep]
+    n = int(d.size)
+    if n == 0:
+        return PairedDifference(0, math.nan, math.nan, math.nan, math.nan)
+    mean = float(d.mean())
+    if n < 2:
+        return PairedDifference(1, mean, math.nan, math.nan, float(base.mean()))
+    from scipy.stats import t
+
+    half = float(t.ppf(0.5 + level / 2, n - 1) * d.std(ddof=1) / math.sqrt(n))
+    return PairedDifference(n, mean, mean - half, mean + half, float(base.mean()))

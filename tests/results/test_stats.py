@@ -82,3 +82,28 @@ def test_zero_denominator_gives_inf_not_an_exception() -> None:
 
 def test_format_interval() -> None:
     assert format_interval(1.2345, 1.1, 1.4) == "1.23 [1.1–1.4]"
+
+
+def test_paired_difference_is_a_t_interval_over_pairs() -> None:
+    from scipy.stats import t
+
+    from qray.results.stats import paired_difference
+
+    a = np.array([1.0, 2.0, 4.0, 3.0])
+    b = np.array([0.5, 1.0, 3.0, 3.5])
+    d = paired_difference(a, b)
+    diff = a - b
+    half = t.ppf(0.975, 3) * diff.std(ddof=1) / 2
+    assert (d.n, d.mean) == (4, diff.mean())
+    assert (d.low, d.high) == pytest.approx((diff.mean() - half, diff.mean() + half))
+    assert not d.decided  # the interval includes 0
+    assert paired_difference([1.0, np.nan, 2.0], [0.0, 5.0, 0.9]).n == 2
+    assert np.isnan(paired_difference([1.0], [0.0]).low)
+    with pytest.raises(ValueError, match="differ in length"):
+        paired_difference([1.0, 2.0], [1.0])
+
+
+def test_few_values_are_marked() -> None:
+    from qray.results.stats import FEW_MARK, MIN_VALUES, few
+
+    assert few(MIN_VALUES - 1) == FEW_MARK and few(MIN_VALUES) == ""
