@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip
 	# the CPU build of torch first, so nothing pulls the CUDA wheels
 	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e ".[test,mqt]"
+	$(BIN)/python -m pip install -q -e ".[test,mqt,mlflow,wandb]"
 	touch $(STAMP)
 
 install: $(STAMP)

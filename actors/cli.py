@@ -499,6 +499,24 @@ def _summarize(args: argparse.Namespace) -> int:
     return 0
 
 
+CITE_HELP = """How to cite a sweep: a BibTeX entry per package (qray first, with its git
+revision), a CITATION.cff references snippet and a methods-section sentence, all from the
+versions and machine the sweep's sweep.json recorded. Without an argument: results/latest.
+"""
+
+
+def _cite(args: argparse.Namespace) -> int:
+    from qray.results.cite import cite
+
+    _setup_logging(args, SHORT_LOG_FORMAT)
+    try:
+        citation = cite(args.sweep_dir)
+    except QrayError as exc:
+        return _refused(exc)
+    sys.stdout.write(citation.text())
+    return 0
+
+
 BACKENDS_HELP = """The simulator backends (available here, or why not) and the workloads
 (built-in and from the qray.workloads entry points). Imports no simulator library.
 """
@@ -598,6 +616,8 @@ COMMANDS: dict[str, Command] = {
                       DEPLOY_HELP, _deploy_arguments, _deploy),
     "summarize": Command("write and print a sweep's summary, tables and plots",
                          SUMMARIZE_HELP, _summarize_arguments, _summarize),
+    "cite": Command("print how to cite a sweep: BibTeX, CFF and a methods sentence",
+                    CITE_HELP, _summarize_arguments, _cite),
     "backends": Command("list simulator backends (and why not available) and workloads",
                         BACKENDS_HELP, _no_arguments, _backends),
     "keys": Command("list a workload's config keys: type, default, doc",

@@ -240,6 +240,21 @@ def parse_address(address: str) -> tuple[str, int] | None:
     return host.strip("[]"), int(port)
 
 
+#: the values of the ``tracking`` key (:mod:`qray.tracking`), and the module each needs
+TRACKERS = ("none", "mlflow", "wandb")
+TRACKER_MODULES = {"mlflow": "mlflow", "wandb": "wandb"}
+
+
+def tracker_missing(tracker: str) -> str | None:
+    """The install hint when ``tracker`` needs a library that is not installed."""
+    import importlib.util
+
+    module = TRACKER_MODULES.get(tracker)
+    if module is None or importlib.util.find_spec(module) is not None:
+        return None
+    return f"{module} is not installed: pip install 'qray[{tracker}]'"
+
+
 @dataclass(frozen=True)
 class SweepConfig:
     """Keys every workload's sweep shares.
@@ -256,6 +271,11 @@ class SweepConfig:
         strict: refuse the whole sweep when any grid point is unsupported, instead of
             recording it as an ``unsupported`` row.
         summarize: run the summary at the end of the sweep.
+        tracking: log the sweep (config, provenance, per-cell metrics, summary files) and
+            each RL training trial's learning curves to ``mlflow`` (a local file store) or
+            ``wandb`` (offline mode); ``none`` logs nothing. Needs the extra of that name.
+        tracking_dir: where the tracker writes (default ``<output_dir>/mlruns`` for
+            MLflow, ``<output_dir>/wandb`` for W&B).
         ray: how to reach Ray.
         actor: lifecycle of the workload actors.
         execution: how pending tasks are cut into Tune trials and result files.
@@ -271,6 +291,8 @@ class SweepConfig:
     trial_retries: int = 2
     strict: bool = False
     summarize: bool = True
+    tracking: str = "none"
+    tracking_dir: str | None = None
     ray: RayConfig = field(default_factory=RayConfig)
     actor: ActorConfig = field(default_factory=ActorConfig)
     execution: ExecutionConfig = field(default_factory=ExecutionConfig)
@@ -295,6 +317,11 @@ class SweepConfig:
                 "letters, digits, '.', '_' and '-' (at most 128), not 'latest'",
             )
         require(bool(self.output_dir), "output_dir", self.output_dir, "a non-empty path")
+        require(self.tracking in TRACKERS, "tracking", self.tracking, ", ".join(TRACKERS))
+        missing = tracker_missing(self.tracking)
+        if missing:
+            raise ConfigError("tracking", self.tracking, "a tracker whose library is installed",
+                              problem=missing)
 
     # -- derived ---------------------------------------------------------------------
     def result_keys(self) -> tuple[str, ...]:

@@ -55,6 +55,46 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _status_mb(field: str) -> float:
+    """A ``VmXXX`` field of ``/proc/self/status`` in MiB (NaN where there is none)."""
+    try:
+        text = Path("/proc/self/status").read_text()
+    except OSError:
+        return float("nan")
+    for line in text.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class RunMemory:
+    """The resident-memory high-water mark of one run above the process's resident
+    memory when it started, in MiB: ``with RunMemory() as m: run(); m.mb``.
+
+    Linux keeps a per-process peak (``VmHWM``) that writing ``5`` to
+    ``/proc/self/clear_refs`` resets, so the peak seen after the run is the run's own,
+    not the actor's lifetime peak (library imports, earlier larger runs). Where that reset
+    is unavailable ``mb`` is NaN rather than a figure that means something else. Other
+    threads of the process count too (an actor runs one task at a time)."""
+
+    def __init__(self) -> None:
+        self.mb = float("nan")
+        self._start = float("nan")
+
+    def __enter__(self) -> RunMemory:
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            return self
+        self._start = _status_mb("VmRSS")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        peak = _status_mb("VmHWM")
+        self.mb = max(peak - self._start, 0.0) if peak == peak and self._start == self._start \
+            else float("nan")
+
+
 @dataclass(frozen=True)
 class RecyclePolicy:
     """Recycle after ``max_tasks`` tasks (0: never) or above ``max_rss_mb`` of RSS."""

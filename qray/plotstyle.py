@@ -90,8 +90,10 @@ def title(ax: Any, text: str, fixed: Mapping[str, Any] | None = None, **kwargs: 
 
 
 def save(fig: Any, path: Path) -> Path:
-    """Write ``path`` (PNG) and the same plot as SVG beside it; returns ``path``."""
+    """Write ``path`` (PNG) and the same plot as SVG and PDF (for a paper) beside it;
+    returns ``path``."""
     path = Path(path)
     fig.savefig(path, dpi=DPI)
     fig.savefig(path.with_suffix(".svg"))
+    fig.savefig(path.with_suffix(".pdf"))
     return path

@@ -73,13 +73,18 @@ def workload_of(sweep_dir: Path) -> str:
 
 
 def summarize_sweep(sweep_dir: str | Path) -> Summary:
-    """Write ``summary.md``, CSV tables and PNG plots beside the sweep's data."""
+    """Write ``summary.md`` and its tables as ``summary.tex``, CSV tables and plots (PNG,
+    SVG, PDF) beside the sweep's data."""
+    from qray.results.latex import write_latex
+
     sweep_dir = Path(sweep_dir).resolve()
     if not sweep_dir.is_dir():
         raise ConfigError("sweep_dir", str(sweep_dir), "an existing sweep folder",
                           problem="no such folder")
     workload = workload_of(sweep_dir)
-    return get_spec(workload).load("summary")(sweep_dir)
+    summary = get_spec(workload).load("summary")(sweep_dir)
+    summary.files.append(write_latex(summary.markdown, sweep_dir))
+    return summary
 
 
 def summary_is_current(sweep_dir: str | Path, workload: str) -> bool:

@@ -57,7 +57,8 @@ def test_summaries_plots_keep_the_callers_backend(pdf_backend: str, tmp_path: Pa
                tmp_path / "cloud.png")
     routing_plot(pd.DataFrame({"coupling_map": ["grid-3x3"] * 2, "family": ["random"] * 2,
                                "n_qubits": [4, 4], "router": ["sabre-1", "lookahead"],
-                               "swaps": [3.0, 4.0]}), tmp_path / "routing.png")
+                               "swaps": [3.0, 4.0], "swaps_ci95": [1.0, float("nan")],
+                               "circuits": [5, 1]}), tmp_path / "routing.png")
     assert matplotlib.get_backend() == pdf_backend
     for name in ("throughput", "cloud", "routing"):
         assert (tmp_path / f"{name}.png").stat().st_size > 1000

@@ -153,12 +153,13 @@ def run_training(cfg: CloudTrainConfig) -> TrainingReport:
     """Train, export and evaluate as configured (resumable)."""
     from actors.runtime.driver import connect, run_sweep
     from qray.cloud.eval_config import CloudConfig
+    from qray.tracking import tracked
 
     sweep_dir = cfg.sweep_dir
     eval_cfg = CloudConfig(  # validated before any training
         name="eval", sweep_id="eval", output_dir=str(sweep_dir), seed=cfg.seed,
         max_parallel=cfg.max_parallel, ray=cfg.ray, actor=cfg.actor, env=cfg.env,
-        heuristics=list(cfg.heuristics), episodes=cfg.eval_episodes)
+        heuristics=list(cfg.heuristics), episodes=cfg.eval_episodes, **tracked(cfg))
     from qray.cloud.env import QuantumCloudEnv
 
     QuantumCloudEnv(cfg.env)  # builds (and caches) the circuit pool: QASM errors show here

@@ -94,6 +94,7 @@ class TrainedTrial:
 def train(algorithm: str, cfg: CloudTrainConfig, storage: Path) -> list[TrainedTrial]:
     """Run the Tune experiment of ``algorithm``; one ``TrainedTrial`` per grid point."""
     from actors.runtime.progress import TrainingProgress, quiet_tune
+    from actors.runtime.tracking import training_callbacks
 
     quiet_tune()
     from ray import tune
@@ -113,7 +114,7 @@ def train(algorithm: str, cfg: CloudTrainConfig, storage: Path) -> list[TrainedT
             stop={STEPS_KEY: cfg.timesteps[algorithm]},
             checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
             verbose=0,
-            callbacks=[progress],
+            callbacks=[progress, *training_callbacks(cfg, f"{cfg.resolved_sweep_id}-{algorithm}")],
         ),
     )
     grid = tuner.fit()

@@ -70,6 +70,7 @@ def train(cfg: RouterTrainConfig, storage: Path, maps: list[str],
     """Run the Tune experiment over ``maps`` (x ``ppo.lr``); one trial per grid point
     (warm-started from ``pretrained``'s cloned weights when given)."""
     from actors.runtime.progress import TrainingProgress, quiet_tune
+    from actors.runtime.tracking import training_callbacks
 
     quiet_tune()
     from ray import tune
@@ -92,7 +93,7 @@ def train(cfg: RouterTrainConfig, storage: Path, maps: list[str],
             stop={STEPS_KEY: cfg.timesteps},
             checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
             verbose=0,
-            callbacks=[progress],
+            callbacks=[progress, *training_callbacks(cfg, f"{cfg.resolved_sweep_id}-PPO")],
         ),
     )
     trials = []

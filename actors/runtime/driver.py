@@ -262,9 +262,31 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         raise SweepInterruptedError(done, report.total_tasks, report=report)
     if summary_job is not None:
         report.summary_md = summary_job.result()
+    _track(cfg, report)
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
     return report
+
+
+def _track(cfg: SweepConfig, report: SweepReport) -> None:
+    """Log the finished sweep to ``cfg.tracking`` (nothing for ``none``). A tracker that
+    fails is logged as an error: the rows and the summary are already written."""
+    if cfg.tracking == "none":
+        return
+    from qray.results.folder import read_manifest
+    from qray.tracking import default_dir, log_sweep
+
+    try:
+        manifest = read_manifest(report.sweep_dir / "sweep.json")
+        where = log_sweep(cfg.tracking, default_dir(cfg.tracking, cfg.output_dir,
+                                                    cfg.tracking_dir),
+                          report.sweep_dir, dict(manifest.get("config") or {}),
+                          dict(manifest.get("provenance") or {}))
+    except Exception as exc:  # noqa: BLE001 - tracking never costs the sweep its result
+        log.error("tracking=%s failed (rows and summary are written): %s: %s", cfg.tracking,
+                  type(exc).__name__, exc)
+        return
+    log.info("tracked (%s): %s", cfg.tracking, where)
 
 
 #: where a sweep's summary is written while Ray shuts down

@@ -32,7 +32,7 @@ from qray.errors import QrayError, closest
 from qray.provenance import differences
 from qray.results.load import find_sweep, load
 from qray.results.schema import COMMON_FIELDS
-from qray.results.stats import format_interval, ratio_ci
+from qray.results.stats import FEW_MARK, MIN_VALUES, few, format_interval, ratio_ci
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
 
@@ -44,6 +44,8 @@ DEFAULT_METRICS = ("run_s", "wall_s")
 NOT_CELL = {f.name for f in COMMON_FIELDS} | {"repetition", "settings"}
 MARKDOWN = "compare.md"
 CSV = "compare.csv"
+#: the ``change`` of a cell with fewer than MIN_VALUES values on a side
+TOO_FEW = "too few values"
 PNG = "compare.png"
 
 
@@ -221,7 +223,10 @@ def compare(a: str | Path, b: str | Path, *, metric: str | None = None, level: f
         ga, gb = groups_a[key], groups_b[key]
         va, vb = ga[name].to_numpy(dtype=float), gb[name].to_numpy(dtype=float)
         ratio, low, high = ratio_ci(vb, va, level=level, n_boot=n_boot, seed=seed)
-        change = "lower" if high < 1.0 else "higher" if low > 1.0 else ""
+        if min(len(va), len(vb)) < MIN_VALUES:  # a bootstrap of 3 values concludes nothing
+            change = TOO_FEW
+        else:
+            change = "lower" if high < 1.0 else "higher" if low > 1.0 else ""
         cell = dict(zip(cells, json.loads(key), strict=True))
         records.append({**cell, "runs_a": len(va), "runs_b": len(vb),
                         "median_a": float(np.median(va)), "median_b": float(np.median(vb)),
@@ -242,6 +247,7 @@ def comparison_markdown(comp: Comparison) -> str:
     pct = f"{comp.level * 100:g} %"
     n_low = int((comp.table["change"] == "lower").sum())
     n_high = int((comp.table["change"] == "higher").sum())
+    n_few = int((comp.table["change"] == TOO_FEW).sum())
     lines = [
         f"# Compare `{comp.a.sweep_id}` (A) with `{comp.b.sweep_id}` (B): `{comp.metric}`", "",
         f"- A: `{comp.a.path}` ({len(comp.a.rows)} ok rows)",
@@ -252,16 +258,20 @@ def comparison_markdown(comp: Comparison) -> str:
         f"{len(comp.table)} shared cell(s) (by {', '.join(comp.cells)}); {comp.only_a} only in "
         f"A, {comp.only_b} only in B. Geometric mean of the ratios: "
         f"{comp.geometric_mean:.3g}. Interval below 1 in {n_low} cell(s), above 1 in "
-        f"{n_high}.", "",
+        f"{n_high}" + (f"; {n_few} cell(s) have fewer than {MIN_VALUES} values on a side, "
+                       "too few to conclude either way (marked "
+                       f"{FEW_MARK})" if n_few else "") + ".", "",
     ]
     shown = comp.table[comp.shown].copy()
     shown["runs A/B"] = [f"{x}/{y}" for x, y in zip(comp.table["runs_a"], comp.table["runs_b"],
                                                     strict=True)]
     shown[f"median A [{comp.metric}]"] = comp.table["median_a"]
     shown[f"median B [{comp.metric}]"] = comp.table["median_b"]
-    shown[f"B/A [{pct}]"] = [format_interval(r, lo, hi) for r, lo, hi in
+    shown[f"B/A [{pct}]"] = [format_interval(r, lo, hi) + few(min(x, y))
+                             for r, lo, hi, x, y in
                              zip(comp.table["ratio"], comp.table["ci_low"],
-                                 comp.table["ci_high"], strict=True)]
+                                 comp.table["ci_high"], comp.table["runs_a"],
+                                 comp.table["runs_b"], strict=True)]
     shown["change"] = comp.table["change"]
     lines += ["## Ratios per cell", "", markdown_table(shown, index=False), ""]
     if not comp.settings.empty:

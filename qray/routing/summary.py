@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from qray.results import read_dataset
 from qray.results.tables import markdown_table
@@ -25,12 +27,18 @@ def router_order(names: list[str]) -> list[str]:
 
 
 def summary_table(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (map, family, size, router): circuits, verified, mean SWAPs/depth/ms."""
+    """One row per (map, family, size, router): the distinct circuit instances (n), how
+    many verified, mean SWAPs with the half-width of their 95 % t interval over the
+    instances (NaN for one instance), mean depth, two-qubit depth and routing time."""
     g = df.groupby(["coupling_map", "family", "n_qubits", "router"], sort=True)
-    t = g.agg(circuits=("task_id", "count"), verified=("verified", "sum"),
-              swaps=("swaps", "mean"), depth=("depth", "mean"),
+    t = g.agg(circuits=("instance", "nunique"), verified=("verified", "sum"),
+              swaps=("swaps", "mean"), swaps_sd=("swaps", "std"), depth=("depth", "mean"),
               depth_2q=("depth_2q", "mean"),
               depth_in=("depth_in", "mean"), route_ms=("route_s", "mean")).reset_index()
+    n = t["circuits"].to_numpy()
+    t_crit = np.where(n > 1, student_t.ppf(0.975, np.maximum(n - 1, 1)), np.nan)
+    t.insert(t.columns.get_loc("swaps") + 1, "swaps_ci95",
+             t_crit * t.pop("swaps_sd").to_numpy() / np.sqrt(n))
     t["route_ms"] *= 1000
     t["verified"] = t["verified"].astype(int)
     t["_o"] = t["router"].map(lambda r: router_order(list(ORDER) + [r]).index(r))
@@ -52,8 +60,10 @@ def summarize(sweep_dir: Path) -> Summary:
         ok = df[df["status"] == "ok"]
         if len(ok):
             t = summary_table(df[df["verified"]])
-            lines += ["Mean per verified circuit (SWAPs added, depth and two-qubit depth "
-                      "after routing, routing time):", "",
+            lines += ["Mean per verified circuit (SWAPs added with the half-width of its 95 % "
+                      "t interval over the `circuits` distinct instances, depth and two-qubit "
+                      "depth after routing, routing time). Families with one circuit per "
+                      "size (qft, ghz, mqt-*) have one instance and no interval.", "",
                       markdown_table(t, index=False, floatfmt="{:.4g}"), ""]
             csv = sweep_dir / "routing_summary.csv"
             t.to_csv(csv, index=False)
@@ -69,6 +79,8 @@ def summarize(sweep_dir: Path) -> Summary:
 
 
 def _plot(t: pd.DataFrame, path: Path) -> Path:
+    """Mean SWAPs per (map, family, size), a bar per router with its 95 % interval over
+    the instances and n above it."""
     from qray import plotstyle
 
     groups = t.groupby(["coupling_map", "family", "n_qubits"], sort=True)
@@ -80,12 +92,19 @@ def _plot(t: pd.DataFrame, path: Path) -> Path:
     for gi, (key, g) in enumerate(groups):
         labels.append(f"{key[0]}\n{key[1]} {key[2]}q")
         for ri, r in enumerate(routers):
-            v = g.loc[g["router"] == r, "swaps"]
-            if len(v):
-                ax.bar(gi + ri * width, float(v.iloc[0]), width, color=f"C{ri}",
-                       label=r if gi == 0 or r not in ax.get_legend_handles_labels()[1] else None)
+            row = g[g["router"] == r]
+            if not len(row):
+                continue
+            mean, ci, n = (float(row["swaps"].iloc[0]), float(row["swaps_ci95"].iloc[0]),
+                           int(row["circuits"].iloc[0]))
+            x = gi + ri * width
+            ax.bar(x, mean, width, color=f"C{ri}",
+                   yerr=None if np.isnan(ci) else ci, capsize=2,
+                   label=r if r not in ax.get_legend_handles_labels()[1] else None)
+            ax.annotate(f"{n}", (x, mean + (0 if np.isnan(ci) else ci)),
+                        textcoords="offset points", xytext=(0, 2), ha="center", fontsize=6)
     ax.set_xticks([i + 0.4 - width / 2 for i in range(len(labels))], labels, fontsize=7)
-    ax.set_ylabel("mean SWAPs added")
-    ax.set_title("routers on the same verified circuits")
+    ax.set_ylabel("mean SWAPs added (bars: 95 % CI)")
+    ax.set_title("routers on the same verified circuits (n instances above each bar)")
     ax.legend(fontsize=8)
     return plotstyle.save(fig, path)

@@ -74,10 +74,11 @@ class RouterTrainConfig(SweepConfig):
     def eval_config(self, policies: dict[str, str]) -> Any:
         from qray.config import build
         from qray.routing.eval_config import RoutingConfig
+        from qray.tracking import tracked
 
         data = {"name": "eval", "sweep_id": "eval", "output_dir": str(self.sweep_dir),
                 "seed": self.seed, "max_parallel": self.max_parallel, **self.evaluation,
-                "maps": list(self.maps), "policies": dict(policies)}
+                "maps": list(self.maps), "policies": dict(policies), **tracked(self)}
         cfg = build(RoutingConfig, data, prefix="evaluation.")
         return dataclasses.replace(
             cfg, ray=self.ray, actor=cfg.actor if "actor" in self.evaluation else self.actor,

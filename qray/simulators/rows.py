@@ -33,6 +33,9 @@ SCHEMA = make_schema(
         pa.field("build_s", pa.float64()),
         pa.field("run_s", pa.float64()),
         pa.field("memory_estimate_mb", pa.float64()),
+        # the run's resident-memory high-water mark above the actor's resident memory
+        # when it began (MiB; NaN where the OS cannot reset the peak)
+        pa.field("run_memory_mb", pa.float64()),
         pa.field("tvd_ideal", pa.float64()),
         pa.field("ghz_population", pa.float64()),
         pa.field("outcomes", pa.list_(pa.int64())),

@@ -14,9 +14,10 @@ import pandas as pd
 from qray.errors import QrayError
 from qray.results import read_dataset
 from qray.results.folder import MANIFEST, read_manifest
-from qray.results.stats import format_interval, ratio_ci
+from qray.results.stats import FEW_NOTE, MIN_VALUES, few, format_interval, ratio_ci
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
+from qray.simulators.ghz_exact import ghz_population
 from qray.simulators.rows import SCHEMA, WORKLOAD
 from qray.summary import Summary, header_lines
 
@@ -161,22 +162,90 @@ def agreement_table(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def ghz_table(ok: pd.DataFrame) -> pd.DataFrame:
-    """Mean GHZ population (and its standard error) per backend, n and noise."""
-    ghz = ok[(ok["circuit"] == "ghz") & ok["ghz_population"].notna()]
+    """Per n, gate noise (1q, 2q), readout and backend: the GHZ population pooled over the
+    repetitions' shots, its binomial standard error, and the exact population of the
+    circuit under that noise (:mod:`qray.simulators.ghz_exact`)."""
+    ghz = ok[(ok["circuit"] == "ghz") & ok["ghz_population"].notna()].copy()
     if ghz.empty:
         return pd.DataFrame()
-    g = ghz.groupby(["n_qubits", "noise", "backend"]).agg(
-        population=("ghz_population", "mean"),
-        shots=("shots", "sum"),
-    )
+    ghz["noise_2q"] = ghz["noise_2q"].fillna(ghz["noise"]) if "noise_2q" in ghz else ghz["noise"]
+    ghz["readout_error"] = ghz["readout_error"].fillna(0.0) if "readout_error" in ghz else 0.0
+    ghz["hits"] = ghz["ghz_population"] * ghz["shots"]
+    keys = ["n_qubits", "noise", "noise_2q", "readout_error", "backend"]
+    g = ghz.groupby(keys).agg(hits=("hits", "sum"), shots=("shots", "sum"),
+                              runs=("shots", "size")).reset_index()
+    g["population"] = g["hits"] / g["shots"]
     g["stderr"] = np.sqrt(g["population"] * (1 - g["population"]) / g["shots"])
-    return g
+    g["exact"] = [ghz_population(int(n), p1, p2, r) for n, p1, p2, r in
+                  zip(g["n_qubits"], g["noise"], g["noise_2q"], g["readout_error"],
+                      strict=True)]
+    # a sampled 0 or 1 has stderr 0: count its distance by the exact value's binomial sd
+    sd = np.sqrt(g["exact"] * (1 - g["exact"]) / g["shots"])
+    g["z"] = (g["population"] - g["exact"]) / sd.where(sd > 0)
+    return g.drop(columns="hits")
+
+
+def ghz_lines(ghz: pd.DataFrame) -> list[str]:
+    """The noise section: per n and noise, each backend's population ± 95 % (binomial)
+    beside the exact value, and the largest deviation in standard errors."""
+    cells = ghz.assign(
+        col=[f"n={n} p={p:g}" + (f" p2={q:g}" if q != p else "") + (f" r={r:g}" if r else "")
+             for n, p, q, r in zip(ghz["n_qubits"], ghz["noise"], ghz["noise_2q"],
+                                   ghz["readout_error"], strict=True)],
+        cell=[f"{v:.4f} ± {1.96 * e:.4f}" for v, e in
+              zip(ghz["population"], ghz["stderr"], strict=True)])
+    table = cells.pivot(index="backend", columns="col", values="cell")
+    exact = cells.drop_duplicates("col").set_index("col")["exact"]
+    table.loc["exact"] = [f"{exact[c]:.4f}" for c in table.columns]
+    worst = float(np.nanmax(np.abs(ghz["z"]))) if ghz["z"].notna().any() else float("nan")
+    return ["## GHZ population P(0…0) + P(1…1) vs depolarizing noise", "",
+            "Per backend the population over all shots of the repetitions ± 1.96 binomial "
+            "standard errors; `exact`: the circuit's population under the same noise, "
+            "computed (not fitted). Largest deviation from exact: "
+            f"{worst:.1f} standard errors over {len(ghz)} cells.", "",
+            markdown_table(table), "", "![GHZ population vs noise](ghz_vs_noise.png)", ""]
+
+
+def plot_ghz(ghz: pd.DataFrame, path: Path) -> Path:
+    """GHZ population against p, one panel per n, a marker set per backend with 95 %
+    binomial error bars, and the exact curve (2q noise = 1q, no readout error)."""
+    from qray import plotstyle
+
+    sizes = sorted(ghz["n_qubits"].unique())
+    colors = plotstyle.colors(ghz["backend"].unique())
+    fig, axes = plotstyle.figure(1, len(sizes), width=5 * len(sizes) + 2.5, height=4.2)
+    for ax, n in zip(axes[0], sizes, strict=True):
+        sub = ghz[ghz["n_qubits"] == n]
+        same = sub[(sub["noise_2q"] == sub["noise"]) & (sub["readout_error"] == 0)]
+        top = float(sub["noise"].max()) or 1e-3
+        grid = np.concatenate([[0.0], np.geomspace(1e-4, top, 80)])
+        if len(same):
+            ax.plot(grid, [ghz_population(int(n), p) for p in grid], color="black",
+                    linewidth=1, label="exact")
+        for backend, line in sub.groupby("backend"):
+            line = line.sort_values("noise")
+            ax.errorbar(line["noise"], line["population"], yerr=1.96 * line["stderr"],
+                        marker="o", linestyle="none", capsize=3, markersize=4,
+                        color=colors[backend], label=backend)
+        ax.set_xscale("symlog", linthresh=1e-3)
+        ax.set_xlabel("depolarizing p (1q = 2q)")
+        ax.set_ylabel("P(0…0) + P(1…1)")
+        plotstyle.title(ax, f"GHZ, n = {n}", {"shots": int(sub["shots"].max())})
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0][-1].legend(fontsize=7, loc="lower left")
+    fig.suptitle("GHZ population vs noise (bars: 95 % binomial)")
+    return plotstyle.save(fig, path)
+
+
+#: line styles of the depths in one panel of time vs qubits (deepest first)
+DEPTH_STYLES = ("-", "--", ":", "-.")
 
 
 def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path | None:
-    """One subplot per circuit family, log-scale median time against ``x``, a line per
-    backend with error bars spanning the repetitions' interquartile range; each subplot's
-    title names the parameters held fixed. PNG and SVG (:mod:`qray.plotstyle`)."""
+    """One subplot per circuit family, log-scale median time [ms] against ``x``, a line
+    per backend (colour) with error bars spanning the repetitions' interquartile range.
+    Against qubits every depth is drawn (one line style per depth, up to four, deepest
+    first); the parameters held fixed are in each subplot's title. PNG, SVG and PDF."""
     from matplotlib.lines import Line2D
 
     from qray import plotstyle
@@ -186,38 +255,114 @@ def plot_time_vs(times: pd.DataFrame, x: str, path: Path, *, title: str) -> Path
         return None
     colors = plotstyle.colors(times["backend"].unique())
     fig, axes = plotstyle.figure(1, len(circuits), width=5 * len(circuits) + 2.5, height=4.2)
+    depth_styles: dict[int, str] = {}
     for ax, circuit in zip(axes[0], circuits, strict=True):
         sub = times[times["circuit"] == circuit]
-        # fix the other axes of the grid (largest size and depth, weakest noise) so that
-        # each line is one sweep
+        # fix the other axes of the grid (largest size, weakest noise; against qubits the
+        # depths are line styles) so that each line is one sweep
         fixed = {}
         for col in POINT_COLS[1:]:
-            if col != x and not sub.empty:
-                pick = sub[col].min() if col == "noise" else sub[col].max()
-                sub = sub[sub[col] == pick]
-                if not (col == "depth" and pick == 0):  # depth 0: a family without one
-                    fixed[col] = pick.item() if hasattr(pick, "item") else pick
-        for backend, line in sub.groupby("backend"):
+            if col == x or (x == "n_qubits" and col == "depth") or sub.empty:
+                continue
+            pick = sub[col].min() if col == "noise" else sub[col].max()
+            sub = sub[sub[col] == pick]
+            if not (col == "depth" and pick == 0):  # depth 0: a family without one
+                fixed[col] = pick.item() if hasattr(pick, "item") else pick
+        depths = sorted(sub["depth"].unique(), reverse=True)[:len(DEPTH_STYLES)]
+        for (backend, depth), line in sub[sub["depth"].isin(depths)].groupby(
+                ["backend", "depth"]):
+            style = DEPTH_STYLES[depths.index(depth)] if x == "n_qubits" else "-"
+            if x == "n_qubits" and depth:
+                depth_styles[int(depth)] = style
             line = line.sort_values(x)
-            plotstyle.median_iqr(ax, line[x], line["median_total_s"], line["q1_total_s"],
-                                 line["q3_total_s"], label=backend, color=colors[backend])
+            plotstyle.median_iqr(ax, line[x], line["median_total_s"] * 1e3,
+                                 line["q1_total_s"] * 1e3, line["q3_total_s"] * 1e3,
+                                 color=colors[backend], linestyle=style)
         ax.set_yscale("log")
         plotstyle.integer_ticks(ax, sub[x].tolist())
         ax.set_xlabel(x)
-        ax.set_ylabel("median time per run [s] (bars: IQR)")
+        ax.set_ylabel("median time per run [ms] (bars: IQR)")
         plotstyle.title(ax, circuit, fixed)
         ax.grid(True, which="both", alpha=0.3)
     handles = [Line2D([], [], color=c, marker="o", label=b) for b, c in colors.items()]
+    handles += [Line2D([], [], color="grey", linestyle=st, label=f"depth {d}")
+                for d, st in sorted(depth_styles.items()) if len(depth_styles) > 1]
     fig.legend(handles=handles, loc="outside right center", fontsize=8)
     fig.suptitle(title)
     return plotstyle.save(fig, path)
 
 
 def _cells_ms(grp: pd.DataFrame) -> pd.Series:
-    """``"median [q1–q3]"`` in milliseconds for each row of a time table."""
-    return pd.Series([format_interval(m * 1e3, a * 1e3, b * 1e3) for m, a, b in
+    """``"median [q1–q3]"`` in milliseconds for each row of a time table, marked when
+    fewer than :data:`~qray.results.stats.MIN_VALUES` repetitions make it."""
+    return pd.Series([format_interval(m * 1e3, a * 1e3, b * 1e3) + few(n) for m, a, b, n in
                       zip(grp["median_total_s"], grp["q1_total_s"], grp["q3_total_s"],
-                          strict=True)], index=grp.index)
+                          grp["runs"], strict=True)], index=grp.index)
+
+
+def memory_table(ok: pd.DataFrame) -> pd.DataFrame:
+    """Per noise strength, backend and n: the run's memory above the actor's idle resident
+    memory (``run_memory_mb``, MiB), as the largest over circuits and depths of the median
+    over repetitions, with the median's cell count; empty without measurements."""
+    if "run_memory_mb" not in ok or ok["run_memory_mb"].isna().all():
+        return pd.DataFrame()
+    med = ok.dropna(subset=["run_memory_mb"]).groupby([*POINT_COLS, "backend"]).agg(
+        memory_mb=("run_memory_mb", "median"), runs=("run_memory_mb", "size")).reset_index()
+    top = med.loc[med.groupby(["noise", "backend", "n_qubits"])["memory_mb"].idxmax()]
+    return top[["noise", "backend", "n_qubits", "circuit", "depth", "memory_mb", "runs"]] \
+        .reset_index(drop=True)
+
+
+def statevector_mb(n: np.ndarray | int) -> np.ndarray:
+    """The memory of an n-qubit complex128 statevector, 2**n * 16 bytes, in MiB."""
+    return np.exp2(np.asarray(n, dtype=float)) * 16 / 2**20
+
+
+def memory_lines(memory: pd.DataFrame) -> list[str]:
+    """The memory section: one backend x qubits table per noise strength, with the
+    statevector's size as a last row."""
+    lines = ["## Memory per run [MiB] above the actor's idle resident memory", "",
+             "The run's resident-memory high-water mark (build + sampling) minus the actor's "
+             "resident memory when it began; per cell the largest over circuits and depths "
+             "of the median over repetitions (`memory.csv` names the circuit). The last row "
+             "is a 2^n x 16-byte statevector.", ""]
+    for noise, grp in memory.groupby("noise"):
+        pivot = grp.assign(cell=[f"{v:.3g}{few(n)}" for v, n in
+                                 zip(grp["memory_mb"], grp["runs"], strict=True)]) \
+            .pivot(index="backend", columns="n_qubits", values="cell")
+        pivot.loc["statevector 2^n x 16 B"] = [f"{v:.3g}" for v in
+                                               statevector_mb(pivot.columns.to_numpy())]
+        pivot.columns = [f"n={c}" for c in pivot.columns]
+        lines += [f"### noise {noise:g}", "", markdown_table(pivot), ""]
+    return lines
+
+
+def plot_memory(memory: pd.DataFrame, path: Path) -> Path:
+    """Memory per run against n, a line per backend, one panel per noise strength, with
+    the 2^n x 16-byte statevector line (log scale)."""
+    from qray import plotstyle
+
+    noises = sorted(memory["noise"].unique())
+    colors = plotstyle.colors(memory["backend"].unique())
+    fig, axes = plotstyle.figure(1, len(noises), width=5 * len(noises) + 2.5, height=4.2)
+    for ax, noise in zip(axes[0], noises, strict=True):
+        sub = memory[memory["noise"] == noise]
+        for backend, line in sub.groupby("backend"):
+            line = line.sort_values("n_qubits")
+            ax.plot(line["n_qubits"], line["memory_mb"].clip(lower=1e-2), marker="o",
+                    color=colors[backend], label=backend)
+        n = np.arange(sub["n_qubits"].min(), sub["n_qubits"].max() + 1)
+        ax.plot(n, statevector_mb(n), color="black", linestyle="--",
+                label="statevector 2^n x 16 B")
+        ax.set_yscale("log")
+        plotstyle.integer_ticks(ax, sub["n_qubits"].tolist())
+        ax.set_xlabel("n_qubits")
+        ax.set_ylabel("memory per run above idle [MiB]")
+        plotstyle.title(ax, f"noise {noise:g}", {"pooled": "max over circuits, depths"})
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.suptitle("memory per run vs qubits")
+    return plotstyle.save(fig, path)
 
 
 def _group_label(circuit: str, depth: int, noise: float) -> str:
@@ -239,9 +384,10 @@ def speedup_lines(speed: pd.DataFrame, reference: str | None) -> list[str]:
     groups = list(speed.groupby(["circuit", "depth", "noise"]))
     lines += _capped(len(groups), "speedup.csv")
     for (circuit, depth, noise), grp in groups[:MAX_GROUPS]:
-        cells = grp.assign(cell=[format_interval(v, lo, hi) for v, lo, hi in
+        cells = grp.assign(cell=[format_interval(v, lo, hi) + few(min(n, m))
+                                 for v, lo, hi, n, m in
                                  zip(grp["speedup"], grp["ci_low"], grp["ci_high"],
-                                     strict=True)])
+                                     grp["runs"], grp["ref_runs"], strict=True)])
         pivot = cells.pivot(index="backend", columns="n_qubits", values="cell")
         pivot.columns = [f"n={c}" for c in pivot.columns]
         lines += [_group_label(circuit, depth, noise), "", markdown_table(pivot), ""]
@@ -286,14 +432,14 @@ def summarize(sweep_dir: Path) -> Summary:
             speed.to_csv(sweep_dir / "speedup.csv", index=False)
             files.append(sweep_dir / "speedup.csv")
             lines += speedup_lines(speed, reference)
-        if times["noise"].nunique() > 1:
-            by_noise = times.pivot_table(index="backend", columns="noise",
-                                         values="median_total_s", aggfunc="median") * 1e3
-            lines += ["## Median time [ms] per noise strength", "", markdown_table(by_noise), ""]
-        if times[times["depth"] > 0]["depth"].nunique() > 1:
-            by_depth = times[times["depth"] > 0].pivot_table(
-                index="backend", columns="depth", values="median_total_s", aggfunc="median") * 1e3
-            lines += ["## Median time [ms] per depth", "", markdown_table(by_depth), ""]
+        if (times["runs"] < MIN_VALUES).any():
+            lines += [FEW_NOTE, ""]
+        memory = memory_table(ok)
+        if not memory.empty:
+            memory.to_csv(sweep_dir / "memory.csv", index=False)
+            png = plot_memory(memory, sweep_dir / "memory_vs_qubits.png")
+            files += [sweep_dir / "memory.csv", png]
+            lines += [*memory_lines(memory), "![memory vs qubits](memory_vs_qubits.png)", ""]
         for x, name, title in (("n_qubits", "time_vs_qubits.png", "time vs qubits"),
                                ("depth", "time_vs_depth.png", "time vs depth")):
             if x == "depth" and times[times["depth"] > 0]["depth"].nunique() < 2:
@@ -313,9 +459,10 @@ def summarize(sweep_dir: Path) -> Summary:
                   "max over circuits)", "", f"Largest pairwise TVD: {worst:.2e}.", "",
                   markdown_table(agree, floatfmt="{:.1e}"), ""]
     ghz = ghz_table(ok)
-    if not ghz.empty and (ghz.index.get_level_values("noise") > 0).any():
-        lines += ["## GHZ population (|0..0> + |1..1>), mean over shots", "",
-                  markdown_table(ghz, floatfmt="{:.4f}"), ""]
+    if not ghz.empty and (ghz["noise"] > 0).any():
+        ghz.to_csv(sweep_dir / "ghz.csv", index=False)
+        files += [sweep_dir / "ghz.csv", plot_ghz(ghz, sweep_dir / "ghz_vs_noise.png")]
+        lines += ghz_lines(ghz)
 
     failed = df[df["status"] != "ok"]
     if not failed.empty:

@@ -23,7 +23,7 @@ from qray.circuits.families import make_circuit
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError, UnsupportedError
-from qray.lifecycle import THREAD_ENV_VARS, peak_rss_mb
+from qray.lifecycle import THREAD_ENV_VARS, RunMemory, peak_rss_mb
 from qray.results.schema import common_row
 from qray.simulators.guards import check_memory
 from qray.simulators.numpy_ref import ideal_probabilities
@@ -191,13 +191,13 @@ class SimulatorWorker(RowWorker):
             future = self._executor.submit(self._timed_run, circuit, noise, params, spec["seed"])
             self._pending = future
             try:
-                build_s, run_s, outcomes = future.result(timeout=timeout_s)
+                build_s, run_s, outcomes, memory_mb = future.result(timeout=timeout_s)
             except cf.TimeoutError:
                 self.stuck = True
                 self._executor = cf.ThreadPoolExecutor(max_workers=1)
                 row.update(status="timeout", error=f"run exceeded timeout_s={timeout_s:g}")
             else:
-                row.update(status="ok", build_s=build_s, run_s=run_s)
+                row.update(status="ok", build_s=build_s, run_s=run_s, run_memory_mb=memory_mb)
                 self._quality(row, circuit, outcomes, params)
         except UnsupportedError as exc:
             row.update(status="unsupported", error=str(exc))
@@ -216,14 +216,17 @@ class SimulatorWorker(RowWorker):
     # -- internals -------------------------------------------------------------------------
     def _timed_run(
         self, circuit: Circuit, noise: NoiseSpec, params: Mapping[str, Any], seed: int
-    ) -> tuple[float, float, np.ndarray]:
-        t0 = time.perf_counter()
-        compiled = self.backend.compile(circuit, noise)
-        t1 = time.perf_counter()
-        outcomes = compiled.sample(params["shots"], seed)
-        t2 = time.perf_counter()
+    ) -> tuple[float, float, np.ndarray, float]:
+        """Build and sample: the two times, the outcomes, and the run's memory (MiB above
+        the process's resident memory when the build began)."""
+        with RunMemory() as memory:
+            t0 = time.perf_counter()
+            compiled = self.backend.compile(circuit, noise)
+            t1 = time.perf_counter()
+            outcomes = compiled.sample(params["shots"], seed)
+            t2 = time.perf_counter()
         outcomes = apply_readout(outcomes, circuit.n_qubits, noise.readout, seed + 1)
-        return t1 - t0, t2 - t1, outcomes
+        return t1 - t0, t2 - t1, outcomes, memory.mb
 
     def _quality(
         self, row: dict, circuit: Circuit, outcomes: np.ndarray, params: Mapping[str, Any]

@@ -22,7 +22,7 @@ SMALL = [
     "ppo.train_batch_size=250", "ppo.minibatch_size=50", "ppo.num_epochs=2",
     "ppo.hiddens=[32]", "validation_episodes=2", "eval_episodes=4",
     "heuristics=[FeasibleGreedy]", "ray.num_cpus=2", "ray.include_dashboard=false",
-    "max_parallel=2",
+    "max_parallel=2", "tracking=mlflow",
 ]
 
 BLOCKED = textwrap.dedent("""
@@ -89,6 +89,28 @@ def test_training_writes_checkpoints_curves_policies_and_rows(trained: Path) -> 
     assert set(df["kind"]) == {"heuristic", "DQN", "PPO"}
     assert (df["status"] == "ok").all()
     assert "DQN" in (trained / "training.md").read_text()
+
+
+def test_training_trials_and_evaluation_are_tracked_in_mlflow(trained: Path) -> None:
+    import os
+
+    os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
+    from mlflow.tracking import MlflowClient
+
+    client = MlflowClient(tracking_uri=(trained.parent / "mlruns").as_uri())
+    dqn = client.get_experiment_by_name("small-DQN")
+    trials = client.search_runs([dqn.experiment_id])
+    assert len(trials) == 2  # one MLflow run per Tune trial (the two learning rates)
+    for run in trials:
+        # the learning curve: a point per training iteration that finished an episode
+        iterations = client.get_metric_history(run.info.run_id, "training_iteration")
+        curve = client.get_metric_history(run.info.run_id, "env_runners/episode_return_mean")
+        assert len(iterations) >= 1 and 1 <= len(curve) <= len(iterations)
+        assert {m.step for m in curve} <= {m.step for m in iterations}
+    evaluation = client.get_experiment_by_name("cloud")
+    (run,) = client.search_runs([evaluation.experiment_id])
+    assert run.info.run_name == "eval" and run.data.tags["provenance.qray"]
+    assert any(k.startswith("total_completion/") for k in run.data.metrics)
 
 
 @pytest.mark.parametrize("algo", ["DQN", "PPO"])

@@ -60,6 +60,17 @@ def test_compare_gives_ratios_of_medians_with_intervals(sweeps: Sweeps) -> None:
     pd.testing.assert_frame_equal(again.table, comp.table)  # seeded bootstrap
 
 
+def test_cells_with_fewer_than_five_values_conclude_nothing(sweeps: Sweeps) -> None:
+    from qray.results.compare import TOO_FEW, comparison_markdown
+    from qray.results.stats import FEW_MARK
+
+    comp = compare(sweeps.a, sweeps.b)  # 3 repetitions a side
+    assert (comp.table["change"] == TOO_FEW).all()
+    md = comparison_markdown(comp)
+    assert "4 cell(s) have fewer than 5 values on a side, too few to conclude" in md
+    assert md.count(FEW_MARK) >= 5
+
+
 def test_metric_is_selectable_and_checked(sweeps: Sweeps) -> None:
     comp = compare(sweeps.a, sweeps.b, metric="build_s")
     assert comp.metric == "build_s" and len(comp.table) == 4

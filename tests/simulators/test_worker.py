@@ -82,3 +82,10 @@ def test_readout_flips_bits_at_the_given_rate() -> None:
 def test_threads_are_passed_to_the_library() -> None:
     assert SimulatorWorker("qiskit-aer", threads=2).thread_settings == {"max_parallel_threads": 2}
     assert SimulatorWorker("qsim", threads=3).thread_settings == {"cpu_threads": 3}
+
+
+def test_run_memory_covers_the_statevector() -> None:
+    # 22 qubits: a 2**22 x 16-byte statevector is 64 MiB
+    row = SimulatorWorker("numpy").run_task(_spec(n_qubits=22, shots=10))
+    assert row["status"] == "ok", row["error"]
+    assert 64 <= row["run_memory_mb"] < row["peak_rss_mb"]
