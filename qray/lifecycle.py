@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import psutil
 
@@ -67,21 +68,47 @@ def _status_mb(field: str) -> float:
     return float("nan")
 
 
+@cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim`` (None elsewhere)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+def _trim_heap() -> None:
+    """Return the heap's free pages to the OS, so that memory an earlier run freed but
+    the allocator kept is neither counted in the next run's start nor hides its peak."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 class RunMemory:
-    """The resident-memory high-water mark of one run above the process's resident
-    memory when it started, in MiB: ``with RunMemory() as m: run(); m.mb``.
+    """How much a run grew the process's resident memory, in MiB: the resident high-water
+    mark during the run above the resident memory when it began.
+    ``with RunMemory() as m: run(); m.mb``.
 
     Linux keeps a per-process peak (``VmHWM``) that writing ``5`` to
     ``/proc/self/clear_refs`` resets, so the peak seen after the run is the run's own,
-    not the actor's lifetime peak (library imports, earlier larger runs). Where that reset
-    is unavailable ``mb`` is NaN rather than a figure that means something else. Other
-    threads of the process count too (an actor runs one task at a time)."""
+    not the actor's lifetime peak (library imports, earlier larger runs). Before the run
+    glibc's ``malloc_trim`` returns freed heap pages, so memory an earlier run freed does
+    not count as this run's start. It is a lower bound of the run's footprint: pages the
+    allocator hands out again without returning them to the OS within the run do not
+    show. Where the reset is unavailable ``mb`` is NaN rather than a figure that means
+    something else. Other threads of the process count too (an actor runs one task at a
+    time)."""
 
     def __init__(self) -> None:
         self.mb = float("nan")
         self._start = float("nan")
 
     def __enter__(self) -> RunMemory:
+        _trim_heap()
         try:
             Path("/proc/self/clear_refs").write_text("5")
         except OSError:

@@ -35,6 +35,7 @@ COVERED: dict[str, tuple[str, str]] = {
     "source ~/.qray/local-cluster/env.sh": ("tests/jobs/helpers.py", "env.sh"),
     "ray job submit": ("tests/jobs/test_ray_job_submit.py", "submit"),
     "qray new experiment": ("tests/experiment/test_sweep.py", '"new", "experiment"'),
+    "qray cite": ("tests/results/test_cite.py", '"cite"'),
 }
 #: read-only commands run as they are
 CHEAP = ("qray --help", "qray --version", "qray keys", "qray backends")

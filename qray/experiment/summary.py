@@ -19,6 +19,7 @@ from qray.experiment.rows import SCHEMA
 from qray.plotstyle import colors, figure, integer_ticks, median_iqr, save, title
 from qray.results import read_dataset
 from qray.results.folder import read_manifest
+from qray.results.stats import FEW_NOTE, MIN_VALUES, few
 from qray.results.writer import write_text_atomic
 from qray.summary import Summary, header_lines
 
@@ -113,11 +114,13 @@ def output_table(ok: pd.DataFrame, out: str, grid: list[str]) -> tuple[str, pd.D
         return "(no values)", stats
     counts = stats[n].astype(int)
     same = counts.nunique() == 1  # then the caption states n once
-    stats["cell"] = [f"{m:.4g} [{a:.4g}–{b:.4g}]" + ("" if same else f" ({k} rows)")
+    stats["cell"] = [f"{m:.4g} [{a:.4g}–{b:.4g}]" + few(k) + ("" if same else f" ({k} rows)")
                      for m, a, b, k in zip(stats[med], stats[lo], stats[hi], counts,
                                            strict=True)]
     pooled = (f"Each cell pools {counts.iloc[0]} ok row(s) (its repetitions)." if same else
               "Each cell pools the ok rows in brackets (its repetitions).")
+    if (counts < MIN_VALUES).any():
+        pooled += " " + FEW_NOTE
     if not keys:
         return (pooled + "\n\n| all |\n|---|\n| " + stats["cell"].iloc[0] + " |",
                 stats.drop(columns="cell"))

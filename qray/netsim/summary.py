@@ -15,6 +15,7 @@ from scipy import stats
 from qray.netsim.registry import LEARNERS, SCENARIOS
 from qray.netsim.rows import SCHEMA, WORKLOAD
 from qray.results import read_dataset
+from qray.results.stats import FEW_NOTE, MIN_VALUES, few
 from qray.results.tables import markdown_table
 from qray.results.writer import write_text_atomic
 from qray.summary import Summary, header_lines
@@ -47,7 +48,8 @@ def efficiency_stats(ok: pd.DataFrame) -> pd.DataFrame:
 
 def efficiency_table(cell: pd.DataFrame) -> pd.DataFrame:
     """learner x scenario table of 'mean +- ci' strings (registry order)."""
-    cell = cell.assign(text=[f"{m:.1f} ± {c:.1f}" for m, c in zip(cell["mean"], cell["ci95"], strict=True)])
+    cell = cell.assign(text=[f"{m:.1f} ± {c:.1f}" + few(n) for m, c, n in
+                             zip(cell["mean"], cell["ci95"], cell["n"], strict=True)])
     table = cell.pivot(index="learner", columns="scenario", values="text")
     rows = [x for x in LEARNERS if x in table.index]
     cols = [x for x in SCENARIOS if x in table.columns]
@@ -173,6 +175,8 @@ def summarize(sweep_dir: Path) -> Summary:
         for (physics, allocator), cell in eff.groupby(["physics", "allocator"], sort=False):
             lines += [f"### {physics}, {allocator} allocator", "",
                       markdown_table(efficiency_table(cell)), ""]
+            if (cell["n"] < MIN_VALUES).any():
+                lines += [FEW_NOTE, ""]
             png = plot_curves(ok, physics, allocator,
                               sweep_dir / f"curves_{physics}_{allocator}.png")
             if png:

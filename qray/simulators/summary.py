@@ -194,7 +194,8 @@ def ghz_lines(ghz: pd.DataFrame) -> list[str]:
                                    ghz["readout_error"], strict=True)],
         cell=[f"{v:.4f} ± {1.96 * e:.4f}" for v, e in
               zip(ghz["population"], ghz["stderr"], strict=True)])
-    table = cells.pivot(index="backend", columns="col", values="cell")
+    order = cells.sort_values(["n_qubits", "noise", "noise_2q", "readout_error"])["col"]
+    table = cells.pivot(index="backend", columns="col", values="cell")[order.unique()]
     exact = cells.drop_duplicates("col").set_index("col")["exact"]
     table.loc["exact"] = [f"{exact[c]:.4f}" for c in table.columns]
     worst = float(np.nanmax(np.abs(ghz["z"]))) if ghz["z"].notna().any() else float("nan")
@@ -222,9 +223,12 @@ def plot_ghz(ghz: pd.DataFrame, path: Path) -> Path:
         if len(same):
             ax.plot(grid, [ghz_population(int(n), p) for p in grid], color="black",
                     linewidth=1, label="exact")
+        backends = sorted(sub["backend"].unique())
         for backend, line in sub.groupby("backend"):
             line = line.sort_values("noise")
-            ax.errorbar(line["noise"], line["population"], yerr=1.96 * line["stderr"],
+            # side by side around each p (a few % apart on the log axis) so none hides another
+            dodge = 1 + 0.05 * (backends.index(backend) - (len(backends) - 1) / 2)
+            ax.errorbar(line["noise"] * dodge, line["population"], yerr=1.96 * line["stderr"],
                         marker="o", linestyle="none", capsize=3, markersize=4,
                         color=colors[backend], label=backend)
         ax.set_xscale("symlog", linthresh=1e-3)
@@ -321,17 +325,24 @@ def statevector_mb(n: np.ndarray | int) -> np.ndarray:
 def memory_lines(memory: pd.DataFrame) -> list[str]:
     """The memory section: one backend x qubits table per noise strength, with the
     statevector's size as a last row."""
-    lines = ["## Memory per run [MiB] above the actor's idle resident memory", "",
-             "The run's resident-memory high-water mark (build + sampling) minus the actor's "
-             "resident memory when it began; per cell the largest over circuits and depths "
-             "of the median over repetitions (`memory.csv` names the circuit). The last row "
-             "is a 2^n x 16-byte statevector.", ""]
+    lines = ["## Memory per run [MiB]: resident-memory growth during the run", "",
+             "The process's resident high-water mark during build and sampling minus its "
+             "resident memory when the run began (freed heap pages returned first): a lower "
+             "bound of the run's footprint, since pages the allocator reuses within a run do "
+             "not show. Per cell the largest over circuits and depths of the median over "
+             "repetitions (`memory.csv` names the circuit). The last rows are a 2^n x 16-byte "
+             "statevector (and, with noise, a 4^n x 16-byte density matrix); a Clifford "
+             "circuit may run on a stabilizer method far below them.",
+             ""]
     for noise, grp in memory.groupby("noise"):
         pivot = grp.assign(cell=[f"{v:.3g}{few(n)}" for v, n in
                                  zip(grp["memory_mb"], grp["runs"], strict=True)]) \
             .pivot(index="backend", columns="n_qubits", values="cell")
-        pivot.loc["statevector 2^n x 16 B"] = [f"{v:.3g}" for v in
-                                               statevector_mb(pivot.columns.to_numpy())]
+        n = pivot.columns.to_numpy()
+        pivot.loc["statevector 2^n x 16 B"] = [f"{v:.3g}" for v in statevector_mb(n)]
+        if noise > 0:  # a noisy run may hold a density matrix
+            pivot.loc["density matrix 4^n x 16 B"] = [f"{v:.3g}" for v in
+                                                      statevector_mb(2 * n)]
         pivot.columns = [f"n={c}" for c in pivot.columns]
         lines += [f"### noise {noise:g}", "", markdown_table(pivot), ""]
     return lines
@@ -354,14 +365,17 @@ def plot_memory(memory: pd.DataFrame, path: Path) -> Path:
         n = np.arange(sub["n_qubits"].min(), sub["n_qubits"].max() + 1)
         ax.plot(n, statevector_mb(n), color="black", linestyle="--",
                 label="statevector 2^n x 16 B")
+        if noise > 0:
+            ax.plot(n, statevector_mb(2 * n), color="black", linestyle=":",
+                    label="density matrix 4^n x 16 B")
         ax.set_yscale("log")
         plotstyle.integer_ticks(ax, sub["n_qubits"].tolist())
         ax.set_xlabel("n_qubits")
-        ax.set_ylabel("memory per run above idle [MiB]")
+        ax.set_ylabel("resident-memory growth per run [MiB]")
         plotstyle.title(ax, f"noise {noise:g}", {"pooled": "max over circuits, depths"})
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
-    fig.suptitle("memory per run vs qubits")
+    fig.suptitle("memory per run vs qubits (a lower bound: RSS growth during the run)")
     return plotstyle.save(fig, path)
 
 
@@ -384,10 +398,12 @@ def speedup_lines(speed: pd.DataFrame, reference: str | None) -> list[str]:
     groups = list(speed.groupby(["circuit", "depth", "noise"]))
     lines += _capped(len(groups), "speedup.csv")
     for (circuit, depth, noise), grp in groups[:MAX_GROUPS]:
-        cells = grp.assign(cell=[format_interval(v, lo, hi) + few(min(n, m))
-                                 for v, lo, hi, n, m in
+        cells = grp.assign(cell=[format_interval(v, lo, hi)
+                                 + ("" if b == ref else few(min(n, m)))
+                                 for v, lo, hi, n, m, b, ref in
                                  zip(grp["speedup"], grp["ci_low"], grp["ci_high"],
-                                     grp["runs"], grp["ref_runs"], strict=True)])
+                                     grp["runs"], grp["ref_runs"], grp["backend"],
+                                     grp["reference"], strict=True)])
         pivot = cells.pivot(index="backend", columns="n_qubits", values="cell")
         pivot.columns = [f"n={c}" for c in pivot.columns]
         lines += [_group_label(circuit, depth, noise), "", markdown_table(pivot), ""]
