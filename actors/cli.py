@@ -364,7 +364,15 @@ EXPORT_HELP = """Export an RLlib checkpoint of a cloud scheduler as an inference
 OUT gets policy.pt (TorchScript) and policy.json (the observation preprocessing); it
 must be new, empty, or an exported qray policy folder. The export checks its greedy
 actions against RLlib's forward_inference on recorded observations.
+
+An RLlib checkpoint is a pickle: loading it runs whatever code it names. qray exports a
+checkpoint only when the signed checkpoints.json that `qray train` wrote beside its trial
+vouches for every file in it; --trust-checkpoint loads one from elsewhere (only do that
+for a checkpoint whose author you trust).
 """
+
+#: the most recorded observations an export compares
+MAX_CHECK = 100_000
 
 
 def _export_arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
@@ -373,7 +381,10 @@ def _export_arguments(parser: argparse.ArgumentParser, default: str | None) -> N
     _config_argument(parser, default or "cloud", "the training config whose env the "
                      "policy observes")
     parser.add_argument("--check", type=int, default=1000,
-                        help="recorded observations compared with forward_inference")
+                        help=f"recorded observations compared with forward_inference "
+                        f"(1..{MAX_CHECK:,})")
+    parser.add_argument("--trust-checkpoint", action="store_true",
+                        help="load a checkpoint qray did not write (it is a pickle: code)")
     _log_level_argument(parser)
     _overrides(parser)
 
@@ -383,8 +394,14 @@ def _export(args: argparse.Namespace) -> int:
     try:
         from actors.cloud.export import check_out, module_checkpoint
 
+        if not 1 <= args.check <= MAX_CHECK:
+            raise ConfigError("--check", args.check, f"an integer in 1..{MAX_CHECK}")
         check_out(args.out)  # before any work: an existing OUT that is not ours stays as it is
         module_checkpoint(args.checkpoint)
+        if not args.trust_checkpoint:
+            from actors.rl.trust import verify_anywhere
+
+            verify_anywhere(Path(args.checkpoint))
         cfg = _load(args)
         env = getattr(cfg, "env", None)
         if env is None:

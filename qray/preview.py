@@ -8,12 +8,16 @@ makes before it starts Ray, so a sweep the driver would refuse is refused here t
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending, pending_with_reuse
 from qray.config import ResourceSpec, SweepConfig
+from qray.errors import ResourceError
 
 __all__ = ["FAILED_STATUSES", "ActorPreview", "SweepPreview", "pending", "preview_sweep"]
 
@@ -46,6 +50,8 @@ class SweepPreview:
     unreadable: list[str]
     #: of ``done``: tasks whose rows other sweeps of the output folder hold (copied, not run)
     reused: int = 0
+    #: what the reservations were checked against, or why they could not be
+    checks: list[str] = field(default_factory=list)
 
     def format(self) -> str:
         """The preview as ``qray sweep --dry-run`` prints it."""
@@ -73,6 +79,7 @@ class SweepPreview:
             source = f"resources.{a.entry}" if a.entry else "built-in default"
             lines.append(f"    {a.key:<{width}}  num_cpus={res.num_cpus:g} "
                          f"num_gpus={res.num_gpus:g}{extra}  ({source})")
+        lines += [f"  {line}" for line in self.checks]
         return "\n".join(lines) + "\n"
 
 
@@ -105,7 +112,53 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     prechecked = Counter(status for status, _ in plan.problems.values())
     return SweepPreview(cfg.resolved_sweep_id, cfg.sweep_dir, cfg.workload, len(plan.points),
                         dict(sorted(prechecked.items())), plan.n_tasks, done, to_run, trials,
-                        actors, [str(p.path) for p in problems], reusable.n)
+                        actors, [str(p.path) for p in problems], reusable.n,
+                        check_reservations(cfg, actors))
+
+
+def local_gpus() -> int:
+    """GPUs an embedded Ray would see here: ``CUDA_VISIBLE_DEVICES`` when set (as Ray
+    reads it), else the GPUs ``nvidia-smi -L`` lists, else none."""
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is not None:
+        return len([d for d in visible.split(",") if d.strip() and d.strip() != "-1"])
+    smi = shutil.which("nvidia-smi")
+    if smi is None:
+        return 0
+    try:
+        out = subprocess.run([smi, "-L"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    return sum(line.startswith("GPU ") for line in out.splitlines())
+
+
+def check_reservations(cfg: SweepConfig, actors: list[ActorPreview]) -> list[str]:
+    """Refuse a reservation the embedded Ray this sweep would start cannot satisfy (this
+    machine's CPUs and GPUs, no custom resources), as the real run does after Ray starts;
+    the lines saying what was checked, or why nothing could be (a cluster's nodes are
+    known only once Ray connects)."""
+    if cfg.ray.address not in (None, "local") or (
+            cfg.ray.address is None and os.environ.get("RAY_ADDRESS")):
+        where = cfg.ray.address or f"RAY_ADDRESS={os.environ['RAY_ADDRESS']}"
+        return [f"unchecked the reservations against the cluster at {where} (its nodes "
+                "are known once Ray connects; the real run checks them before any actor "
+                "starts)"]
+    cpus = cfg.ray.num_cpus or os.cpu_count() or 1
+    have = {"CPU": float(cpus), "GPU": float(local_gpus())}
+    for actor in actors:
+        res = actor.resources
+        key = actor.entry or actor.key
+        for name, kind, v in (("num_cpus", "CPU", res.num_cpus),
+                              ("num_gpus", "GPU", res.num_gpus),
+                              *((f"resources.{r}", r, n) for r, n in res.resources.items())):
+            if v > have.get(kind, 0.0):
+                raise ResourceError(
+                    f"config key 'resources.{key}.{name}': value {v:g} cannot be satisfied: "
+                    f"this machine, the embedded Ray's only node, has {have.get(kind, 0):g} "
+                    f"{kind}; allowed: at most {have.get(kind, 0):g}. Ray would leave this "
+                    "actor pending forever")
+    return [f"checked   every reservation fits this machine, the embedded Ray's node "
+            f"({cpus} CPU, {int(have['GPU'])} GPU, no custom resources)"]
 
 
 def _entry(cfg: SweepConfig, name: str) -> str | None:

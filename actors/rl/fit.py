@@ -1,6 +1,7 @@
 """Fit-or-resume bookkeeping of the RLlib training pipelines (``cloud``, ``routing``).
 
-A pipeline's Tune fit records its trials in ``fit.json`` once training finished, and each
+A pipeline's Tune fit records its trials in ``fit.json`` once training finished (and their
+checkpoints, signed, in ``checkpoints.json``: :mod:`actors.rl.trust`), and each
 exported policy gets a ``trained.json``; both carry the digest of the config they were
 made for. A rerun reads them back instead of training again, and refuses a changed config
 in the same sweep folder.
@@ -17,6 +18,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+import actors.rl.trust as trust
 from qray.errors import ConfigError, ResourceError
 from qray.results.writer import write_table_atomic, write_text_atomic
 
@@ -64,13 +66,18 @@ def finished_fit(fit_file: Path, digest: str) -> dict[str, Any] | None:
     (its trials are exported, never retrained); None when the fit must run."""
     saved = saved_for_digest(fit_file, digest)
     if saved and all(Path(t["checkpoint"]).is_dir() for t in saved["trials"]):
+        for t in saved["trials"]:  # before anything is unpickled
+            trust.verify(Path(t["checkpoint"]), fit_file.parent / trust.MANIFEST,
+                         fit_file.parents[2])
         return saved
     return None
 
 
 def record_fit(fit_file: Path, *, digest: str, wall_seconds: float,
                trials: list[dict[str, Any]]) -> None:
-    """Write ``fit.json`` (last, after the curves): training of this config finished."""
+    """Write ``fit.json`` (last, after the curves and the signed manifest of the trials'
+    checkpoints): training of this config finished."""
+    trust.record(fit_file.parent, fit_file.parents[2], [Path(t["checkpoint"]) for t in trials])
     write_text_atomic(json.dumps({"config_digest": digest, "wall_seconds": wall_seconds,
                                   "trials": trials}, indent=2), fit_file)
 

@@ -126,11 +126,16 @@ def connect(cfg: SweepConfig) -> bool:
             logging_level=logging.WARNING,
         )
         return True
+    from actors.runtime.workdir import warn_secrets
+
     runtime_env = None
     if not os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR"):
         # a driver outside `ray job submit` ships the repository to the cluster's workers
         # the way the job CLI does (.gitignore and .rayignore respected)
         runtime_env = {"working_dir": str(REPO_ROOT)}
+        warn_secrets(REPO_ROOT)
+    else:  # a submitted job: its working directory was uploaded already
+        warn_secrets(Path.cwd())
     quiet_ray_output()
     ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env,
              logging_level=logging.WARNING)
@@ -155,13 +160,49 @@ def check_reachable(key: str, address: str) -> None:
         if key == "RAY_ADDRESS":
             return  # set by Ray itself (a submitted job) in a form Ray knows
         raise ConfigError(key, address, ADDRESS_ALLOWED)
+    allowed = ("the host:port of a running Ray head (`ray start --head` prints it), 'auto', "
+               "or 'local' for an embedded Ray")
     try:
-        socket.create_connection(hostport, timeout=CONNECT_TIMEOUT_S).close()
+        answer = speaks_grpc(hostport)
     except OSError as exc:
         reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
-        raise ConfigError(key, address, "the host:port of a running Ray head (`ray start "
-                          "--head` prints it), 'auto', or 'local' for an embedded Ray",
+        raise ConfigError(key, address, allowed,
                           problem=f"cannot reach the Ray head ({reason}) at") from None
+    if answer is not None:
+        raise ConfigError(key, address, allowed,
+                          problem=f"not a Ray head ({answer}) at") from None
+
+
+#: an HTTP/2 client's connection preface and an empty SETTINGS frame: Ray's GCS and Ray
+#: Client servers are gRPC (HTTP/2) and answer it with a SETTINGS frame of their own
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])
+#: how long a head may take to answer that preface
+PROBE_TIMEOUT_S = 4.0
+
+
+def speaks_grpc(hostport: tuple[str, int]) -> str | None:
+    """None when the server at ``hostport`` answers an HTTP/2 preface with a SETTINGS
+    frame (a gRPC server, as Ray's head is); else what it did instead. An OSError when
+    it cannot be reached within ``CONNECT_TIMEOUT_S``. A server that accepts and never
+    answers (Ray would retry its GCS for minutes) is caught here within seconds. With
+    ``RAY_USE_TLS`` set the head speaks TLS first, and only reachability is checked."""
+    with socket.create_connection(hostport, timeout=CONNECT_TIMEOUT_S) as sock:
+        if os.environ.get("RAY_USE_TLS", "0") not in ("", "0", "false"):
+            return None
+        sock.settimeout(PROBE_TIMEOUT_S)
+        try:
+            sock.sendall(_H2_PREFACE)
+            head = b""
+            while len(head) < 9:
+                chunk = sock.recv(9 - len(head))
+                if not chunk:
+                    return "it closed the connection without an HTTP/2 answer"
+                head += chunk
+        except TimeoutError:
+            return f"it accepted the connection but sent nothing for {PROBE_TIMEOUT_S:g} s"
+    if head[3] != 4:  # frame type SETTINGS
+        return f"it answered {head[:9]!r}, not an HTTP/2 SETTINGS frame"
+    return None
 
 
 def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,

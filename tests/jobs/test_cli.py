@@ -151,6 +151,24 @@ def test_dry_run_imports_no_ray_and_writes_nothing(tmp_path: Path) -> None:
     assert len(plan.points) > len(units) > len({p.params["backend"] for p in plan.points})
 
 
+def test_dry_run_refuses_a_reservation_this_machine_cannot_satisfy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")  # what an embedded Ray would see: no GPU
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+    res = qray("sweep", "--config", "ci_small", "--dry-run", f"output_dir={tmp_path}",
+               "resources.numpy.num_gpus=0.25", CUDA_VISIBLE_DEVICES="", RAY_ADDRESS="")
+    assert res.returncode == 2
+    assert ("config key 'resources.numpy.num_gpus': value 0.25 cannot be satisfied: this "
+            "machine, the embedded Ray's only node, has 0 GPU") in res.stderr
+    ok = qray("sweep", "--config", "ci_small", "--dry-run", f"output_dir={tmp_path}",
+              RAY_ADDRESS="")
+    assert "checked   every reservation fits this machine" in ok.stdout
+    far = qray("sweep", "--config", "ci_small", "--dry-run", f"output_dir={tmp_path}",
+               "resources.numpy.num_gpus=0.25", "ray.address=127.0.0.1:1", RAY_ADDRESS="")
+    assert far.returncode == 0 and "unchecked the reservations against the cluster" in far.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_no_ray_for_the_commands_that_run_no_work(tmp_path: Path) -> None:
     probe = (
         "import sys, contextlib, io\n"

@@ -91,6 +91,18 @@ def test_training_writes_checkpoints_curves_policies_and_rows(trained: Path) -> 
     assert "DQN" in (trained / "training.md").read_text()
 
 
+def test_trial_checkpoints_are_signed_and_verify(trained: Path) -> None:
+    from actors.rl import trust
+
+    for algo in ("DQN", "PPO"):
+        fit = json.loads((trained / "tune" / algo / "fit.json").read_text())
+        manifest = trained / "tune" / algo / trust.MANIFEST
+        assert manifest.is_file()
+        for t in fit["trials"]:  # what a rerun checks before it exports a finished fit
+            trust.verify(Path(t["checkpoint"]), manifest, trained)
+            trust.verify_anywhere(Path(t["checkpoint"]))  # what `qray export` checks
+
+
 def test_training_trials_and_evaluation_are_tracked_in_mlflow(trained: Path) -> None:
     import os
 

@@ -92,6 +92,61 @@ def test_ray_address_malformed_or_unreachable(tmp_path: Path) -> None:
         refused(done.stderr.strip().splitlines()[-1])
 
 
+def test_a_head_that_accepts_and_never_answers_fails_within_seconds(tmp_path: Path) -> None:
+    import socket
+    import threading
+    import time
+
+    silent = socket.socket()  # a loopback listener of the test's own that reads nothing
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    http = socket.socket()  # and one that answers like an HTTP/1 server
+    http.bind(("127.0.0.1", 0))
+    http.listen(8)
+    held: list[socket.socket] = []
+
+    def answer_http() -> None:
+        while True:
+            try:
+                conn, _ = http.accept()
+            except OSError:
+                return
+            conn.recv(1024)
+            conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            held.append(conn)
+
+    threading.Thread(target=answer_http, daemon=True).start()
+    env = {**os.environ, "RAY_ADDRESS": ""}
+    try:
+        for sock, fragment in [(silent, "sent nothing for 4 s"),
+                               (http, "not an HTTP/2 SETTINGS frame")]:
+            address = f"127.0.0.1:{sock.getsockname()[1]}"
+            out = tmp_path / str(sock.getsockname()[1])
+            t0 = time.monotonic()
+            done = subprocess.run(
+                [sys.executable, str(ROOT / "jobs" / "sweep.py"), f"ray.address={address}",
+                 f"output_dir={out}"], capture_output=True, text=True, timeout=120, env=env)
+            took = time.monotonic() - t0
+            assert done.returncode == 2, done.stderr
+            assert "'ray.address'" in done.stderr and "not a Ray head" in done.stderr
+            assert fragment in done.stderr, done.stderr
+            assert took < 30 and not out.exists()  # seconds, where Ray retried for minutes
+            refused(done.stderr.strip().splitlines()[-1])
+    finally:
+        silent.close()
+        http.close()
+        for conn in held:
+            conn.close()
+
+
+def test_a_real_ray_head_answers_the_probe(ray_session) -> None:  # noqa: ANN001
+    from actors.runtime.driver import speaks_grpc
+    from qray.config import parse_address
+
+    gcs = ray_session.get_runtime_context().gcs_address
+    assert speaks_grpc(parse_address(gcs)) is None
+
+
 def test_yaml_interpolation_empty_file_and_overrides_around_config(tmp_path: Path) -> None:
     bad = tmp_path / "interp.yaml"
     bad.write_text("workload: simulators\nshots: ${nope}\n")
