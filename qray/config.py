@@ -198,6 +198,10 @@ class ExecutionConfig:
 MAX_MEMORY_MB = 1024 * 1024
 #: the most values a ``{start, stop, step}`` range may expand to
 MAX_RANGE_VALUES = 100_000
+#: retries of a failed trial at most (each retry reruns the trial's pending tasks)
+MAX_TRIAL_RETRIES = 100
+#: seeds are numpy's 32-bit seeds
+MAX_SEED = 2**32 - 1
 
 
 @dataclass(frozen=True)
@@ -224,6 +228,10 @@ class RayConfig:
         if self.address is not None:
             require(self.address in ("auto", "local") or parse_address(self.address) is not None,
                     "ray.address", self.address, ADDRESS_ALLOWED)
+        require(isinstance(self.dashboard_host, str)
+                and bool(_HOST_RE.match(self.dashboard_host.strip("[]"))),
+                "ray.dashboard_host", self.dashboard_host,
+                "an IP address or host name of this machine, e.g. 127.0.0.1 or 0.0.0.0")
 
 
 ADDRESS_ALLOWED = ("null (RAY_ADDRESS or an embedded Ray), 'auto', 'local', or a head's "
@@ -300,9 +308,9 @@ class SweepConfig:
 
     def __post_init__(self) -> None:
         require(self.max_parallel >= 1, "max_parallel", self.max_parallel, "an integer >= 1")
-        require(
-            self.trial_retries >= 0, "trial_retries", self.trial_retries, "an integer >= 0"
-        )
+        require(0 <= self.trial_retries <= MAX_TRIAL_RETRIES, "trial_retries",
+                self.trial_retries, f"an integer in 0..{MAX_TRIAL_RETRIES}")
+        require(0 <= self.seed <= MAX_SEED, "seed", self.seed, f"an integer in 0..{MAX_SEED}")
         require(
             bool(_SWEEP_ID_RE.match(self.name)),
             "name",
@@ -409,6 +417,7 @@ def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict
         if not loaded:  # an empty file or a bare `~`: never silently the defaults
             raise ConfigError("--config", str(path), "a YAML mapping of config keys",
                               problem="empty config file")
+        _refuse_resolvers(OmegaConf.to_container(loaded, resolve=False), "")
         try:
             data = typing.cast(dict, OmegaConf.to_container(loaded, resolve=True))
         except OmegaConfBaseException as exc:
@@ -421,11 +430,33 @@ def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict
             raise ConfigError("override", item, "key=value, e.g. n_qubits=[4,6] or shots=2000",
                               problem="malformed override")
     try:
-        cli = OmegaConf.to_container(OmegaConf.from_dotlist(list(overrides)), resolve=True)
+        raw = OmegaConf.from_dotlist(list(overrides))
+        _refuse_resolvers(OmegaConf.to_container(raw, resolve=False), "")
+        cli = OmegaConf.to_container(raw, resolve=True)
         return _deep_merge(data, typing.cast(dict, cli))
     except OmegaConfBaseException as exc:
         raise ConfigError("override", " ".join(overrides), "key=value pairs with YAML values",
                           problem=f"cannot apply ({_one_line(exc)})") from None
+
+
+#: ``${name:...}``: an OmegaConf resolver call (``${oc.env:VAR}`` reads the environment)
+_RESOLVER = re.compile(r"\$\{\s*[\w.]+\s*:")
+
+
+def _refuse_resolvers(data: Any, key: str) -> None:
+    """Refuse a resolver interpolation such as ``${oc.env:VAR}``: its value (a secret in
+    the environment, say) would be written to ``sweep.json`` and hashed into the sweep id.
+    Interpolations of the file's own keys (``${shots}``) stay allowed."""
+    if isinstance(data, dict):
+        for k, v in data.items():
+            _refuse_resolvers(v, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _refuse_resolvers(v, f"{key}[{i}]")
+    elif isinstance(data, str) and _RESOLVER.search(data):
+        raise ConfigError(key, data, "a literal value, or ${key} of a key the config defines",
+                          problem="a resolver interpolation is refused (an environment "
+                                  "value would be recorded in sweep.json and the sweep id):")
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

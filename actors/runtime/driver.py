@@ -137,8 +137,14 @@ def connect(cfg: SweepConfig) -> bool:
     else:  # a submitted job: its working directory was uploaded already
         warn_secrets(Path.cwd())
     quiet_ray_output()
-    ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env,
-             logging_level=logging.WARNING)
+    try:
+        ray.init(address=address, namespace=NAMESPACE, runtime_env=runtime_env,
+                 logging_level=logging.WARNING)
+    except ConnectionError as exc:  # `auto` with no cluster running here
+        raise ConfigError(key, address, "the host:port of a running Ray head, or 'local' for "
+                          "an embedded Ray (`ray start --head` starts a cluster 'auto' finds)",
+                          problem=f"no running Ray cluster ({' '.join(str(exc).split())[:160]}) "
+                                  "for") from None
     return False
 
 
@@ -154,12 +160,15 @@ def check_reachable(key: str, address: str) -> None:
     """Refuse a Ray address that is malformed or whose head does not answer within
     ``CONNECT_TIMEOUT_S`` (Ray itself would retry for minutes, printing only GCS logs)."""
     if address == "auto":
-        return  # Ray finds the local `ray start` cluster, or says there is none
+        return  # Ray finds the local `ray start` cluster; connect() says when there is none
     hostport = parse_address(address)
     if hostport is None:
-        if key == "RAY_ADDRESS":
+        if key == "RAY_ADDRESS" and os.environ.get("RAY_JOB_CONFIG_JSON_ENV_VAR"):
             return  # set by Ray itself (a submitted job) in a form Ray knows
-        raise ConfigError(key, address, ADDRESS_ALLOWED)
+        hint = (" (an http:// address is the job server's, for `ray job submit`; a driver "
+                "joins the head's GCS port, 6379 by default)"
+                if address.startswith(("http://", "https://")) else "")
+        raise ConfigError(key, address, ADDRESS_ALLOWED + hint)
     allowed = ("the host:port of a running Ray head (`ray start --head` prints it), 'auto', "
                "or 'local' for an embedded Ray")
     try:

@@ -298,3 +298,54 @@ def test_disk_full_mid_sweep_says_so_and_resumes(ray_session, tmp_path: Path) ->
         assert rows_before.num_rows < 16
     finally:
         subprocess.run(["umount", "-l", str(small)], check=False)
+
+
+def test_environment_interpolation_is_refused(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QRAY_TEST_SECRET", "hunter2")
+    conf = tmp_path / "secret.yaml"
+    conf.write_text("workload: simulators\nname: ${oc.env:QRAY_TEST_SECRET}\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(conf)
+    assert "'name'" in str(err.value) and "resolver interpolation is refused" in str(err.value)
+    assert "hunter2" not in str(err.value)
+    refused(str(err.value))
+    with pytest.raises(ConfigError, match=r"'shots'.*resolver interpolation is refused"):
+        load_config(SIM, ["shots=${oc.env:QRAY_TEST_SECRET}"])
+    refused("override with ${oc.env:...}")
+    own = tmp_path / "own.yaml"  # an interpolation of the file's own key stays allowed
+    own.write_text("workload: simulators\nshots: 100\nrepetitions: ${shots}\n")
+    assert load_config(own).repetitions == 100
+
+
+@pytest.mark.parametrize(("override", "key", "fragment"), [
+    ("trial_retries=1000000000", "trial_retries", "0..100"),
+    ("seed=-5", "seed", "0..4294967295"),
+    ("seed=4294967296", "seed", "0..4294967295"),
+    ("ray.dashboard_host=not a host", "ray.dashboard_host", "an IP address or host name"),
+])
+def test_unbounded_or_malformed_shared_keys(override: str, key: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(SIM, [override])
+    assert f"'{key}'" in str(err.value) and fragment in str(err.value)
+    refused(str(err.value))
+
+
+@pytest.mark.parametrize(("address", "fragment"), [
+    ("garbage", "host:port with a port in 1..65535"),
+    ("http://127.0.0.1:8265", "an http:// address is the job server's"),
+    ("auto", "no running Ray cluster"),
+])
+def test_ray_address_from_the_environment(address: str, fragment: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    # a temp dir of its own: 'auto' must not find a cluster another test started here
+    env = {**os.environ, "RAY_ADDRESS": address, "RAY_TMPDIR": str(tmp_path),
+           "TMPDIR": str(tmp_path)}
+    env.pop("RAY_JOB_CONFIG_JSON_ENV_VAR", None)
+    done = subprocess.run([sys.executable, str(ROOT / "jobs" / "sweep.py"), "--config",
+                           "ci_small", f"output_dir={out}"], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 2, done.stderr
+    assert "'RAY_ADDRESS'" in done.stderr and fragment in done.stderr, done.stderr
+    assert not out.exists()
+    refused(done.stderr.strip().splitlines()[-1])
