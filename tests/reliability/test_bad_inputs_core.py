@@ -337,6 +337,8 @@ def test_unbounded_or_malformed_shared_keys(override: str, key: str, fragment: s
     ("auto", "no running Ray cluster"),
 ])
 def test_ray_address_from_the_environment(address: str, fragment: str, tmp_path: Path) -> None:
+    if address == "auto" and _ray_runs_here():
+        pytest.skip("a Ray cluster runs on this machine (another test's), so 'auto' finds it")
     out = tmp_path / "out"
     # a temp dir of its own: 'auto' must not find a cluster another test started here
     env = {**os.environ, "RAY_ADDRESS": address, "RAY_TMPDIR": str(tmp_path),
@@ -349,3 +351,17 @@ def test_ray_address_from_the_environment(address: str, fragment: str, tmp_path:
     assert "'RAY_ADDRESS'" in done.stderr and fragment in done.stderr, done.stderr
     assert not out.exists()
     refused(done.stderr.strip().splitlines()[-1])
+
+
+def _ray_runs_here() -> bool:
+    """Whether a GCS server runs on this machine ('auto' scans the processes for one)."""
+    import psutil
+
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if "gcs_server" in (proc.info["name"] or "") or any(
+                    "gcs_server" in part for part in proc.info["cmdline"] or []):
+                return True
+        except psutil.Error:
+            continue
+    return False
