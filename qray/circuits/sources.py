@@ -95,13 +95,34 @@ def load_qiskit(name: str, key: str) -> Any:
     raise ConfigError(key, name, ALLOWED, problem="not a circuit source:")
 
 
+#: the largest OpenQASM file read (a 24 MB file took 50 s and 1.5 GB to parse)
+MAX_QASM_BYTES = 4 * 2**20
+#: the most qubits a file may declare (checked on its text, before Qiskit builds them)
+MAX_QASM_QUBITS = 1024
+#: the most gates a circuit may expand to once its gate definitions are inlined
+MAX_EXPANDED_GATES = 1_000_000
+_REGISTERS = re.compile(r"^\s*(?:qreg\s+\w+\s*\[\s*(\d+)\s*\]|qubit\s*\[\s*(\d+)\s*\])",
+                        re.MULTILINE)
+
+
+def declared_qubits(text: str) -> int:
+    """The qubits an OpenQASM 2 or 3 text declares (``qreg q[n]``, ``qubit[n] q``, and one
+    per bare ``qubit q``)."""
+    total = sum(int(a or b) for a, b in _REGISTERS.findall(text))
+    return total + len(re.findall(r"^\s*qubit\s+\w+\s*;", text, flags=re.MULTILINE))
+
+
 def load_qasm_file(path: str | Path, key: str, *, entry: str | None = None) -> Any:
     """Parse an OpenQASM 2 or 3 file; a ConfigError naming ``key``, the file and the line
-    when it cannot be read or parsed."""
+    when it cannot be read or parsed, or when it is larger than the bounds above."""
     p = Path(path)
     shown = entry or str(path)
     if not p.is_file():
         raise ConfigError(key, shown, "an existing OpenQASM 2 or 3 file", problem="no such file:")
+    size = p.stat().st_size
+    if size > MAX_QASM_BYTES:
+        raise ConfigError(key, shown, f"an OpenQASM file of at most {MAX_QASM_BYTES // 2**20} MiB",
+                          problem=f"file too large ({size / 2**20:.1f} MiB):")
     try:
         text = p.read_text()
     except (OSError, UnicodeDecodeError) as exc:
@@ -114,6 +135,10 @@ def parse_qasm(text: str, key: str, *, source: str = "<string>") -> Any:
     """An OpenQASM 2 or 3 program as a ``QuantumCircuit`` (version from its header)."""
     from qiskit import qasm2, qasm3
 
+    qubits = declared_qubits(text)
+    if qubits > MAX_QASM_QUBITS:
+        raise ConfigError(key, source, f"a circuit on at most {MAX_QASM_QUBITS} qubits",
+                          problem=f"{qubits:,} qubits declared in")
     try:
         if re.search(r"^\s*OPENQASM\s+3", text, flags=re.MULTILINE):
             return qasm3.loads(text)
@@ -140,6 +165,26 @@ def _load(name: str, key: str, stamp: str) -> Loaded:
     return Loaded(name, circuit, circuit_sha(circuit))
 
 
+def expanded_size(qc: Any) -> float:
+    """How many gates ``qc`` has once every gate outside the IR's set is replaced by its
+    definition, recursively (counted, not built; one count per gate name and arity, so
+    a 1 KB file of nested definitions claiming 2^40 gates is caught in microseconds)."""
+    memo: dict[tuple[str, int], float] = {}
+
+    def size(op: Any) -> float:
+        if op.name in GATES or op.name in DROPPED:
+            return 1.0
+        k = (op.name, op.num_qubits)
+        if k not in memo:
+            memo[k] = 1.0  # a recursive definition counts once
+            definition = getattr(op, "definition", None)
+            memo[k] = (sum(size(i.operation) for i in definition.data)
+                       if definition is not None else 1.0)
+        return memo[k]
+
+    return sum(size(i.operation) for i in qc.data)
+
+
 def to_ir(qc: Any, name: str, key: str) -> Circuit:
     """A Qiskit circuit as the IR: transpiled to the IR's gates, final measurements,
     barriers and delays dropped; anything else that is not a unitary gate refused."""
@@ -148,6 +193,11 @@ def to_ir(qc: Any, name: str, key: str) -> Circuit:
 
     if qc.num_qubits == 0:
         raise ConfigError(key, name, "a circuit on at least one qubit", problem="no qubits in")
+    expanded = expanded_size(qc)  # before any copy: Qiskit may inline the definitions
+    if expanded > MAX_EXPANDED_GATES:
+        raise ConfigError(key, name, f"a circuit of at most {MAX_EXPANDED_GATES:,} gates once "
+                          "its gate definitions are inlined",
+                          problem=f"about {expanded:.3g} gates in")
     flow = sorted({i.operation.name for i in qc.data if isinstance(i.operation, ControlFlowOp)})
     if flow:
         raise ConfigError(key, name, _supported(), problem=f"control flow ({', '.join(flow)}) in")

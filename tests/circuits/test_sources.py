@@ -144,3 +144,29 @@ def test_bad_mqt_entries_name_what_is_allowed() -> None:
     else:
         with pytest.raises(ConfigError, match=r"pip install 'qray\[mqt\]'"):
             sources.expand_source("mqt:ghz@3", "circuits[0]")
+
+
+def test_oversized_qasm_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    from qray.circuits.sources import MAX_QASM_BYTES, load
+
+    huge = tmp_path / "huge.qasm"  # a register of ten million qubits in 40 bytes
+    huge.write_text("OPENQASM 2.0;\nqreg q[10000000];\n")
+    with pytest.raises(ConfigError, match=r"'circuits'.*10,000,000 qubits declared.*1024"):
+        load(f"qasm:{huge}", "circuits")
+    q3 = tmp_path / "huge3.qasm"
+    q3.write_text("OPENQASM 3.0;\nqubit[5000] q;\n")
+    with pytest.raises(ConfigError, match="5,000 qubits declared"):
+        load(f"qasm:{q3}", "circuits")
+    nested = tmp_path / "nested.qasm"  # 1.4 KB of definitions that inline to 2^40 gates
+    nested.write_text('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n'
+                      "gate g0 a,b { cx a,b; cx b,a; }\n"
+                      + "".join(f"gate g{i} a,b {{ g{i - 1} a,b; g{i - 1} b,a; }}\n"
+                                for i in range(1, 40)) + "g39 q[0],q[1];\n")
+    with pytest.raises(ConfigError, match=r"about 1.1e\+12 gates in.*at most 1,000,000"):
+        load(f"qasm:{nested}", "circuits")
+    big = tmp_path / "big.qasm"
+    with big.open("w") as f:
+        f.write('OPENQASM 2.0;\ninclude "qelib1.inc";\nqreg q[2];\n')
+        f.write("h q[0];\n" * (MAX_QASM_BYTES // 8 + 1))
+    with pytest.raises(ConfigError, match=r"file too large \(4\.0 MiB\)"):
+        load(f"qasm:{big}", "circuits")
