@@ -1,6 +1,8 @@
 """Summary of a ``cloud`` sweep: per scheduler, mean total completion time (incl.
 rescheduling delay) +- 95 % CI over the same episodes, the studied metric without the
-delay, reschedules, utilization; and a bar plot."""
+delay, reschedules, utilization; each learned scheduler against each heuristic paired over
+the same episodes (mean difference, its 95 % t interval, n) and the spec's bar check by
+check; and a bar plot."""
 
 from __future__ import annotations
 
