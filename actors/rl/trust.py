@@ -77,6 +77,9 @@ def record(manifest_dir: Path, sweep_dir: Path, checkpoints: list[Path]) -> Path
     sweep_dir = sweep_dir.resolve()
     entries = {}
     for ckpt in checkpoints:
+        if not Path(ckpt).resolve().is_relative_to(sweep_dir):
+            raise UntrustedCheckpointError(f"checkpoint {ckpt}: outside the sweep folder "
+                                           f"{sweep_dir}; Tune writes them inside it")
         rel = Path(ckpt).resolve().relative_to(sweep_dir).as_posix()
         entries[rel] = tree_digests(Path(ckpt))
     body = {"format": FORMAT, "checkpoints": entries}

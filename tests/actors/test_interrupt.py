@@ -28,8 +28,12 @@ def test_ctrl_c_says_how_many_tasks_have_rows_and_how_to_resume(tmp_path: Path,
     cmd = [sys.executable, "jobs/sweep.py", "--config", str(tmp_path / "nap.yaml"),
            f"output_dir={tmp_path}", "sweep_id=nap", "summarize=false",
            "ray.include_dashboard=false", f"execution.runner={runner}"]
+    # a terminal's Ctrl-C: SIGINT handled by default in the driver even when this test
+    # runs under a shell that started it in the background (`make test &` ignores SIGINT
+    # in every process it starts, and the ignored disposition is inherited)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=user_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     folder = tmp_path / "nap" / "experiment"
     deadline = time.time() + 240
     while time.time() < deadline and len(parquet_files(folder)) < 3 and proc.poll() is None:

@@ -16,16 +16,19 @@ def _fit_file(tmp_path: Path) -> Path:
     return tmp_path / "sweep" / "tune" / "PPO" / FIT_FILE
 
 
-def test_a_finished_fit_is_read_back_for_its_config_only(tmp_path: Path) -> None:
+def test_a_finished_fit_is_read_back_for_its_config_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QRAY_CHECKPOINT_KEY", str(tmp_path / "key"))
     fit_file = _fit_file(tmp_path)
     assert saved_for_digest(fit_file, "abc") is None and finished_fit(fit_file, "abc") is None
-    ckpt = tmp_path / "checkpoint_000000"
-    ckpt.mkdir()
+    ckpt = fit_file.parent / "t0" / "checkpoint_000000"  # Tune's layout inside the sweep
+    ckpt.mkdir(parents=True)
     trials = [{"trial_id": "t0", "lr": 0.001, "checkpoint": str(ckpt), "train_seconds": 1.5}]
     record_fit(fit_file, digest="abc", wall_seconds=2.0, trials=trials)
     assert json.loads(fit_file.read_text()) == {"config_digest": "abc", "wall_seconds": 2.0,
                                                 "trials": trials}
     assert finished_fit(fit_file, "abc")["trials"] == trials
+    assert (fit_file.parent / "checkpoints.json").is_file()  # signed before fit.json
     with pytest.raises(ConfigError, match="'sweep_id': holds training of another config: 'sweep'"):
         finished_fit(fit_file, "other")
     ckpt.rmdir()  # a checkpoint gone: the fit runs again
