@@ -84,6 +84,14 @@ def find_sweep(path: str | Path) -> SweepFolder:
         return SweepFolder(folder, data_dir if data_dir.is_dir() else folder, manifest)
     if (folder.parent / MANIFEST).is_file():  # a workload subfolder
         return SweepFolder(folder.parent, folder, read_manifest(folder.parent / MANIFEST))
+    sweeps = sorted(p.parent.name for p in folder.glob(f"*/{MANIFEST}"))
+    if len(sweeps) == 1:  # a results folder holding one sweep and no `latest`
+        return find_sweep(folder / sweeps[0])
+    if sweeps:  # never the rows of several sweeps mixed into one table
+        shown = ", ".join(sweeps[:8]) + (f", ... ({len(sweeps)} in all)" if len(sweeps) > 8
+                                         else "")
+        raise NoDatasetError(f"{_where(folder)}: a results folder with {len(sweeps)} sweeps "
+                             f"and no 'latest' link ({shown}); pass one sweep's folder")
     return SweepFolder(folder, folder, {})
 
 

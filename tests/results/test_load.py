@@ -64,6 +64,23 @@ def test_temp_files_and_a_rerun_row_do_not_add_rows(sweeps: Sweeps, tmp_path: Pa
     assert len(df) == 12 and df["task_id"].is_unique
 
 
+def test_a_results_folder_without_latest_never_mixes_sweeps(sweeps: Sweeps,
+                                                           tmp_path: Path) -> None:
+    from qray.results.compare import compare
+
+    root = tmp_path / "results"
+    root.mkdir()
+    shutil.copytree(sweeps.a, root / sweeps.a.name)
+    ids = sorted(load(sweeps.a)["task_id"])
+    assert sorted(load(root)["task_id"]) == ids  # one sweep: that one
+    shutil.copytree(sweeps.b, root / f"{sweeps.b.name}-copy")
+    with pytest.raises(NoDatasetError, match=r"a results folder with 2 sweeps and no 'latest' "
+                                             r"link .*pass one sweep's folder"):
+        load(root)
+    with pytest.raises(NoDatasetError, match="2 sweeps"):
+        compare(root, sweeps.b)
+
+
 def test_a_path_without_rows_is_refused_naming_it(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-sweep"
     with pytest.raises(NoDatasetError, match=f"{missing}: no such folder"):
