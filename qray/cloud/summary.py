@@ -31,29 +31,22 @@ REFERENCE = "FeasibleGreedy"
 
 def outcome(d: PairedDifference) -> str:
     """``yes`` when the interval of a - b lies below 0, ``no`` above, else ``not shown``."""
-    if d.n >= 2 and d.high < 0:
-        return "yes"
-    if d.n >= 2 and d.low > 0:
-        return "no"
-    return "not shown"
+    return {-1: "yes", 1: "no"}.get(d.sign, "not shown")
 
 
-def bar_checks(learned: pd.Series, wide: pd.DataFrame, heuristics: list[str],
+def bar_checks(diffs: dict[str, PairedDifference], within: PairedDifference | None,
                row: Any) -> list[tuple[str, str]]:
     """The spec's bar for one learned scheduler, check by check: ``(check, outcome)`` with
     outcome ``yes``, ``no``, ``not shown`` (the paired interval includes 0) or ``not
-    evaluated (why)``."""
-    others = [h for h in heuristics if h != REFERENCE]
+    evaluated (why)``. ``diffs``: its paired difference from each heuristic; ``within``:
+    from FeasibleGreedy's time plus the margin (None when FeasibleGreedy did not run)."""
+    others = [outcome(d) for h, d in diffs.items() if h != REFERENCE]
     if others:
-        each = [outcome(paired_difference(learned, wide[h])) for h in others]
-        beats = "no" if "no" in each else "yes" if set(each) == {"yes"} else "not shown"
+        beats = "no" if "no" in others else "yes" if set(others) == {"yes"} else "not shown"
     else:
         beats = "not evaluated (no heuristic but FeasibleGreedy ran)"
-    if REFERENCE in heuristics:
-        margin = outcome(paired_difference(learned, (1 + FEASIBLE_GREEDY_MARGIN)
-                                           * wide[REFERENCE]))
-    else:
-        margin = f"not evaluated ({REFERENCE} did not run)"
+    margin = (outcome(within) if within is not None
+              else f"not evaluated ({REFERENCE} did not run)")
     return [("better than every other heuristic", beats),
             (f"within {100 * FEASIBLE_GREEDY_MARGIN:.0f} % of {REFERENCE} or better", margin),
             ("~0 reschedules (< 0.5 per episode)", "yes" if row.reschedules < 0.5 else "no"),
@@ -85,13 +78,15 @@ def comparison_lines(ok: pd.DataFrame, table: pd.DataFrame) -> list[str]:
         lines.append(f"- `{r.scheduler}` ({r.kind}) minus each heuristic, total completion "
                      "time per episode, paired over the same episodes (mean [95 % CI]; "
                      "negative: faster):")
-        for h in heuristics:
-            d = paired_difference(learned, wide[h])
+        diffs = {h: paired_difference(learned, wide[h]) for h in heuristics}
+        for h, d in diffs.items():
             word = {"yes": "better", "no": "worse"}.get(outcome(d),
                                                         "no clear difference (CI includes 0)"
                                                         if d.n >= 2 else "too few episodes")
             lines.append(f"  - vs {h}: {d.text(' s')}: {word}")
-        checks = bar_checks(learned, wide, heuristics, r)
+        within = (paired_difference(learned, (1 + FEASIBLE_GREEDY_MARGIN) * wide[REFERENCE])
+                  if REFERENCE in diffs else None)
+        checks = bar_checks(diffs, within, r)
         lines.append(f"  - the spec's bar: {verdict(checks)}")
         lines += [f"    - {c}: {o}" for c, o in checks]
     return lines

@@ -138,9 +138,17 @@ class PairedDifference:
     base: float
 
     @property
+    def sign(self) -> int:
+        """-1 when the interval lies below 0, +1 above, 0 when it includes 0 (or has
+        fewer than two pairs)."""
+        if self.n < 2:
+            return 0
+        return -1 if self.high < 0 else 1 if self.low > 0 else 0
+
+    @property
     def decided(self) -> bool:
         """The interval excludes 0 (and has at least two pairs)."""
-        return self.n >= 2 and (self.high < 0 or self.low > 0)
+        return self.sign != 0
 
     def text(self, unit: str = "", fmt: str = "{:+.3g}") -> str:
         """``"-12.3 [-20.1, -4.5] s (-8.1 %), n = 100"``."""

@@ -17,12 +17,8 @@ import numpy as np
 MAX_QUBITS = 24
 
 
-def _flip(d: np.ndarray, axis: int) -> np.ndarray:
-    return np.flip(d, axis=axis)
-
-
 def _bit_channel(d: np.ndarray, axis: int, f: float) -> np.ndarray:
-    return (1 - f) * d + f * _flip(d, axis) if f else d
+    return (1 - f) * d + f * np.flip(d, axis) if f else d
 
 
 def ghz_population(n: int, p1: float, p2: float | None = None, readout: float = 0.0) -> float:
@@ -41,9 +37,9 @@ def ghz_population(n: int, p1: float, p2: float | None = None, readout: float = 
         moved = d.copy()  # CX(q, q+1): where bit q is 1, bit q+1 flips
         idx = [slice(None)] * n
         idx[q] = 1
-        moved[tuple(idx)] = _flip(d[tuple(idx)], q)  # axis q+1 is axis q of the slice
-        d = (keep * moved + each * (_flip(moved, q + 1) + _flip(moved, q)
-                                    + _flip(_flip(moved, q), q + 1)))
+        moved[tuple(idx)] = np.flip(d[tuple(idx)], q)  # axis q+1 is axis q of the slice
+        d = (keep * moved + each * (np.flip(moved, q + 1) + np.flip(moved, q)
+                                    + np.flip(np.flip(moved, q), q + 1)))
     for q in range(n):
         d = _bit_channel(d, q, readout)
     return float(d[(0,) * n] + d[(1,) * n])
