@@ -363,8 +363,9 @@ def plot_memory(memory: pd.DataFrame, path: Path) -> Path:
         sub = memory[memory["noise"] == noise]
         for backend, line in sub.groupby("backend"):
             line = line.sort_values("n_qubits")
-            ax.plot(line["n_qubits"], line["memory_mb"].clip(lower=1e-2), marker="o",
-                    color=colors[backend], label=backend)
+            # a log axis cannot show 0: a run that grew nothing is left out, not moved
+            ax.plot(line["n_qubits"], line["memory_mb"].where(line["memory_mb"] > 0),
+                    marker="o", color=colors[backend], label=backend)
         n = np.arange(sub["n_qubits"].min(), sub["n_qubits"].max() + 1)
         ax.plot(n, statevector_mb(n), color="black", linestyle="--",
                 label="statevector 2^n x 16 B")
@@ -375,7 +376,8 @@ def plot_memory(memory: pd.DataFrame, path: Path) -> Path:
         plotstyle.integer_ticks(ax, sub["n_qubits"].tolist())
         ax.set_xlabel("n_qubits")
         ax.set_ylabel("resident-memory growth per run [MiB]")
-        plotstyle.title(ax, f"noise {noise:g}", {"pooled": "max over circuits, depths"})
+        plotstyle.title(ax, f"noise {noise:g}", {"pooled": "max over circuits, depths",
+                                                  "zero": "not drawn"})
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=7)
     fig.suptitle("memory per run vs qubits (a lower bound: RSS growth during the run)")
