@@ -274,9 +274,9 @@ def _sweep(args: argparse.Namespace) -> int:
                            summarize=False if args.no_summary else None,
                            allow_config_change=args.allow_config_change,
                            strict_provenance=args.strict_provenance, verbose=args.verbose)
-    except SweepInterruptedError as exc:  # Ctrl-C: one line, exit 130 as a shell expects
-        sys.stderr.write(f"\n{exc}\n")
-        return 130
+    except SweepInterruptedError as exc:  # Ctrl-C/SIGTERM: one line, exit 130/143 as a
+        sys.stderr.write(f"\n{exc}\n")   # shell expects
+        return 128 + exc.signum
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:

@@ -113,10 +113,14 @@ class ResourceError(QrayError):
 
 
 class SweepInterruptedError(QrayError):
-    """A sweep stopped by Ctrl-C: its rows so far are kept and the same command resumes
+    """A sweep stopped by Ctrl-C or SIGTERM: its rows so far are kept and the same command resumes
     it. ``report`` is the driver's report of the run (when it made one)."""
 
-    def __init__(self, done: int, total: int, *, report: Any = None) -> None:
-        super().__init__(f"stopped: {done} of {total} tasks have rows; rerun the same "
-                         "command to resume")
+    def __init__(self, done: int, total: int, *, report: Any = None,
+                 signum: int = 2) -> None:
+        by = "SIGTERM" if signum == 15 else "Ctrl-C" if signum == 2 else f"signal {signum}"
+        super().__init__(f"stopped by {by}: {done} of {total} tasks have rows; rerun the "
+                         "same command to resume")
         self.done, self.total, self.report = done, total, report
+        #: the signal that stopped the sweep (the exit status is 128 + signum)
+        self.signum = signum

@@ -13,8 +13,10 @@ import json
 import logging
 import os
 import shutil
+import signal
 import socket
 import sys
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from typing import Any
 
 import ray
 
+import qray.results.ledger as ledger
 from actors.runtime.binding import get_binding
 from actors.runtime.driver_log import DriverLogHandler, driver_log
 from actors.runtime.executor import point_path, unit_trial
@@ -257,12 +260,15 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     ok = False
     summary_job: Future[str] | None = None
     interrupted = False
+    term = _Terminate()
     try:
+        term.install()
         report, index, units, reusable = _pending(cfg, binding, plan,
                                                   rerun_failed=rerun_failed)
         report.provenance_changes = changes
         if units:  # with nothing to do, the sweep ends without starting Ray
             started = connect(cfg)
+            term.install()  # ray.init installs its own handler, which ends the process
             report.ray_used = True
             validate_requests(requests)
             binding.validate_cluster(cfg, keys)
@@ -300,22 +306,55 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
             raise disk_full(cfg.sweep_dir) from exc
         raise
     finally:
-        if started:
-            ray.shutdown()
-        lock.release(cleanup=not ok)
+        try:
+            if started:
+                ray.shutdown()
+            lock.release(cleanup=not ok)
+        finally:
+            term.restore()
     if interrupted:  # Ctrl-C: what is on disk now, then the one line the user needs
         report.status_counts = _status_counts(cfg, binding, plan, index, ran=True)
         done = sum(n for st, n in report.status_counts.items() if st != "missing")
         report.run_tasks = max(0, done - report.skipped_tasks)
         report.elapsed_s = time.perf_counter() - t0
         _log_run(cfg, report, interrupted=True)
-        raise SweepInterruptedError(done, report.total_tasks, report=report)
+        raise SweepInterruptedError(done, report.total_tasks, report=report,
+                                    signum=term.signum)
     if summary_job is not None:
         report.summary_md = summary_job.result()
     _track(cfg, report)
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
     return report
+
+
+class _Terminate:
+    """SIGTERM (``kill``, ``ray job stop``) stops the sweep as Ctrl-C does: the handler
+    raises KeyboardInterrupt in the main thread, so the driver shuts Ray down, removes
+    Tune's state and says how many tasks have rows (exit status 143)."""
+
+    def __init__(self) -> None:
+        self.signum = signal.SIGINT.value
+        self._before: Any = None
+        self._installed = False
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self.signum = signum
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop; the shutdown must finish
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        before = signal.signal(signal.SIGTERM, self._handle)
+        if not self._installed:
+            self._before, self._installed = before, True
+
+    def restore(self) -> None:
+        if self._installed:
+            signal.signal(signal.SIGTERM, self._before if self._before is not None
+                          else signal.SIG_DFL)
+            self._installed = False
 
 
 def _track(cfg: SweepConfig, report: SweepReport) -> None:
@@ -518,6 +557,7 @@ def _record(cfg: SweepConfig, plan: Any, prov: dict[str, Any],
                     "copy of the working dir; pass an absolute output_dir to keep the rows",
                     cfg.output_dir, sweep_dir.parent)
     sweep_dir.mkdir(parents=True, exist_ok=True)
+    ledger.adopt(sweep_dir / cfg.workload)  # a sweep from before ledgers: files as found
     _write_manifest(cfg, sweep_dir, prov, changes)
     write_plan(sweep_dir, (t.strong_id for p in plan.points for t in p.tasks))
     update_latest(sweep_dir.parent, cfg.resolved_sweep_id)
@@ -622,7 +662,13 @@ def _run_in_tune(cfg: SweepConfig, report: SweepReport, units: list[dict[str, An
     # only the loggers above; Ctrl-C reaches the driver (which says how to resume) instead
     # of Tune's handler (which would point at Tuner.restore)
     with _env(TUNE_DISABLE_AUTO_CALLBACK_LOGGERS="1", TUNE_DISABLE_SIGINT_HANDLER="1"):
-        results = tuner.fit()
+        try:
+            results = tuner.fit()
+        except KeyboardInterrupt:  # qray resumes from its rows: Tune's state is not needed
+            shutil.rmtree(storage / name, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                storage.rmdir()
+            raise
     report.trial_errors = [f"{r.path}: {r.error}" for r in results if r.error is not None]
     if not report.trial_errors:  # Tune's state of a finished run is not needed again
         shutil.rmtree(storage / name, ignore_errors=True)
@@ -716,6 +762,7 @@ def _write_manifest(cfg: SweepConfig, sweep_dir: Path, prov: dict[str, Any],
         history.append({"at": datetime.now(UTC).isoformat(timespec="seconds"),
                         "changes": changes})
     manifest = {
+        "format": ledger.FORMAT,
         "sweep_id": cfg.resolved_sweep_id,
         "workload": cfg.workload,
         "config": cfg.to_dict(),

@@ -5,6 +5,7 @@ atomically."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,9 +20,9 @@ from actors.runtime.metrics import metric_fields
 from actors.runtime.pool import NAMESPACE
 from qray.chunks import FAILED_STATUSES
 from qray.errors import QrayError
-from qray.results import write_table_atomic
 from qray.results.held import table_of
 from qray.results.layout import drop_superseded
+from qray.results.ledger import Checker, write_rows
 from qray.workloads import resolve
 
 log = logging.getLogger(__name__)
@@ -75,11 +76,11 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
             nonlocal last_flush
             progress(rows + so_far)
             if time.monotonic() - last_flush >= ctx["flush_s"]:
-                write_table_atomic(table_of(rows + so_far, binding.schema, path.parent), path)
+                write_rows(table_of(rows + so_far, binding.schema, path.parent), path)
                 last_flush = time.monotonic()
 
         fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
-    write_table_atomic(table_of(rows + fresh, binding.schema, path.parent), path)
+    write_rows(table_of(rows + fresh, binding.schema, path.parent), path)
     drop_superseded(path.parent, chunk.get("supersede") or {})
     return counts(fresh, ctx)
 
@@ -150,7 +151,7 @@ def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any
     rerun (each task once). Returns what the trial reports."""
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
     kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
-    write_table_atomic(table_of(kept + rows, schema, path.parent), path)
+    write_rows(table_of(kept + rows, schema, path.parent), path)
     return counts(rows, ctx)
 
 
@@ -232,6 +233,15 @@ def wait_for(ask: Callable[[], Any]) -> Any:
 def existing_rows(path: Path, *, exclude: set[str]) -> list[dict]:
     """Rows already in a point's file, minus the tasks in ``exclude`` (being rerun)."""
     if not path.exists():
+        return []
+    verdict = Checker().check(path)
+    if verdict.kind == "foreign":  # never overwritten: kept beside, under another name
+        aside = path.with_name(path.name + ".foreign")
+        os.replace(path, aside)
+        log.warning("moved %s, which this sweep did not write, aside as %s", path, aside.name)
+        return []
+    if verdict.kind == "altered":
+        log.warning("replacing result file %s: %s", path, verdict.reason)
         return []
     try:
         table = pq.read_table(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qray.errors import ConfigError, QrayError
+from qray.results.ledger import FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,11 @@ def read_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("workload"), str):
         raise QrayError(f"{path}: not a sweep manifest (it needs a 'workload' entry); "
                         "restore it or remove the sweep folder")
+    fmt = data.get("format", 1)
+    if not isinstance(fmt, int) or isinstance(fmt, bool) or not 1 <= fmt <= FORMAT:
+        raise QrayError(f"{path}: format {fmt!r} is not one this qray reads (1 to {FORMAT}); "
+                        "a newer qray wrote it, or it was edited: use the qray that wrote "
+                        "it, restore the file, or run under a new sweep_id")
     return data
 
 

@@ -25,8 +25,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from qray.results.reader import DatasetProblem, file_age, parquet_files, read_file
-from qray.results.writer import write_table_atomic
+from qray.results.ledger import ALTERED_SUFFIX, write_rows
+from qray.results.reader import DatasetProblem, checked_files, read_file
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +76,18 @@ class ResultIndex:
         """The files that could not be read at all (as opposed to foreign ones)."""
         return [p.path for p in self.problems if p.kind == "unreadable"]
 
+    @property
+    def altered(self) -> list[Path]:
+        """The files qray wrote whose bytes changed since."""
+        return [p.path for p in self.problems if p.kind == "altered"]
+
 
 def read_index(folder: str | Path, schema: pa.Schema | None = None) -> ResultIndex:
     """The tasks with rows under ``folder``, reading the ``task_id`` and ``status``
     columns of each file (oldest file first, so the newest row of a task wins); with the
     workload's ``schema``, files that do not match it are skipped and reported."""
     index = ResultIndex()
-    for path in sorted(parquet_files(folder), key=file_age):
+    for path in checked_files(folder, index.problems):
         table, problem = read_file(path, schema=schema, columns=["task_id", "status"])
         if problem is not None:
             index.problems.append(problem)
@@ -137,7 +142,7 @@ def drop_rows(path: str | Path, task_ids: Iterable[str]) -> int:
     if not dropped:
         return 0
     if kept.num_rows:
-        write_table_atomic(kept, path)
+        write_rows(kept, path)
     else:
         path.unlink()
     return dropped
@@ -169,15 +174,18 @@ def repair_duplicates(folder: str | Path, index: ResultIndex) -> int:
 
 
 def set_aside_unreadable(index: ResultIndex) -> list[Path]:
-    """Rename the unreadable qray result files to ``<name>.unreadable`` (kept, no longer
-    read): called once every task of the sweep has a row again."""
+    """Rename the unreadable qray result files to ``<name>.unreadable`` and the altered
+    ones to ``<name>.altered`` (kept, no longer read): called once every task of the
+    sweep has a row again. Files qray did not write are never touched."""
     moved = []
-    for path in index.unreadable:
-        if is_qray_file(path) and path.exists():
-            target = path.with_name(path.name + UNREADABLE_SUFFIX)
-            os.replace(path, target)
-            log.warning("set aside unreadable result file %s as %s (its tasks have rows "
-                        "again)", path, target.name)
-            moved.append(target)
+    for paths, suffix, what in ((index.unreadable, UNREADABLE_SUFFIX, "unreadable"),
+                                (index.altered, ALTERED_SUFFIX, "altered")):
+        for path in paths:
+            if is_qray_file(path) and path.exists():
+                target = path.with_name(path.name + suffix)
+                os.replace(path, target)
+                log.warning("set aside %s result file %s as %s (its tasks have rows "
+                            "again)", what, path, target.name)
+                moved.append(target)
     return moved
 

@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class DatasetProblem:
-    """A file of the dataset that was skipped: ``unreadable`` (truncated, corrupt) or a
-    ``mismatch`` (not rows of this workload)."""
+    """A file of the dataset that was skipped: ``unreadable`` (truncated, corrupt), a
+    ``mismatch`` (not rows of this workload), ``foreign`` (not written by the sweep) or
+    ``altered`` (changed since the sweep wrote it)."""
 
     path: Path
     reason: str
@@ -42,6 +43,23 @@ def parquet_files(folder: str | Path) -> list[Path]:
         p for p in folder.rglob("*.parquet")
         if not p.name.startswith(TMP_PREFIX) and "_tune" not in p.parts
     )
+
+
+def checked_files(folder: str | Path, problems: list[DatasetProblem]) -> list[Path]:
+    """The dataset's files that its ledger vouches for (see :mod:`qray.results.ledger`),
+    oldest first; the others are appended to ``problems``."""
+    from qray.results.ledger import Checker
+
+    checker = Checker()
+    out = []
+    for path in sorted(parquet_files(folder), key=file_age):
+        verdict = checker.check(path)
+        if verdict.ok:
+            out.append(path)
+        else:
+            log.warning("skipping result file %s: %s", path, verdict.reason)
+            problems.append(DatasetProblem(path, verdict.reason, verdict.kind))
+    return out
 
 
 def read_dataset(
@@ -73,7 +91,7 @@ def read_dataset(
         target = pa.schema([schema.field(c) for c in columns])
     elif is_open(schema):  # the rows' own columns too: the schema's first, then the rest
         target = None
-    for path in sorted(parquet_files(folder), key=file_age):
+    for path in checked_files(folder, problems):
         table, problem = read_file(path, schema=schema, columns=columns)
         if problem is not None:
             problems.append(problem)

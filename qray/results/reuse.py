@@ -33,8 +33,9 @@ import pyarrow.parquet as pq
 
 from qray.results.held import COLUMNS_FILE, read_held
 from qray.results.layout import read_index, rows_lock
+from qray.results.ledger import write_rows
 from qray.results.reader import PLAN_FILE
-from qray.results.writer import write_bytes_atomic, write_table_atomic, write_text_atomic
+from qray.results.writer import write_bytes_atomic, write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,7 @@ def copy_rows(found: Reusable, folder: Path, tag: str) -> int:
                 if {**held, **mine} != mine:
                     write_text_atomic(json.dumps({**held, **mine}, indent=1),
                                       folder / COLUMNS_FILE)
-        write_table_atomic(rows, folder / f"chunk-{time_part}R-{pid_part}-{i:05d}.parquet")
+        write_rows(rows, folder / f"chunk-{time_part}R-{pid_part}-{i:05d}.parquet")
         copied += rows.num_rows
     return copied
 

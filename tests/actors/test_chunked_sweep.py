@@ -85,6 +85,10 @@ def test_a_per_point_folder_of_an_older_sweep_reads_and_resumes(ray_session, tmp
             by_point.setdefault(row["point_id"], []).append(row)
     for point_id, point_rows in by_point.items():
         write_table_atomic(rows_to_table(point_rows, SCHEMA), folder / f"{point_id}.parquet")
+    (folder / "files.jsonl").unlink()  # nor did older sweeps record their files
+    manifest = json.loads((report.sweep_dir / "sweep.json").read_text())
+    del manifest["format"]
+    (report.sweep_dir / "sweep.json").write_text(json.dumps(manifest))
 
     resumed = actors.sweep(CONF, over, summarize=True)
     assert resumed.skipped_tasks == 4 and resumed.run_tasks == 2
@@ -93,3 +97,6 @@ def test_a_per_point_folder_of_an_older_sweep_reads_and_resumes(ray_session, tmp
     names = [p.name for p in _files(report.sweep_dir)]
     assert sorted(n for n in names if not n.startswith("chunk-")) == sorted(
         f"{p}.parquet" for p in by_point)  # the point files are kept as they were
+    adopted = [json.loads(line) for line in (folder / "files.jsonl").read_text().splitlines()]
+    assert sorted(e["file"] for e in adopted if e.get("adopted")) == sorted(
+        f"{p}.parquet" for p in by_point)  # recorded as found, then read as the sweep's

@@ -1,5 +1,6 @@
-"""Ctrl-C in the middle of a sweep, as a user presses it: one line that says how many
-tasks have rows and how to resume, exit 130, no Tune restore hint, and a true count in
+"""Ctrl-C (or SIGTERM: ``kill``, ``ray job stop``) in the middle of a sweep: one line
+that says how many tasks have rows and how to resume, exit 130 (143), no Tune restore hint,
+no Ray crash dump, no Tune state left in the sweep folder, and a true count in
 ``runs.jsonl``; the same command then finishes the sweep."""
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from tests.jobs.helpers import ROOT, parquet_files, user_env
 NAP = "import time\n\ndef nap(x):\n    time.sleep(0.2)\n    return {'y': x}\n"
 
 
-@pytest.mark.parametrize("runner", ["driver", pytest.param("tune", marks=pytest.mark.slow)])
-def test_ctrl_c_says_how_many_tasks_have_rows_and_how_to_resume(tmp_path: Path,
+@pytest.mark.parametrize(("signum", "runner"), [
+    (signal.SIGINT, "driver"), pytest.param(signal.SIGINT, "tune", marks=pytest.mark.slow),
+    (signal.SIGTERM, "tune")])
+def test_ctrl_c_says_how_many_tasks_have_rows_and_how_to_resume(tmp_path: Path, signum: int,
                                                                 runner: str) -> None:
     (tmp_path / "nap.py").write_text(NAP)
     (tmp_path / "nap.yaml").write_text("experiment: nap.py:nap\ngrid: {x: {start: 1, stop: 120}}"
@@ -38,14 +41,18 @@ def test_ctrl_c_says_how_many_tasks_have_rows_and_how_to_resume(tmp_path: Path,
     deadline = time.time() + 240
     while time.time() < deadline and len(parquet_files(folder)) < 3 and proc.poll() is None:
         time.sleep(0.05)
-    assert proc.poll() is None, "the sweep ended before Ctrl-C"
-    proc.send_signal(signal.SIGINT)
+    assert proc.poll() is None, "the sweep ended before the signal"
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 130, out[-2000:] + err[-3000:]
+    assert proc.returncode == 128 + signum, out[-2000:] + err[-3000:]
     last = err.strip().splitlines()[-1]
     on_disk = sum(pq.ParquetFile(p).metadata.num_rows for p in parquet_files(folder))
-    assert last == f"stopped: {on_disk} of 120 tasks have rows; rerun the same command to resume"
+    by = "Ctrl-C" if signum == signal.SIGINT else "SIGTERM"
+    assert last == (f"stopped by {by}: {on_disk} of 120 tasks have rows; rerun the same "
+                    "command to resume")
     assert "Tuner.restore" not in out + err
+    assert "*** SIG" not in err and "Aborted" not in err  # no C++ crash dump
+    assert not (tmp_path / "nap" / "_tune").exists()
     run = json.loads((tmp_path / "nap" / "runs.jsonl").read_text().splitlines()[-1])
     assert run["interrupted"] and run["run"] == on_disk and not run["complete"]
     again = subprocess.run(cmd, cwd=ROOT, env=user_env(), capture_output=True, text=True,

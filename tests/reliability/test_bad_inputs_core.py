@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -215,7 +216,7 @@ def test_reused_sweep_id_with_another_config(finished: Path) -> None:
     assert flagged.run_tasks == 1
 
 
-def test_foreign_parquet_files_are_reported_and_skipped(finished: Path) -> None:
+def test_foreign_parquet_files_are_reported_and_skipped(finished: Path, tmp_path: Path) -> None:
     folder = finished / "reused" / "simulators"
     rows_before = read_dataset(folder)[0].num_rows
     pq.write_table(pa.table({"a": [1, 2, 3]}), folder / "foreign.parquet")
@@ -228,14 +229,21 @@ def test_foreign_parquet_files_are_reported_and_skipped(finished: Path) -> None:
     table, problems = read_dataset(folder, schema=SCHEMA)
     reasons = {p.path.name: p.reason for p in problems}
     assert table.num_rows == rows_before
-    assert "no task_id, status column" in reasons["foreign.parquet"]
-    assert "column 'task_id' is int64, expected string" in reasons["int_ids.parquet"]
-    assert "rows of workload 'netsim', not 'simulators'" in reasons["netsim_rows.parquet"]
+    assert all("not written by this sweep (no entry in files.jsonl)" in r
+               for r in reasons.values()) and len(reasons) == 3
+    bare = tmp_path / "bare"  # a folder of Parquet files without a sweep: checked by schema
+    bare.mkdir()
+    for name in reasons:
+        shutil.copy(folder / name, bare / name)
+    bare_reasons = {p.path.name: p.reason for p in read_dataset(bare, schema=SCHEMA)[1]}
+    assert "no task_id, status column" in bare_reasons["foreign.parquet"]
+    assert "column 'task_id' is int64, expected string" in bare_reasons["int_ids.parquet"]
+    assert "rows of workload 'netsim', not 'simulators'" in bare_reasons["netsim_rows.parquet"]
     summary = summarize_sweep(finished / "reused")
     assert "3 result file(s) skipped" in summary.markdown
     rerun = actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"])
     assert rerun.run_tasks == 0 and len(rerun.unreadable_files) == 3
-    for name, reason in reasons.items():
+    for name, reason in bare_reasons.items():
         refused(f"{name}: {reason}")
         (folder / name).unlink()
 

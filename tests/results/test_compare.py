@@ -12,8 +12,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from qray.results import load, write_table_atomic
+from qray.results import load
 from qray.results.compare import CompareError, cell_columns, compare, write_comparison
+from qray.results.ledger import write_rows
 from qray.results.reader import parquet_files
 from tests.conftest import ROOT
 from tests.results.conftest import Sweeps
@@ -86,7 +87,7 @@ def test_sweeps_without_a_shared_cell_are_refused(sweeps: Sweeps, tmp_path: Path
         table = pq.read_table(path)
         table = table.set_column(table.schema.get_field_index("circuit"), "circuit",
                                  [["qft"] * table.num_rows])
-        write_table_atomic(table, other / "simulators" / path.name)
+        write_rows(table, other / "simulators" / path.name)
     with pytest.raises(CompareError, match="share no cell"):
         compare(sweeps.a, other)
 
