@@ -394,6 +394,7 @@ def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict
     """A YAML file (or nothing) merged with ``key=value`` overrides, as a plain mapping
     (not validated). An override replaces a value that is not a mapping, also with a
     value of another type (``widths=[2,3]`` over ``widths: {start: 2, stop: 27}``)."""
+    import yaml
     from omegaconf import DictConfig, OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
@@ -434,9 +435,38 @@ def load_mapping(path: str | Path | None, overrides: Sequence[str] = ()) -> dict
         _refuse_resolvers(OmegaConf.to_container(raw, resolve=False), "")
         cli = OmegaConf.to_container(raw, resolve=True)
         return _deep_merge(data, typing.cast(dict, cli))
-    except OmegaConfBaseException as exc:
-        raise ConfigError("override", " ".join(overrides), "key=value pairs with YAML values",
+    except (OmegaConfBaseException, yaml.YAMLError) as exc:
+        bad = next((o for o in overrides if _malformed(o)), " ".join(overrides))
+        raise ConfigError("override", bad, "key=value pairs with YAML values",
                           problem=f"cannot apply ({_one_line(exc)})") from None
+
+
+def canonical_list(values: Sequence[Any], key: str, canonical: Any) -> list[Any]:
+    """``values`` each in its canonical spelling (``canonical(value, key)`` validates and
+    returns it); one entry spelled two ways (``sabre-4`` and ``sabre-04``) is refused, so
+    it is never two grid points."""
+    out: list[Any] = []
+    for j, value in enumerate(values):
+        name = canonical(value, f"{key}[{j}]")
+        if name in out:
+            i = out.index(name)
+            same = (f"listed twice ({key}[{i}] too):" if values[i] == value else
+                    f"the same as {key}[{i}] ({values[i]!r}; both are {name!r}), spelled "
+                    "another way:")
+            raise ConfigError(f"{key}[{j}]", value, f"distinct {key}", problem=same)
+        out.append(name)
+    return out
+
+
+def _malformed(override: str) -> bool:
+    """Whether an override's value is not valid YAML."""
+    import yaml
+
+    try:
+        yaml.safe_load(override.partition("=")[2])
+    except yaml.YAMLError:
+        return True
+    return False
 
 
 #: ``${name:...}``: an OmegaConf resolver call (``${oc.env:VAR}`` reads the environment)

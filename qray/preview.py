@@ -98,7 +98,7 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
         keys = list(spec.load("actor_keys")(cfg, plan))
     else:
         keys = sorted({spec.key_of(p, plan) for p in plan.points})
-    check_output_dir(cfg.output_dir, cfg.sweep_dir)
+    check_output_dir(cfg.output_dir, cfg.sweep_dir, cfg.workload)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
     schema = spec.load("schema")
     existing, problems = read_ids(cfg.sweep_dir / cfg.workload, schema)

@@ -58,9 +58,10 @@ def workload_of(sweep_dir: Path) -> str:
     """The workload of a sweep folder (from its manifest, else its subfolders)."""
     manifest = sweep_dir / "sweep.json"
     if manifest.exists():
-        from qray.results.folder import read_manifest
+        from qray.results.folder import check_workload_folder, read_manifest
 
         workload = read_manifest(manifest)["workload"]
+        check_workload_folder(sweep_dir, workload, manifest)
         if workload not in names() or not get_spec(workload).summary:  # imports it alone
             raise ConfigError("workload", workload, summarized(),
                               problem=f"{manifest} names an unknown workload")
@@ -82,6 +83,10 @@ def summarize_sweep(sweep_dir: str | Path) -> Summary:
         raise ConfigError("sweep_dir", str(sweep_dir), "an existing sweep folder",
                           problem="no such folder")
     workload = workload_of(sweep_dir)
+    for name in ("summary.md", "summary.tex"):
+        if (sweep_dir / name).is_dir():
+            raise ConfigError("sweep_dir", str(sweep_dir), f"a sweep folder where qray can "
+                              f"write {name}", problem=f"{sweep_dir / name} is a folder in")
     summary = get_spec(workload).load("summary")(sweep_dir)
     summary.files.append(write_latex(summary.markdown, sweep_dir))
     return summary

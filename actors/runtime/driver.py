@@ -252,7 +252,7 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     keys = binding.actor_keys(cfg, plan)
     requests = {config_resource_key(cfg, binding.resource_name(k), binding.resources(cfg, k)):
                 binding.resources(cfg, k) for k in keys}
-    check_output_dir(cfg.output_dir, cfg.sweep_dir)
+    check_output_dir(cfg.output_dir, cfg.sweep_dir, cfg.workload)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
     prov, changes = check_provenance(cfg, binding, strict=strict_provenance)
     lock = SweepLock(cfg.sweep_dir)

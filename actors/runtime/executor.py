@@ -4,6 +4,7 @@ atomically."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import time
@@ -76,13 +77,27 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
             nonlocal last_flush
             progress(rows + so_far)
             if time.monotonic() - last_flush >= ctx["flush_s"]:
-                write_rows(table_of(rows + so_far, binding.schema, path.parent), path)
+                _write(lambda: table_of(rows + so_far, binding.schema, path.parent), path)
                 last_flush = time.monotonic()
 
         fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
-    write_rows(table_of(rows + fresh, binding.schema, path.parent), path)
+    _write(lambda: table_of(rows + fresh, binding.schema, path.parent), path)
     drop_superseded(path.parent, chunk.get("supersede") or {})
     return counts(fresh, ctx)
+
+
+def _write(table: Callable[[], Any], path: Path) -> None:
+    """Write a unit's rows; a folder that cannot be written (read-only, replaced by a
+    file, permissions) stops the sweep with a QrayError instead of failing every
+    retry of every trial after its tasks ran (a full disk has its own message)."""
+    try:
+        write_rows(table(), path)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise
+        raise QrayError(f"cannot write rows to {path.parent} ({exc.strerror or exc}): make "
+                        "the folder writable (or move what replaced it) and rerun the same "
+                        "command to resume; the rows written so far are kept") from exc
 
 
 def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], binding: Any,
@@ -151,7 +166,7 @@ def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any
     rerun (each task once). Returns what the trial reports."""
     path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
     kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
-    write_rows(table_of(kept + rows, schema, path.parent), path)
+    _write(lambda: table_of(kept + rows, schema, path.parent), path)
     return counts(rows, ctx)
 
 

@@ -131,6 +131,10 @@ def load_qasm_file(path: str | Path, key: str, *, entry: str | None = None) -> A
     return parse_qasm(text, key, source=shown)
 
 
+#: comments and strings, left out when looking for statements
+_CODE_ONLY = re.compile(r'//[^\n]*|/\*.*?\*/|"[^"\n]*"', flags=re.DOTALL)
+
+
 def parse_qasm(text: str, key: str, *, source: str = "<string>") -> Any:
     """An OpenQASM 2 or 3 program as a ``QuantumCircuit`` (version from its header)."""
     from qiskit import qasm2, qasm3
@@ -145,6 +149,12 @@ def parse_qasm(text: str, key: str, *, source: str = "<string>") -> Any:
         return qasm2.loads(text, custom_instructions=qasm2.LEGACY_CUSTOM_INSTRUCTIONS)
     except Exception as exc:
         detail = _short(exc) if str(exc).strip() else f"{type(exc).__name__}: a syntax error"
+        flow = re.search(r"^\s*(for|while|if)\b", _CODE_ONLY.sub("", text), flags=re.MULTILINE)
+        if flow and not type(exc).__module__.startswith("qiskit"):  # the importer's own bug
+            raise ConfigError(key, source, "an OpenQASM file without classical control flow "
+                              "(Qiskit's importer does not read every loop or branch; unroll "
+                              "it)", problem=f"a QASM `{flow.group(1)}` statement Qiskit "
+                              f"cannot import ({detail}) in") from None
         raise ConfigError(key, source, "a parsable OpenQASM 2 or 3 file whose gates are those "
                           "of qelib1.inc (QASM 2) or stdgates.inc (QASM 3) or defined in it",
                           problem=f"cannot parse ({detail}){_line_of(detail)}:") from None

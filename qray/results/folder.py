@@ -20,11 +20,15 @@ log = logging.getLogger(__name__)
 
 MANIFEST = "sweep.json"
 LOCK_FILE = ".lock"
+#: files qray writes in a sweep folder (a folder of the same name is refused)
+OUTPUT_FILES = (MANIFEST, LOCK_FILE, "summary.md", "summary.tex", "runs.jsonl", "driver.log",
+                "plan.ids.gz")
 
 
-def check_output_dir(output_dir: str, sweep_dir: Path) -> None:
-    """Refuse an ``output_dir`` (and the sweep folder under it) that cannot be written:
-    a component that is a file, a read-only folder or file system, a name too long."""
+def check_output_dir(output_dir: str, sweep_dir: Path, workload: str | None = None) -> None:
+    """Refuse an ``output_dir`` (and the sweep folder under it, and its ``workload``
+    folder) that cannot be written: a component that is a file, a read-only folder or
+    file system, a name too long, a folder where qray writes one of its files."""
     key = "output_dir"
     allowed = "a writable folder, or a path where one can be created"
     existing = sweep_dir
@@ -33,6 +37,11 @@ def check_output_dir(output_dir: str, sweep_dir: Path) -> None:
     if not existing.is_dir():
         raise ConfigError(key, output_dir, allowed,
                           problem=f"{existing} is a file, not a folder, on the path of")
+    fs = file_system(existing)
+    if fs in VIRTUAL_FS:
+        raise ConfigError(key, output_dir, f"{allowed}, on a disk (not the kernel's {fs})",
+                          problem=f"a path on the kernel's virtual file system {fs!r} "
+                                  f"({existing}):")
     name_max = os.pathconf(existing, "PC_NAME_MAX")
     path_max = os.pathconf(existing, "PC_PATH_MAX")
     for part in sweep_dir.parts:
@@ -44,12 +53,50 @@ def check_output_dir(output_dir: str, sweep_dir: Path) -> None:
                           problem="a path too long:")
     if os.statvfs(existing).f_flag & os.ST_RDONLY or not os.access(existing, os.W_OK | os.X_OK):
         raise ConfigError(key, output_dir, allowed, problem=f"{existing} is read-only; cannot write")
+    for inner in (sweep_dir, *((sweep_dir / workload,) if workload else ())):
+        if os.path.lexists(inner) and not inner.is_dir():
+            raise ConfigError(key, output_dir, allowed, problem=f"{inner} is a file, not the "
+                              "sweep's folder (move it away), in")
+        if inner.is_dir() and (os.statvfs(inner).f_flag & os.ST_RDONLY
+                               or not os.access(inner, os.W_OK | os.X_OK)):
+            raise ConfigError(key, output_dir, allowed,
+                              problem=f"{inner} is read-only; cannot write its rows, in")
+    for name in OUTPUT_FILES:
+        if (sweep_dir / name).is_dir() and not (sweep_dir / name).is_symlink():
+            raise ConfigError(key, output_dir, allowed, problem=f"{sweep_dir / name} is a "
+                              "folder where qray writes a file (move it away), in")
     latest = sweep_dir.parent / "latest"
     if os.path.lexists(latest) and not latest.is_symlink():
         kind = "folder" if latest.is_dir() else "file"
         raise ConfigError(key, output_dir, "an output folder whose 'latest' entry is qray's link "
                           "to the newest sweep (move that entry away)",
                           problem=f"{latest} is a {kind} of yours, not qray's 'latest' link, in")
+
+
+#: kernel file systems that hold no files of a user's (``/proc``, ``/sys``, ``/dev``, ...)
+VIRTUAL_FS = frozenset({"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "debugfs",
+                        "securityfs", "tracefs", "configfs", "pstore", "bpf", "mqueue",
+                        "hugetlbfs", "fusectl", "binfmt_misc", "efivarfs", "autofs"})
+
+
+def file_system(path: Path) -> str | None:
+    """The type of the file system ``path`` lies on (from ``/proc/self/mounts``; None
+    where that cannot be read)."""
+    try:
+        lines = Path("/proc/self/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    target = os.path.realpath(path)
+    best, kind = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount = parts[1].encode().decode("unicode_escape")
+        inside = target == mount or target.startswith(mount.rstrip("/") + "/")
+        if inside and len(mount) >= len(best):
+            best, kind = mount, parts[2]
+    return kind
 
 
 def check_manifest(cfg: Any, sweep_dir: Path, *, allow_config_change: bool = False
@@ -63,6 +110,7 @@ def check_manifest(cfg: Any, sweep_dir: Path, *, allow_config_change: bool = Fal
     if not os.path.lexists(path):
         return []
     old = read_manifest(path)
+    check_workload_folder(sweep_dir, old["workload"], path)
     if old.get("workload") != cfg.workload:
         raise ConfigError("sweep_id", cfg.resolved_sweep_id, "a new sweep_id for another "
                           "workload", problem=f"holds {old.get('workload')!r} rows in "
@@ -98,6 +146,19 @@ def _plain(value: Any) -> Any:
 def _short(value: Any) -> str:
     text = json.dumps(value, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_workload_folder(sweep_dir: Path, workload: str, manifest: Path) -> None:
+    """Refuse a sweep folder whose ``sweep.json`` names a workload it holds no folder
+    of while it holds another workload's rows (the manifest was edited or replaced)."""
+    if (sweep_dir / workload).is_dir():
+        return
+    others = sorted(p.name for p in sweep_dir.iterdir() if p.is_dir() and p.name != "_tune"
+                    and any(p.glob("*.parquet")))
+    if others:
+        raise QrayError(f"{manifest} names workload {workload!r}, but {sweep_dir} holds "
+                        f"{', '.join(repr(o) for o in others)} rows ({others[0]}/) and no "
+                        f"{workload}/ folder: sweep.json was edited or replaced; restore it")
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -137,7 +198,12 @@ class SweepLock:
             folder = folder.parent
         sweep_dir.mkdir(parents=True, exist_ok=True)
         self.path = sweep_dir / LOCK_FILE
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise QrayError(f"cannot open the sweep's lock file {self.path} ({exc.strerror}); "
+                            f"qray keeps a file there: move what is at that path away and "
+                            "rerun") from None
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:

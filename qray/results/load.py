@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qray.errors import QrayError
-from qray.results.folder import MANIFEST, read_manifest
+from qray.results.folder import MANIFEST, check_workload_folder, read_manifest
 from qray.results.reader import parquet_files, read_dataset
 
 if TYPE_CHECKING:  # pandas is imported when rows are loaded, not with qray.results
@@ -63,6 +63,22 @@ def _where(path: Path) -> str:
     return f"{path} (resolved: {path.resolve()})" if path.is_symlink() else str(path)
 
 
+def _follow_latest(path: Path) -> Path:
+    """``path`` resolved; a ``latest`` link must name a sweep folder beside it (not a
+    loop, not a folder elsewhere)."""
+    try:
+        folder = path.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:
+        raise NoDatasetError(f"{path}: a link that resolves to nothing ({exc}); qray's "
+                             "'latest' names a sweep folder beside it: remove the link and "
+                             "pass a sweep folder") from None
+    if path.name == LATEST and path.is_symlink() and folder.parent != path.parent.resolve():
+        raise NoDatasetError(f"{path} points at {folder}, outside {path.parent.resolve()}; "
+                             "qray's 'latest' names a sweep folder beside it: remove the "
+                             "link and pass a sweep folder")
+    return folder
+
+
 def find_sweep(path: str | Path) -> SweepFolder:
     """The sweep that ``path`` names: a sweep folder (``results/<sweep_id>``), the
     ``latest`` link, a results folder holding ``latest``, or a sweep's workload
@@ -75,11 +91,12 @@ def find_sweep(path: str | Path) -> SweepFolder:
     if not given.is_dir():
         raise NoDatasetError(f"{given}: a file, not a sweep folder (pass the folder that "
                              "holds sweep.json)")
-    folder = given.resolve()
-    if not (folder / MANIFEST).is_file() and (folder / LATEST).is_dir():
-        folder = (folder / LATEST).resolve()
+    folder = _follow_latest(given)
+    if not (folder / MANIFEST).is_file() and (folder / LATEST).is_symlink():
+        folder = _follow_latest(folder / LATEST)
     if (folder / MANIFEST).is_file():
         manifest = read_manifest(folder / MANIFEST)
+        check_workload_folder(folder, manifest["workload"], folder / MANIFEST)
         data_dir = folder / manifest["workload"]
         return SweepFolder(folder, data_dir if data_dir.is_dir() else folder, manifest)
     if (folder.parent / MANIFEST).is_file():  # a workload subfolder

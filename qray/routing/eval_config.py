@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qray.config import SweepConfig, as_list, require
+from qray.config import SweepConfig, as_list, canonical_list, require
 from qray.errors import ConfigError
 from qray.routing.benchmarks import (
     EVAL_SEED_BASE,
@@ -16,7 +16,7 @@ from qray.routing.benchmarks import (
     family_deterministic,
     mqt_available,
 )
-from qray.routing.graphs import MAX_MAP_QUBITS, coupling_graph
+from qray.routing.graphs import MAX_MAP_QUBITS, canonical_map, coupling_graph
 from qray.routing.verify import check_operator_max_qubits
 
 #: the learned router's name in rows (one exported policy per coupling map)
@@ -88,8 +88,14 @@ class RoutingConfig(SweepConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        from qray.routing.routers import make_router
+        from qray.routing.routers import canonical_router, make_router
 
+        # one router or map spelled two ways is one grid point: names are canonical
+        require(bool(self.maps), "maps", self.maps, "a non-empty list of coupling maps")
+        object.__setattr__(self, "maps", canonical_list(self.maps, "maps", canonical_map))
+        object.__setattr__(self, "routers",
+                           canonical_list(self.routers, "routers", canonical_router))
+        object.__setattr__(self, "policies", {_map_key(m): p for m, p in self.policies.items()})
         for i, r in enumerate(self.routers):
             if is_policy_router(r) or r.startswith(("policy:", "policy-search-")):
                 raise ConfigError(f"routers[{i}]", r, "a classical router; put learned ones "
@@ -195,3 +201,12 @@ class RoutingConfig(SweepConfig):
     def result_keys(self) -> tuple[str, ...]:
         return ("workload", "maps", "families", "sizes", "random_gates", "instances",
                 "seed_base", "sabre_seed", "max_steps")
+
+
+def _map_key(name: str) -> str:
+    """A ``policies`` key in its canonical spelling (an unknown map as given: the check
+    that it is one of ``maps`` names it)."""
+    try:
+        return canonical_map(name)
+    except ConfigError:
+        return name

@@ -131,6 +131,21 @@ def coupling_graph(name: str, key: str = "coupling_map") -> nx.Graph:
     return g
 
 
+def canonical_map(name: str, key: str = "coupling_map") -> str:
+    """The one spelling of a coupling map's name (``grid-05x5`` is ``grid-5x5``; the
+    heavy-hex maps of distance 3, 5 and 7 go by their qubits, ``heavy-hex-19``); a
+    ConfigError naming ``key`` for a map that does not exist."""
+    coupling_graph(name, key)
+    kind, _, size = str(name).rpartition("-")
+    if kind == "grid":
+        rows, cols = (int(x) for x in size.split("x"))
+        return f"grid-{rows}x{cols}"
+    if kind == "heavy-hex":
+        d = {19: 3, 57: 5, 115: 7}.get(int(size), int(size))
+        return f"heavy-hex-{ {3: 19, 5: 57, 7: 115}.get(d, d)}"
+    return f"{kind}-{int(size)}"
+
+
 def graph_from_spec(spec: Any, key: str = "coupling_map") -> nx.Graph:
     """A named map (str) or any format ``parse_connection_graph`` takes."""
     if isinstance(spec, str):

@@ -20,6 +20,26 @@ SEARCH_PREFIX = "policy-search-"
 DEFAULT_SEARCH_WIDTH = 4
 
 
+def canonical_router(spec: str, key: str = "router") -> str:
+    """The one spelling of a router's name (``sabre-04`` is ``sabre-4``,
+    ``front-search-+2`` is ``front-search-2``); checked by :func:`make_router`'s rules,
+    a ConfigError naming ``key`` for an unknown one (policies are not loaded here)."""
+    spec = str(spec)
+    for prefix in ("sabre-", "front-search-"):
+        rest = spec[len(prefix):]
+        if spec.startswith(prefix) and rest.strip().lstrip("+").isdigit() \
+                and int(rest) >= 1:
+            return f"{prefix}{int(rest)}"
+    if spec.startswith(SEARCH_PREFIX) and ":" in spec:
+        width, folder = spec[len(SEARCH_PREFIX):].split(":", 1)
+        if width.strip().lstrip("+").isdigit() and int(width) >= 1:
+            return f"{SEARCH_PREFIX}{int(width)}:{folder}"
+    if spec in ("lookahead", "front-greedy") or spec.startswith(
+            (POLICY_PREFIX, "policy-search:")):
+        return spec
+    raise ConfigError(key, spec, list(ROUTER_NAMES), problem="unknown router")
+
+
 def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router",
                 seed: int = 2024, search_horizon: int | None = None) -> Any:
     """A router from its name. A policy must have been trained on ``graph``'s edges."""

@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from qray.config import SweepConfig, as_list, require
+from qray.config import SweepConfig, as_list, canonical_list, require
 from qray.rl.params import PPOParams
-from qray.routing.graphs import coupling_graph
+from qray.routing.graphs import canonical_map
 from qray.routing.imitation import ImitationParams
 from qray.routing.train_env import RouterEnvConfig
 
@@ -47,9 +47,9 @@ class RouterTrainConfig(SweepConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         require(bool(self.maps), "maps", self.maps, "a non-empty list of coupling maps")
-        require(len(set(self.maps)) == len(self.maps), "maps", self.maps, "distinct maps")
-        for i, m in enumerate(self.maps):
-            coupling_graph(m, f"maps[{i}]")
+        # one map spelled two ways is one trial: names are canonical
+        object.__setattr__(self, "maps", canonical_list(self.maps, "maps", canonical_map))
+        for m in self.maps:
             self.env_for(m)
         require(isinstance(self.timesteps, int) and self.timesteps >= 1, "timesteps",
                 self.timesteps, "an integer >= 1")
