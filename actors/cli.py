@@ -331,7 +331,7 @@ def _train_arguments(parser: argparse.ArgumentParser, default: str | None) -> No
 
 
 def _train(args: argparse.Namespace) -> int:
-    from qray.workloads import get_spec, names, resolve
+    from qray.workloads import get_spec, resolve, usable
 
     _setup_logging(args)
     try:
@@ -339,7 +339,7 @@ def _train(args: argparse.Namespace) -> int:
         spec = get_spec(cfg.workload)
         trainer = spec.trainer
         if not trainer:
-            training = [n for n in names() if get_spec(n).trainer]
+            training = [n for n in usable() if get_spec(n).trainer]
             config = args.config or args.default_config
             raise ConfigError("workload", cfg.workload, "a training workload ("
                               + ", ".join(training) + ")", problem="not a training config:",
@@ -554,12 +554,17 @@ def list_workloads() -> str:
     """A table of every registered workload: sweep or training, and what it does."""
     from qray.workloads import get_spec, names
 
-    specs = [get_spec(n) for n in names()]
-    width = max([len("workload"), *(len(s.name) for s in specs)])
-    lines = [f"{'workload':{width}}  {'kind':5}  description"]
-    for s in specs:
-        kind = "sweep" if s.is_sweep else "train"
-        lines.append(f"{s.name:{width}}  {kind:5}  {s.description}".rstrip())
+    rows: list[tuple[str, str, str]] = []
+    for n in names():
+        try:
+            s = get_spec(n)
+        except Exception as exc:  # a plugin's bug: named here, the others still listed
+            rows.append((n, "broken", f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}"))
+            continue
+        rows.append((s.name, "sweep" if s.is_sweep else "train", s.description))
+    width = max([len("workload"), *(len(r[0]) for r in rows)])
+    lines = [f"{'workload':{width}}  {'kind':6}  description"]
+    lines += [f"{n:{width}}  {k:6}  {d}".rstrip() for n, k, d in rows]
     return "\n".join(lines)
 
 

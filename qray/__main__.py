@@ -10,7 +10,7 @@ import sys
 
 def list_backends() -> str:
     """A table of every registered backend: available or the reason it is not."""
-    from qray.simulators.registry import BACKENDS, availability
+    from qray.simulators.registry import BACKENDS, BROKEN, availability
 
     lines = [f"{'backend':28} {'status':12} detail"]
     for name, reason in availability().items():
@@ -20,6 +20,8 @@ def list_backends() -> str:
             lines.append(f"{name:28} {'available':12} {detail}")
         else:
             lines.append(f"{name:28} {'unavailable':12} {reason}")
+    for name, why in sorted(BROKEN.items()):
+        lines.append(f"{name:28} {'broken':12} {why}")
     lines += ["", "backend options (backend_options.<backend>.<option> = default: allowed; meaning):"]
     for name, b in BACKENDS.items():
         for opt, spec in sorted(b.OPTIONS.items()):

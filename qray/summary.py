@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qray.errors import ConfigError
-from qray.workloads import get_spec, names
+from qray.workloads import get_spec, names, usable
 
 
 @dataclass
@@ -108,4 +108,4 @@ def summary_is_current(sweep_dir: str | Path, workload: str) -> bool:
 
 def summarized() -> list[str]:
     """The workloads whose spec names a summary."""
-    return [n for n in names() if get_spec(n).summary]
+    return [n for n in usable() if get_spec(n).summary]

@@ -187,11 +187,40 @@ def _specs(name: str) -> WorkloadSpec:
 
 
 def get_spec(name: Any, *, key: str = "workload") -> WorkloadSpec:
-    """The spec of workload ``name``; unknown names get the closest match."""
+    """The spec of workload ``name``; unknown names get the closest match, and a plugin
+    that cannot be loaded (it raises on import, or names no spec) a ConfigError that
+    says so."""
     known = names()
     if not isinstance(name, str) or name not in known:
         raise UnknownNameError(key, name, "workload", known)
-    return _specs(name)
+    try:
+        return _specs(name)
+    except Exception as exc:
+        if name in BUILTIN:
+            raise
+        ref = {**_refs(), **_REGISTERED}[name]
+        raise ConfigError(key, name, "a workload that loads (`qray workloads` lists them)",
+                          problem=f"a plugin that cannot be loaded ({ref}: "
+                                  f"{type(exc).__name__}: {' '.join(str(exc).split())[:160]}):"
+                          ) from exc
+
+
+def usable() -> list[str]:
+    """The workloads whose spec loads (a broken plugin is left out with a warning)."""
+    out = []
+    for n in names():
+        try:
+            get_spec(n)
+        except ConfigError as exc:
+            if n not in _WARNED:
+                _WARNED.add(n)
+                log.warning("%s", exc)
+            continue
+        out.append(n)
+    return out
+
+
+_WARNED: set[str] = set()
 
 
 def sweep_spec(name: str) -> WorkloadSpec:
@@ -199,7 +228,7 @@ def sweep_spec(name: str) -> WorkloadSpec:
     the command that trains it)."""
     spec = get_spec(name)
     if not spec.is_sweep:
-        sweeps = ", ".join(n for n in names() if get_spec(n).is_sweep)
+        sweeps = ", ".join(n for n in usable() if get_spec(n).is_sweep)
         raise ConfigError("workload", name, f"a sweep workload ({sweeps})",
                           problem="not a sweep:", hint=f"train with {spec.train_job}")
     return spec
@@ -212,4 +241,4 @@ def config_class(name: str) -> type:
 
 def schemas() -> Mapping[str, Any]:
     """Row schema of every sweep workload (for readers that meet several)."""
-    return {n: get_spec(n).load("schema") for n in names() if get_spec(n).is_sweep}
+    return {n: get_spec(n).load("schema") for n in usable() if get_spec(n).is_sweep}

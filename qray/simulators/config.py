@@ -83,12 +83,13 @@ class SimulatorsConfig(SweepConfig):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        from qray.simulators.registry import BACKENDS
+        from qray.simulators.registry import BACKENDS, get_backend
 
         if not self.backends:
             raise ConfigError("backends", self.backends, "a non-empty list of backend names")
         for i, name in enumerate(self.backends):
             if name != INSTALLED and name not in BACKENDS:
+                get_backend(name, key=f"backends[{i}]")  # a broken plugin's own error
                 raise UnknownNameError(f"backends[{i}]", name, "backend", [*BACKENDS, INSTALLED])
         _unique(self.backends, "backends")
         if not self.circuits:

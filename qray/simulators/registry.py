@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from importlib.metadata import entry_points
 
-from qray.errors import UnknownNameError
+from qray.errors import ConfigError, UnknownNameError
 from qray.simulators.base import Backend
 from qray.simulators.cirq_backend import CirqBackend
 from qray.simulators.numpy_ref import NumpyBackend
@@ -69,18 +69,32 @@ ENTRY_POINT_GROUP = "qray.backends"
 log = logging.getLogger(__name__)
 
 
+#: entry points of ``qray.backends`` that could not be loaded: name -> why (each is
+#: listed by ``qray backends``; the other backends work as ever)
+BROKEN: dict[str, str] = {}
+
+
 def _plugin_backends() -> list[Backend]:
-    """Fresh instances of the backends the ``qray.backends`` entry points provide."""
+    """Fresh instances of the backends the ``qray.backends`` entry points provide; an
+    entry point that raises (on import or when called) or gives no backend is left out,
+    logged and recorded in :data:`BROKEN`."""
     out: list[Backend] = []
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        obj = ep.load()
-        if callable(obj) and not isinstance(obj, Backend):
-            obj = obj()  # a Backend subclass, or a factory
-        for b in obj if isinstance(obj, list | tuple) else [obj]:
-            if not isinstance(b, Backend) or not b.name:
-                raise TypeError(f"entry point {ep.name}={ep.value} ({ENTRY_POINT_GROUP}) "
-                                "gives no named qray.simulators.base.Backend")
-            out.append(b)
+        try:
+            obj = ep.load()
+            if callable(obj) and not isinstance(obj, Backend):
+                obj = obj()  # a Backend subclass, or a factory
+            found = list(obj) if isinstance(obj, list | tuple) else [obj]
+            if not all(isinstance(b, Backend) and b.name for b in found):
+                raise TypeError("gives no named qray.simulators.base.Backend")
+        except Exception as exc:  # a plugin's bug must not break every other backend
+            why = f"entry point {ep.name}={ep.value} ({ENTRY_POINT_GROUP}) failed: " \
+                  f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"
+            if ep.name not in BROKEN:
+                log.warning("backend plugin left out: %s", why)
+            BROKEN[ep.name] = why
+            continue
+        out.extend(found)
     return out
 
 
@@ -90,6 +104,9 @@ BACKENDS: dict[str, Backend] = _all_backends()
 def get_backend(name: str, *, key: str = "backends") -> Backend:
     """The backend registered as ``name``; unknown names suggest the closest one."""
     if name not in BACKENDS:
+        if name in BROKEN:
+            raise ConfigError(key, name, f"one of {sorted(BACKENDS)}",
+                              problem=f"a backend plugin that cannot load ({BROKEN[name]}):")
         raise UnknownNameError(key, name, "backend", BACKENDS)
     return BACKENDS[name]
 

@@ -21,22 +21,36 @@ PKG = Path(__file__).resolve().parent / "coinflip_pkg"
 QUIET = ["ray.include_dashboard=false", "ray.num_cpus=2", "ray.address=local"]
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The plugin installed with pip (its own wheel and entry points) into a folder."""
+def _install(pkg: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plugin package installed with pip (its own wheel and entry points) into a
+    folder of its own."""
     target = tmp_path_factory.mktemp("site")
     build = tmp_path_factory.mktemp("build") / "pkg"
-    shutil.copytree(PKG, build)  # pip builds in the source tree; keep the repo clean
+    shutil.copytree(pkg, build)  # pip builds in the source tree; keep the repo clean
     done = subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
          "--target", str(target), str(build)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert any(target.glob("qray_coinflip-*.dist-info/entry_points.txt"))
+    assert any(target.glob("*.dist-info/entry_points.txt"))
     return target
 
 
-def _qray(site: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)]),
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The coin-flip plugin, installed."""
+    return _install(PKG, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A plugin whose workload and backend entry points raise on import, installed."""
+    return _install(PKG.parent / "broken_pkg", tmp_path_factory)
+
+
+def _qray(site: Path | list[Path], *args: str, timeout: int = 300
+          ) -> subprocess.CompletedProcess:
+    sites = [str(p) for p in (site if isinstance(site, list) else [site])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([*sites, str(ROOT)]),
            "RAY_AUTH_MODE": "disabled"}
     env.pop("RAY_ADDRESS", None)
     script = Path(sys.executable).with_name("qray")
@@ -95,3 +109,25 @@ def test_plugin_backend_runs_in_the_simulator_sweep(site: Path, tmp_path: Path) 
     sweep_dir = next(p for p in tmp_path.iterdir() if p.name != "latest")
     df = read_dataset(sweep_dir / "simulators")[0].to_pandas()
     assert len(df) == 2 and set(df["backend"]) == {"plugin-numpy"} and (df["status"] == "ok").all()
+
+
+def test_a_plugin_that_raises_on_import_is_named_and_breaks_nothing_else(
+        site: Path, broken_site: Path, tmp_path: Path) -> None:
+    both = [site, broken_site]
+    listing = _qray(both, "backends")
+    assert listing.returncode == 0, listing.stderr
+    out = listing.stdout
+    assert "plugin-numpy" in out and "numpy" in out and "coinflip" in out  # the others
+    assert "broken-backend" in out and "ImportError: qray_broken.backend needs a library" in out
+    assert "brokenwl" in out and "RuntimeError: qray_broken.spec is broken on purpose" in out
+    sweep = _qray(both, "sweep", *QUIET, f"output_dir={tmp_path}", "backends=[numpy]",
+                  "circuits=[ghz]", "n_qubits=[2]", "depth=[2]", "repetitions=1", "warmup=0",
+                  "summarize=false")
+    assert sweep.returncode == 0, sweep.stderr[-3000:]
+    assert "1 tasks, 0 already done, 1 run" in sweep.stdout
+    named = _qray(both, "sweep", "--dry-run", "backends=[broken-backend]")
+    assert named.returncode == 2 and "config key 'backends[0]'" in named.stderr
+    assert "a backend plugin that cannot load" in named.stderr
+    wl = _qray(both, "sweep", "--dry-run", "workload=brokenwl")
+    assert wl.returncode == 2 and "config key 'workload'" in wl.stderr
+    assert "a plugin that cannot be loaded (qray_broken.spec:SPEC: RuntimeError" in wl.stderr

@@ -1,0 +1,1 @@
+"""A plugin package with a bug: both of its modules raise when imported."""
