@@ -450,6 +450,7 @@ def _deploy(args: argparse.Namespace) -> int:
         resolve_scheduler,
     )
     from qray.cloud.deploy_config import load_deploy_config
+    from qray.results.folder import check_output_dir
 
     try:
         overrides = list(args.overrides) + ([f"mode={args.mode}"] if args.mode else [])
@@ -457,6 +458,8 @@ def _deploy(args: argparse.Namespace) -> int:
                                  overrides)
         if cfg.mode == "ibm":
             check_ibm(cfg)  # before anything else: the token and the backend map
+        # where the rows go can be written, before the episode runs
+        check_output_dir(cfg.output_dir, Path(cfg.output_dir).expanduser() / "deploy" / "_")
         spec = resolve_scheduler(cfg.scheduler, cfg.output_dir)
         load_scheduler(cfg, spec)  # a missing or mismatched policy is refused here
         name = deployment_name(cfg, spec)

@@ -24,6 +24,7 @@ from actors.rl.fit import (
     FIT_FILE,
     TrainingReport,
     check_cpus,
+    check_records,
     finished_fit,
     record_fit,
     saved_for_digest,
@@ -163,6 +164,7 @@ def run_training(cfg: CloudTrainConfig) -> TrainingReport:
     from qray.cloud.env import QuantumCloudEnv
 
     QuantumCloudEnv(cfg.env)  # builds (and caches) the circuit pool: QASM errors show here
+    check_records(sweep_dir)  # a damaged fit.json or trained.json: refused before Ray starts
     started = connect(cfg)
     try:
         check_cpus(cfg)

@@ -10,6 +10,7 @@ in the same sweep folder.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 
 import actors.rl.trust as trust
-from qray.errors import ConfigError, ResourceError
+from qray.errors import ConfigError, QrayError, ResourceError
 from qray.results.writer import write_table_atomic, write_text_atomic
 
 FIT_FILE = "fit.json"
@@ -48,12 +49,45 @@ def check_cpus(cfg: Any) -> None:
                             f"Allowed: num_env_runners <= {max(int(total) - 1, 0)}")
 
 
+def read_record(path: Path) -> dict[str, Any] | None:
+    """A training record (``fit.json``, ``trained.json``): None when there is none; a
+    QrayError naming the file when it is not one qray wrote (unreadable, not a JSON
+    object with ``config_digest``, a ``fit.json`` whose ``trials`` are not a list of
+    objects each naming its ``checkpoint``)."""
+    if not os.path.lexists(path):
+        return None
+    why = ""
+    saved: Any = None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = f"{type(exc).__name__}: {' '.join(str(exc).split())[:120]}"
+    if not why and not (isinstance(saved, dict) and isinstance(saved.get("config_digest"), str)):
+        why = "not a JSON object with a config_digest"
+    if not why and path.name == FIT_FILE:
+        trials = saved.get("trials")
+        if not (isinstance(trials, list) and trials and all(
+                isinstance(t, dict) and isinstance(t.get("checkpoint"), str) for t in trials)):
+            why = "its trials are not a list of objects that each name a checkpoint"
+    if why:
+        raise QrayError(f"{path}: not a training record qray wrote ({why}); remove it (and "
+                        "its folder's checkpoints) to train that part again, or restore it")
+    return saved
+
+
+def check_records(sweep_dir: Path) -> None:
+    """Read every training record of a training sweep before Ray starts, so that a
+    damaged one is refused before any work."""
+    for path in [*sweep_dir.glob(f"tune/*/{FIT_FILE}"), *sweep_dir.glob(f"policies/*/{DONE_FILE}")]:
+        read_record(path)
+
+
 def saved_for_digest(path: Path, digest: str) -> dict[str, Any] | None:
     """The saved JSON at ``path`` if it was written for this config; refuses a
     different config in the same sweep folder."""
-    if not path.is_file():
+    saved = read_record(path)
+    if saved is None:
         return None
-    saved = json.loads(path.read_text())
     if saved.get("config_digest") != digest:
         raise ConfigError("sweep_id", path.parents[2].name,
                           "a new sweep_id (or none) for a changed training config",

@@ -25,6 +25,7 @@ from actors.rl.fit import (
     FIT_FILE,
     TrainingReport,
     check_cpus,
+    check_records,
     finished_fit,
     record_fit,
     saved_for_digest,
@@ -172,6 +173,7 @@ def run_training(cfg: RouterTrainConfig) -> TrainingReport:
     from actors.runtime.driver import connect, run_sweep
 
     sweep_dir = cfg.sweep_dir
+    check_records(sweep_dir)  # a damaged fit.json or trained.json: refused before Ray starts
     started = connect(cfg)
     try:
         check_cpus(cfg)

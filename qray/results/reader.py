@@ -91,12 +91,16 @@ def read_dataset(
         target = pa.schema([schema.field(c) for c in columns])
     elif is_open(schema):  # the rows' own columns too: the schema's first, then the rest
         target = None
+    paths: list[Path] = []
     for path in checked_files(folder, problems):
         table, problem = read_file(path, schema=schema, columns=columns)
+        if problem is None and schema is None:
+            problem = _not_rows(path, table)
         if problem is not None:
             problems.append(problem)
             continue
         tables.append(table if target is None else _align(table, target))
+        paths.append(path)
     schema = target
     if not tables:
         empty_schema = schema if schema is not None else pa.schema([])
@@ -109,8 +113,20 @@ def read_dataset(
                   if "task_id" in t.column_names else t for t in tables]
     if schema is None:
         first = [base] if is_open(base) else []
-        schema = pa.unify_schemas([*first, *(t.schema for t in tables)],
-                                  promote_options="permissive")
+        kept: list[pa.Table] = []
+        for path, table in zip(paths, tables, strict=True):
+            try:  # a file whose columns clash with the files before it is skipped
+                schema = pa.unify_schemas([*first, *(t.schema for t in kept), table.schema],
+                                          promote_options="permissive")
+            except (pa.ArrowTypeError, pa.ArrowInvalid) as exc:
+                why = f"its columns clash with the files read before it ({exc})"
+                log.warning("skipping result file %s: %s", path, why)
+                problems.append(DatasetProblem(path, why, "mismatch"))
+                continue
+            kept.append(table)
+        tables = kept
+        if not tables:
+            return pa.schema([]).empty_table(), problems
     aligned = [_align(t, schema) for t in tables]
     return newest_rows(pa.concat_tables(aligned)), problems
 
@@ -118,6 +134,19 @@ def read_dataset(
 #: the file that lists a sweep's planned task ids (gzip text, one a line; not Parquet, so
 #: that no reader of ``*.parquet`` takes it for rows)
 PLAN_FILE = "plan.ids.gz"
+
+
+def _not_rows(path: Path, table: pa.Table) -> DatasetProblem | None:
+    """Why a file read without a workload schema holds no qray rows: its ``task_id`` or
+    ``status`` column is not text (None when it is, or has neither)."""
+    for name in ("task_id", "status"):
+        if name in table.column_names and not pa.types.is_string(table.column(name).type) \
+                and not pa.types.is_large_string(table.column(name).type):
+            why = (f"not a qray result file (its {name!r} column is "
+                   f"{table.column(name).type}; qray writes text)")
+            log.warning("skipping result file %s: %s", path, why)
+            return DatasetProblem(path, why, "mismatch")
+    return None
 
 
 def plan_ids(folder: Path) -> set[str] | None:
