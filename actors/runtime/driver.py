@@ -128,6 +128,9 @@ def connect(cfg: SweepConfig) -> bool:
             namespace=NAMESPACE,
             logging_level=logging.WARNING,
         )
+        from actors.runtime.exposure import warn_if_exposed
+
+        warn_if_exposed()
         return True
     from actors.runtime.workdir import warn_secrets
 

@@ -64,3 +64,50 @@ def test_secrets_only_from_the_environment() -> None:
         list((ROOT / "cluster").rglob("*.yaml"))
     leaks = [str(p.relative_to(ROOT)) for p in files if pattern.search(p.read_text())]
     assert not leaks, leaks
+
+
+PROBE = """
+import json, logging, sys
+logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+import ray
+from actors.runtime.driver import connect
+from actors.runtime.exposure import open_listeners
+from qray.config import load_config
+cfg = load_config(sys.argv[1], ["ray.include_dashboard=true"])
+connect(cfg)
+url = ray._private.worker.global_worker.node.address_info.get("webui_url") or ""
+print(json.dumps({"open": open_listeners(), "dashboard": url}))
+ray.shutdown()
+"""
+
+
+def _embedded(auth: str | None) -> tuple[dict, str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("RAY_AUTH_MODE", "RAY_ADDRESS")}
+    if auth:
+        env["RAY_AUTH_MODE"] = auth
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "jobs/conf/simulators.yaml")],
+                          capture_output=True, text=True, timeout=180, cwd=ROOT,
+                          env={**env, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1]), done.stderr
+
+
+def test_embedded_ray_dashboard_on_loopback_and_open_ports_named() -> None:
+    """The dashboard of the embedded Ray listens on loopback only. Ray binds its other
+    servers to every interface (no setting narrows that), so with token auth off qray
+    names each such socket in a warning; with Ray's default token auth it stays quiet."""
+    found, err = _embedded("disabled")
+    port = int(found["dashboard"].rsplit(":", 1)[1])
+    assert found["dashboard"].startswith("127.0.0.1:")
+    assert all(p != port for _, p, _ in found["open"])  # the dashboard: loopback only
+    assert found["open"], "Ray 2.60 binds its servers to every interface"
+    line = next(x for x in err.splitlines() if "RAY_AUTH_MODE=disabled" in x)
+    assert f"listens beyond loopback on {len(found['open'])} socket(s)" in line
+    assert "any host that reaches this machine can run code" in line
+    quiet, err = _embedded(None)  # Ray's default for a local cluster: token auth
+    assert "listens beyond loopback" not in err
