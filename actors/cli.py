@@ -277,6 +277,9 @@ def _sweep(args: argparse.Namespace) -> int:
     except SweepInterruptedError as exc:  # Ctrl-C/SIGTERM: one line, exit 130/143 as a
         sys.stderr.write(f"\n{exc}\n")   # shell expects
         return 128 + exc.signum
+    except KeyboardInterrupt:  # while the plan was being built: nothing was written
+        sys.stderr.write("\nstopped before any task ran; nothing was written\n")
+        return 130
     except QrayError as exc:
         return _refused(exc)
     if report.summary_md:

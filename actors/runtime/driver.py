@@ -32,7 +32,7 @@ from actors.runtime.driver_log import DriverLogHandler, driver_log
 from actors.runtime.executor import point_path, unit_trial
 from actors.runtime.pool import NAMESPACE, POOL_NAME, ActorPool
 from actors.runtime.resources import free_capacity, validate_requests
-from qray import presets, provenance
+from qray import failpoints, presets, provenance
 from qray.chunks import FAILED_STATUSES, chunk_size, cut_units, pending_with_reuse
 from qray.config import ADDRESS_ALLOWED, AUTO_BATCH_START, SweepConfig, parse_address
 from qray.errors import ConfigError, QrayError, SweepInterruptedError
@@ -246,9 +246,21 @@ def run_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
                           progress_bar=progress_bar)
 
 
-def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: bool,
-               summarize: bool | None, allow_config_change: bool, strict_provenance: bool,
-               verbose: bool, progress_bar: Any = None) -> SweepReport:
+def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, **kwargs: Any) -> SweepReport:
+    """Run the sweep with SIGTERM handled as Ctrl-C from start to end (the previous
+    handler restored afterwards)."""
+    term = _Terminate()
+    term.install()
+    try:
+        return _run_sweep_steps(cfg, handler, term, **kwargs)
+    finally:
+        term.restore()
+
+
+def _run_sweep_steps(cfg: SweepConfig, handler: DriverLogHandler, term: _Terminate, *,
+                     rerun_failed: bool, summarize: bool | None, allow_config_change: bool,
+                     strict_provenance: bool, verbose: bool,
+                     progress_bar: Any = None) -> SweepReport:
     t0 = time.perf_counter()
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
@@ -263,15 +275,15 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
     ok = False
     summary_job: Future[str] | None = None
     interrupted = False
-    term = _Terminate()
     try:
-        term.install()
         report, index, units, reusable = _pending(cfg, binding, plan,
                                                   rerun_failed=rerun_failed)
         report.provenance_changes = changes
+        failpoints.reach("planned")
         if units:  # with nothing to do, the sweep ends without starting Ray
             started = connect(cfg)
             term.install()  # ray.init installs its own handler, which ends the process
+            failpoints.reach("ray-started")
             report.ray_used = True
             validate_requests(requests)
             binding.validate_cluster(cfg, keys)
@@ -287,7 +299,7 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
             if progress_bar is not None:
                 progress_bar.total = report.run_tasks
             _run_trials(cfg, binding, keys, report, units, verbose=verbose, bar=progress_bar)
-        if index.unreadable and report.complete:
+        if (index.unreadable or index.altered) and report.complete:
             _set_aside(cfg, binding, plan)
         report.status_counts = _status_counts(cfg, binding, plan, index,
                                               ran=bool(units) or bool(reusable.n))
@@ -309,12 +321,13 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
             raise disk_full(cfg.sweep_dir) from exc
         raise
     finally:
-        try:
-            if started:
+        if started:
+            try:
                 ray.shutdown()
-            lock.release(cleanup=not ok)
-        finally:
-            term.restore()
+            except KeyboardInterrupt:  # stopped while Ray shuts down: finish the shutdown
+                interrupted = True
+                ray.shutdown()
+        lock.release(cleanup=not ok)
     if interrupted:  # Ctrl-C: what is on disk now, then the one line the user needs
         report.status_counts = _status_counts(cfg, binding, plan, index, ran=True)
         done = sum(n for st, n in report.status_counts.items() if st != "missing")
@@ -324,7 +337,14 @@ def _run_sweep(cfg: SweepConfig, handler: DriverLogHandler, *, rerun_failed: boo
         raise SweepInterruptedError(done, report.total_tasks, report=report,
                                     signum=term.signum)
     if summary_job is not None:
-        report.summary_md = summary_job.result()
+        try:
+            report.summary_md = summary_job.result()
+        except KeyboardInterrupt:  # stopped while the summary is written: rows are complete
+            report.elapsed_s = time.perf_counter() - t0
+            _log_run(cfg, report, interrupted=True)
+            done = sum(n for st, n in report.status_counts.items() if st != "missing")
+            raise SweepInterruptedError(done, report.total_tasks, report=report,
+                                        signum=term.signum) from None
     _track(cfg, report)
     report.elapsed_s = time.perf_counter() - t0
     _log_run(cfg, report)
@@ -390,6 +410,7 @@ def _summary(cfg: SweepConfig, report: SweepReport) -> str:
     file changed since it was written."""
     from qray.summary import summarize_sweep, summary_is_current
 
+    failpoints.reach("summary")
     if not report.run_tasks and summary_is_current(report.sweep_dir, cfg.workload):
         log.info("summary of %s is up to date", report.sweep_dir)
         return (report.sweep_dir / "summary.md").read_text(encoding="utf-8")
@@ -565,6 +586,9 @@ def _record(cfg: SweepConfig, plan: Any, prov: dict[str, Any],
     write_plan(sweep_dir, (t.strong_id for p in plan.points for t in p.tasks))
     update_latest(sweep_dir.parent, cfg.resolved_sweep_id)
     remove_stale_temp_files(sweep_dir)
+    # Tune's state of a killed run (qray resumes from its rows, never from Tune's state;
+    # the sweep's lock says no other driver runs it now)
+    shutil.rmtree(sweep_dir / "_tune", ignore_errors=True)
 
 
 def _run_trials(cfg: SweepConfig, binding: Any, keys: list[str], report: SweepReport,

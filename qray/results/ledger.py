@@ -31,6 +31,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from qray import failpoints
 from qray.results.writer import TMP_PREFIX, write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -165,4 +166,5 @@ def write_rows(table: pa.Table, path: str | Path) -> Path:
     if not (path.parent / LEDGER).exists() and not expects_ledger(path.parent):
         adopt(path.parent)
     _append(path.parent, [{"file": path.name, "sha256": digest(data), "rows": table.num_rows}])
+    failpoints.reach("write", path.parent)  # recorded, not yet in place
     return write_bytes_atomic(data, path)

@@ -9,7 +9,13 @@ import pytest
 
 import actors
 from qray.errors import QrayError
-from tests.reliability import cases_cloud, cases_core, cases_routing, cases_science
+from tests.reliability import (
+    cases_cloud,
+    cases_core,
+    cases_hostile,
+    cases_routing,
+    cases_science,
+)
 from tests.reliability.helpers import figure, refused
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
@@ -66,6 +72,7 @@ CASES = [
     (CLOUD, ["policies.DQN=/nonexistent/policy"], "policies.DQN", "/nonexistent/policy"),
     (CLOUD, ["seed_base=5"], "seed_base", "5"),
     *cases_core.CASES, *cases_cloud.CASES, *cases_routing.CASES, *cases_science.CASES,
+    *cases_hostile.CASES,
 ]
 
 

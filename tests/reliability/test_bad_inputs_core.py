@@ -343,6 +343,7 @@ def test_unbounded_or_malformed_shared_keys(override: str, key: str, fragment: s
     ("garbage", "host:port with a port in 1..65535"),
     ("http://127.0.0.1:8265", "an http:// address is the job server's"),
     ("auto", "no running Ray cluster"),
+    ("127.0.0.1:1", "cannot reach the Ray head (Connection refused)"),  # nothing listens
 ])
 def test_ray_address_from_the_environment(address: str, fragment: str, tmp_path: Path) -> None:
     if address == "auto" and _ray_runs_here():
