@@ -59,6 +59,97 @@ def qiskit_reference(frame: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: the name of the time-matched SABRE's rows
+MATCHED = "sabre-matched"
+#: SABRE trials at most (a time budget the slowest router sets can be large)
+MAX_MATCHED_TRIALS = 2000
+
+
+def _set_of(frame: pd.DataFrame, cmap: str, family: str, n: int) -> pd.DataFrame:
+    return frame[(frame.coupling_map == cmap) & (frame.family == family)
+                 & (frame.n_qubits == n) & (frame.status == "ok")]
+
+
+def time_matched_sabre(frame: pd.DataFrame, seed: int = 2024) -> tuple[pd.DataFrame, list[str]]:
+    """SABRE at equal compute: per (map, circuit set), ``sabre-<k>`` with k trials chosen so
+    that its mean time per circuit matches the slowest router's there (k from SABRE's
+    measured time per trial on these circuits, at most ``MAX_MATCHED_TRIALS``), run on
+    the same circuits and verified. Returns its rows (router ``sabre-matched``) and one
+    line per set saying which k and times."""
+    from qray.routing.benchmarks import benchmark_circuit
+    from qray.routing.bridge import route
+    from qray.routing.circuit_io import two_qubit_depth
+    from qray.routing.graphs import coupling_graph
+    from qray.routing.sabre import SabreRouter
+
+    rows, notes = [], []
+    for cmap in sorted(frame["coupling_map"].unique()):
+        graph = coupling_graph(cmap)
+        for family, n in SETS:
+            part = _set_of(frame, cmap, family, n)
+            if part.empty:
+                continue
+            per_router = part.groupby("router").route_s.mean()
+            slowest, budget = per_router.idxmax(), float(per_router.max())
+            circuits = part[["family", "n_qubits", "instance", "gates_2q"]].drop_duplicates()
+            built = [(int(i), benchmark_circuit(f, int(q), int(i), gates=int(g)
+                                                if f == "random" else 50))
+                     for f, q, i, g in circuits.itertuples(index=False)]
+            t0 = time.perf_counter()  # SABRE's time per trial, measured on these circuits
+            for _, qc in built:
+                route(qc, graph, SabreRouter(1, seed), check=False)
+            per_trial = (time.perf_counter() - t0) / len(built)
+            k = max(1, min(MAX_MATCHED_TRIALS, round(budget / per_trial)))
+            probe = built[:3]  # SABRE's trials run in parallel threads: check k once
+            t0 = time.perf_counter()
+            for _, qc in probe:
+                route(qc, graph, SabreRouter(k, seed), check=False)
+            spent_k = (time.perf_counter() - t0) / len(probe)
+            k = max(1, min(MAX_MATCHED_TRIALS, round(k * budget / spent_k)))
+            router = SabreRouter(k, seed)
+            for instance, qc in built:
+                out = route(qc, graph, router)  # verified
+                rows.append({"router": MATCHED, "coupling_map": cmap, "family": family,
+                             "n_qubits": n, "instance": instance, "swaps": out.swaps,
+                             "depth_2q": two_qubit_depth(out.circuit),
+                             "route_s": out.seconds,
+                             "verified": True, "status": "ok", "trials": k})
+            spent = np.mean([r["route_s"] for r in rows[-len(built):]])
+            notes.append(f"{cmap} {family}-{n}: sabre-{k} ({1000 * spent:.0f} ms per circuit) "
+                         f"matches {slowest} ({1000 * budget:.0f} ms)")
+    return pd.DataFrame(rows), notes
+
+
+def beats_matched(frame: pd.DataFrame, routers: list[str]) -> list[str]:
+    """Per (map, set), each router's SWAPs minus the time-matched SABRE's on the same
+    circuits: mean, 95 % t interval and n; "fewer" or "more" only when the interval
+    excludes 0."""
+    from qray.results.stats import paired_difference
+
+    out = []
+    for cmap in sorted(frame["coupling_map"].unique()):
+        for family, n in SETS:
+            part = _set_of(frame, cmap, family, n)
+            base = part[part.router == MATCHED].set_index("instance").swaps
+            if base.empty:
+                continue
+            for r in routers:
+                if r in (MATCHED, REFERENCE):
+                    continue
+                mine = part[part.router == r].set_index("instance").swaps
+                both = mine.index.intersection(base.index)
+                if both.empty:
+                    continue
+                d = paired_difference(mine[both].to_numpy(), base[both].to_numpy())
+                word = ("fewer SWAPs" if d.high < 0 else "more SWAPs" if d.low > 0
+                        else "no difference shown")
+                ci = (f"[{d.low:+.2f}, {d.high:+.2f}]" if np.isfinite(d.low)
+                      else "[no interval: n < 2]")
+                out.append(f"{cmap} {family}-{n}: {r} - {MATCHED} = {d.mean:+.2f} SWAPs "
+                           f"{ci}, n = {d.n}: {word}")
+    return out
+
+
 def table(frame: pd.DataFrame, routers: list[str]) -> str:
     """The markdown table: a row per (map, set), SWAPs / two-qubit depth / ms / verified
     per router."""
@@ -129,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="routers compared with SABRE-1 and SABRE-20 line by line "
                              "(default: front-search-4, ppo, ppo-search-4 where present)")
     parser.add_argument("--out", type=Path, help="also write the table here (markdown)")
+    parser.add_argument("--no-time-matched", action="store_true",
+                        help="skip the time-matched SABRE (sabre-<k> with the slowest "
+                             "router's time per circuit)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")  # qiskit's passes: quiet
     log.setLevel(logging.INFO)
@@ -161,7 +255,16 @@ def main(argv: list[str] | None = None) -> int:
         frame = pd.concat([frame, qiskit_reference(frame)], ignore_index=True)
         log.info("qiskit reference: %.0f s", time.perf_counter() - t0)
         routers.append(REFERENCE)
+    notes: list[str] = []
+    if not args.no_time_matched:
+        matched, notes = time_matched_sabre(frame.drop(
+            frame[frame.router == REFERENCE].index))
+        frame = pd.concat([frame, matched], ignore_index=True)
+        routers.insert(len(routers) - (REFERENCE in routers), MATCHED)
     text = table(frame, routers)
+    if notes:
+        text += "\n\nTime-matched SABRE (sabre-matched): " + "; ".join(notes) + "."
+        text += "\n\n" + "\n".join(f"- {line}" for line in beats_matched(frame, routers))
     log.info("mean SWAPs / mean two-qubit depth after routing / mean ms per circuit\n%s",
              text)
     for candidate in args.candidate or [r for r in ("front-search-4", "ppo", "ppo-search-4")

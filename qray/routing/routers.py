@@ -20,6 +20,38 @@ SEARCH_PREFIX = "policy-search-"
 DEFAULT_SEARCH_WIDTH = 4
 
 
+#: policies loaded in this process, by folder, its files' sizes and times, the map's edges
+#: and the search settings (``route(..., "policy:<folder>")`` loads a TorchScript model
+#: once, not on every call)
+_POLICIES: dict[tuple, Any] = {}
+MAX_CACHED_POLICIES = 16
+
+
+def cached_policy(folder: str, graph: nx.Graph | None, *, key: str, search_width: int = 0,
+                  search_horizon: int | None = None) -> Any:
+    """:func:`qray.routing.policy.load_policy`, cached per process; a folder whose files
+    changed (re-exported) is loaded again."""
+    from pathlib import Path
+
+    from qray.routing.policy import load_policy
+
+    root = Path(folder).expanduser()
+    try:
+        files = tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns)
+                             for p in root.iterdir() if p.is_file()))
+    except OSError:  # no such folder: load_policy says so with the key
+        return load_policy(folder, graph, key=key, search_width=search_width,
+                           search_horizon=search_horizon)
+    edges = None if graph is None else frozenset(frozenset(e) for e in graph.edges)
+    ident = (str(root.resolve()), files, edges, search_width, search_horizon)
+    if ident not in _POLICIES:
+        if len(_POLICIES) >= MAX_CACHED_POLICIES:
+            _POLICIES.pop(next(iter(_POLICIES)))
+        _POLICIES[ident] = load_policy(folder, graph, key=key, search_width=search_width,
+                                       search_horizon=search_horizon)
+    return _POLICIES[ident]
+
+
 def canonical_router(spec: str, key: str = "router") -> str:
     """The one spelling of a router's name (``sabre-04`` is ``sabre-4``,
     ``front-search-+2`` is ``front-search-2``); checked by :func:`make_router`'s rules,
@@ -44,18 +76,14 @@ def make_router(spec: str, graph: nx.Graph | None = None, *, key: str = "router"
                 seed: int = 2024, search_horizon: int | None = None) -> Any:
     """A router from its name. A policy must have been trained on ``graph``'s edges."""
     if spec.startswith(POLICY_PREFIX):
-        from qray.routing.policy import load_policy
-
-        return load_policy(spec[len(POLICY_PREFIX):], graph, key=key)
+        return cached_policy(spec[len(POLICY_PREFIX):], graph, key=key)
     if spec.startswith("policy-search:"):
         spec = f"{SEARCH_PREFIX}{DEFAULT_SEARCH_WIDTH}:{spec[len('policy-search:'):]}"
     if spec.startswith(SEARCH_PREFIX) and ":" in spec:
         width, folder = spec[len(SEARCH_PREFIX):].split(":", 1)
         if width.isdigit() and int(width) >= 1:
-            from qray.routing.policy import load_policy
-
-            return load_policy(folder, graph, key=key, search_width=int(width),
-                               search_horizon=search_horizon)
+            return cached_policy(folder, graph, key=key, search_width=int(width),
+                                 search_horizon=search_horizon)
     if spec == "lookahead":
         from qray.routing.lookahead import LookaheadPolicy
 

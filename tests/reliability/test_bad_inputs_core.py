@@ -260,11 +260,18 @@ def test_corrupt_or_unknown_manifest(finished: Path, tmp_path: Path) -> None:
             actors.sweep(SIM, [*TINY, f"output_dir={finished}", "shots=20"])
         refused("corrupt sweep.json (resume)")
         manifest.write_text(json.dumps({"workload": "chemistry"}))
-        with pytest.raises(ConfigError, match=r"'workload'.*unknown workload.*'chemistry'"):
+        with pytest.raises(QrayError, match=r"names workload 'chemistry', but .* holds "
+                                            r"'simulators' rows"):
             summarize_sweep(finished / "reused")
+        refused("unknown workload in sweep.json beside simulators rows")
+        (finished / "chemistry").mkdir()  # a sweep folder of nothing but that manifest
+        shutil.copy(manifest, finished / "chemistry" / "sweep.json")
+        with pytest.raises(ConfigError, match=r"'workload'.*unknown workload.*'chemistry'"):
+            summarize_sweep(finished / "chemistry")
         refused("unknown workload in sweep.json")
     finally:
         manifest.write_text(good)
+        shutil.rmtree(finished / "chemistry", ignore_errors=True)
 
 
 def test_second_driver_of_the_same_sweep_is_refused(finished: Path) -> None:
