@@ -15,7 +15,6 @@ import contextlib
 import fcntl
 import logging
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,13 +25,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qray.results.ledger import ALTERED_SUFFIX, write_rows
+from qray.results.names import is_qray_file
 from qray.results.reader import DatasetProblem, checked_files, read_file
 
 log = logging.getLogger(__name__)
 
-#: file names qray writes: chunk files and (older sweeps, per-point workloads) point files
-CHUNK_RE = re.compile(r"^chunk-[0-9A-Za-z]+-[0-9a-f]+-\d+\.parquet$")
-POINT_RE = re.compile(r"^[0-9a-f]{24}\.parquet$")
 #: what an unreadable result file is renamed to once its tasks have rows again
 UNREADABLE_SUFFIX = ".unreadable"
 ROWS_LOCK = ".rows.lock"
@@ -48,12 +45,6 @@ def run_tag(now: datetime | None = None, pid: int | None = None) -> str:
 def chunk_path(folder: str | Path, tag: str, index: int) -> Path:
     """The file of chunk ``index`` of the run tagged ``tag``."""
     return Path(folder) / f"chunk-{tag}-{index:05d}.parquet"
-
-
-def is_qray_file(path: str | Path) -> bool:
-    """Whether ``path`` is named as qray names its result files."""
-    name = Path(path).name
-    return bool(CHUNK_RE.match(name) or POINT_RE.match(name))
 
 
 @dataclass

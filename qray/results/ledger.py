@@ -32,6 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qray import failpoints
+from qray.results.names import is_qray_file
 from qray.results.writer import TMP_PREFIX, write_bytes_atomic
 
 log = logging.getLogger(__name__)
@@ -131,8 +132,6 @@ def adopt(folder: Path) -> int:
     they are; returns the files adopted (none when the folder keeps a ledger already)."""
     if not folder.is_dir() or expects_ledger(folder):
         return 0
-    from qray.results.layout import is_qray_file
-
     files = sorted(p for p in folder.glob("*.parquet")
                    if is_qray_file(p) and not p.name.startswith(TMP_PREFIX))
     _append(folder, [{"file": p.name, "sha256": file_digest(p), "adopted": True}
