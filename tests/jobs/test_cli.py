@@ -256,7 +256,7 @@ def test_ci_small_redirected_to_a_file_is_short_and_plain(tmp_path: Path) -> Non
 def test_log_level_sets_every_library(capsys: pytest.CaptureFixture) -> None:
     import logging
 
-    from actors.cli import _setup_logging
+    from actors.cli.common import setup_logging as _setup_logging
 
     root = logging.getLogger()
     saved = root.level, {n: logging.getLogger(n).level for n in ("qiskit", "actors", "ray")}

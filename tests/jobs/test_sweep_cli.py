@@ -85,7 +85,7 @@ def test_python_m_qray_backends() -> None:
     lines = {line.split()[0]: line for line in table}
     assert "available" in lines["numpy"] and "available" in lines["stim"]
     assert "unavailable" in lines["qiskit-aer-gpu"] and "GPU" in lines["qiskit-aer-gpu"]
-    probe = ("import sys; from qray.__main__ import list_backends; list_backends();"
+    probe = ("import sys; from qray.simulators.listing import list_backends; list_backends();"
              "print(sorted(m for m in ('qiskit_aer', 'cirq', 'qsimcirq', 'stim', 'cupy', 'torch')"
              " if m in sys.modules))")
     res = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=user_env(),
@@ -100,7 +100,7 @@ def test_netsim_sweep_cli_prints_the_efficiency_table(tmp_path: Path) -> None:
                   "learners=[Oracle,UCB1,GNeuralUCB]", "scenarios=[none,markov]")
     assert res.returncode == 0, res.stderr[-3000:]
     assert "### paper2, Default allocator" in res.stdout
-    assert "| learner | none | markov |" in res.stdout and "| Oracle | 100.0 ± 0.0 |" in res.stdout
+    assert "| learner | none | markov |" in res.stdout and "| Oracle | 100.0 ± 0.0† |" in res.stdout
     # the studied code's log is of the port's model: no comparison for the authors' model
     assert "against the studied code's log" not in res.stdout
     sweep_dir = (tmp_path / "latest").resolve()
