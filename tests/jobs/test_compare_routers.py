@@ -57,3 +57,28 @@ def test_renames_name_the_dataset_and_router() -> None:
     for bad in ("3:ppo=x", "ppo=x", "1:ppo", "0:a=b"):
         with pytest.raises(SystemExit, match="--rename"):
             parse_renames([bad], 2)
+
+
+def test_time_matched_sabre_spends_the_slowest_routers_time_and_is_compared() -> None:
+    from jobs.compare_routers import MATCHED, beats_matched, time_matched_sabre
+
+    rows = []
+    for router in ("sabre-1", "front-search-2"):
+        for i in range(3):
+            qc = benchmark_circuit("random", 10, EVAL_SEED_BASE + i)
+            res = route(qc, "grid-5x5", router)
+            rows.append({"router": router, "coupling_map": "grid-5x5", "family": "random",
+                         "n_qubits": 10, "instance": EVAL_SEED_BASE + i, "gates_2q": 50,
+                         "swaps": res.swaps, "depth_2q": two_qubit_depth(res.circuit),
+                         "route_s": res.seconds, "verified": True, "status": "ok"})
+    frame = pd.DataFrame(rows)
+    matched, notes = time_matched_sabre(frame)
+    assert len(matched) == 3 and set(matched.router) == {MATCHED} and matched.verified.all()
+    k = int(matched.trials.iloc[0])
+    assert k > 1 and notes == [notes[0]] and f"sabre-{k} took" in notes[0]
+    assert "for front-search-2's" in notes[0]  # the slowest router sets the budget
+    lines = beats_matched(pd.concat([frame, matched], ignore_index=True),
+                          ["sabre-1", "front-search-2", MATCHED])
+    assert len(lines) == 2 and all(", n = 3: " in line for line in lines)
+    assert all(line.rsplit(": ", 1)[1] in ("fewer SWAPs", "more SWAPs",
+                                           "no difference shown") for line in lines)
