@@ -10,21 +10,36 @@ qubits) with a vectorized draw, so a seed gives other circuits than qgym's.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 
-class InteractionGenerator:
-    """Makes the interaction circuit of an episode: an integer array of logical qubit pairs."""
+class InteractionGenerator(Iterator[np.ndarray]):
+    """Makes the interaction circuit of an episode: an integer array of logical qubit pairs.
 
-    n_qubits: int | None = None
-    fixed_width: bool = False
+    Abstract, as qgym's: a generator implements ``__next__`` (qray's own implement
+    :meth:`generate`, which ``__next__`` calls, through :class:`GeneratorBase`) and
+    ``set_state_attributes``."""
+
     finite: bool = False
 
-    def __iter__(self) -> InteractionGenerator:
-        return self
+    @abstractmethod
+    def __next__(self) -> np.ndarray:
+        """The next interaction circuit: an integer array of shape (k, 2)."""
+
+    @abstractmethod
+    def set_state_attributes(self, **kwargs: Any) -> None:
+        """Receive the env's state attributes (``connection_graph``, ...)."""
+
+
+class GeneratorBase(InteractionGenerator):
+    """qray's generators: ``__next__`` is :meth:`generate`; the width follows the
+    connection graph unless ``n_qubits`` was given; seeding as qgym's ``seed``."""
+
+    fixed_width: bool = False
 
     def __next__(self) -> np.ndarray:
         return self.generate()
@@ -38,7 +53,7 @@ class InteractionGenerator:
         n = graph.number_of_nodes()
         if not self.fixed_width:
             self.n_qubits = n
-        elif self.n_qubits is not None and self.n_qubits > n:
+        elif self.n_qubits > n:
             raise ValueError(f"n_qubits={self.n_qubits} exceeds the connection graph's {n} "
                              "qubits")
 
@@ -47,11 +62,12 @@ class InteractionGenerator:
         self.rng = (seed if isinstance(seed, np.random.Generator)
                     else np.random.default_rng(seed))
 
+    @abstractmethod
     def generate(self) -> np.ndarray:
-        raise NotImplementedError
+        """The next interaction circuit."""
 
 
-class BasicInteractionGenerator(InteractionGenerator):
+class BasicInteractionGenerator(GeneratorBase):
     """Circuits of ``min_length..max_length`` gates (uniform; ``min_length`` defaults to 1
     as in qgym),
     each a uniformly random pair of distinct qubits among ``n_qubits`` (default: all of
@@ -68,21 +84,22 @@ class BasicInteractionGenerator(InteractionGenerator):
                              f"got {min_length}")
         if n_qubits is not None and int(n_qubits) < 2:
             raise ValueError(f"n_qubits must be >= 2, got {n_qubits}")
-        self.n_qubits = None if n_qubits is None else int(n_qubits)
+        if n_qubits is not None:  # else, as in qgym, set by set_state_attributes
+            self.n_qubits = int(n_qubits)
         self.fixed_width = n_qubits is not None
         self.seed(seed)
 
     def generate(self) -> np.ndarray:
-        if self.n_qubits is None:
+        n = getattr(self, "n_qubits", None)
+        if n is None:
             raise RuntimeError("n_qubits unknown: pass it, or use the generator in an env")
-        n = self.n_qubits
         k = int(self.rng.integers(self.min_length, self.max_length + 1))
         a = self.rng.integers(0, n, size=k)
         b = (a + self.rng.integers(1, n, size=k)) % n  # distinct from a, uniform
         return np.stack([a, b], axis=1).astype(np.int_)
 
 
-class NullInteractionGenerator(InteractionGenerator):
+class NullInteractionGenerator(GeneratorBase):
     """No gates: pass the circuit with ``reset(options={"interaction_circuit": ...})``."""
 
     def __init__(self) -> None:
@@ -92,7 +109,7 @@ class NullInteractionGenerator(InteractionGenerator):
         return np.zeros((0, 2), dtype=np.int_)
 
 
-class CircuitInteractionGenerator(InteractionGenerator):
+class CircuitInteractionGenerator(GeneratorBase):
     """The two-qubit gates of Qiskit circuits or QASM files/strings, in turn (or in a seeded
     random order with ``shuffle``)."""
 

@@ -114,6 +114,9 @@ class SwapQualityRewarder(BasicRewarder):
     def reward(self, state: RoutingState, kind: str, before: Any) -> float:
         if kind != SWAP:
             return super().reward(state, kind, before)
+        if not state.observe_legal_surpasses:  # as qgym: the window's legality is observed
+            raise ValueError("observe_legal_surpasses needs to be True to compute the "
+                             "SwapQualityRewarder's observation enhancement factor")
         delta = int(state.legal_window().sum()) - before
         return self.penalty_per_swap + self.good_swap_reward * delta / state.reach
 

@@ -216,6 +216,17 @@ class RoutingState:
         self.occupant = np.empty(n, dtype=np.int_)
         self.occupant[self.mapping] = np.arange(n, dtype=np.int_)
 
+    @property
+    def interaction_circuit(self) -> np.ndarray:
+        """The episode's gates: logical qubit pairs, shape (k, 2)."""
+        return self._interaction_circuit
+
+    @interaction_circuit.setter
+    def interaction_circuit(self, circuit: Any) -> None:
+        """Replace the circuit as qgym's tests do (``state.interaction_circuit = ...``):
+        validated, and every array derived from it rebuilt, so the state routes it."""
+        self._set_circuit(circuit)
+
     def _set_circuit(self, circuit: Any) -> None:
         n = self.num_nodes
         raw = np.asarray(circuit)
@@ -230,6 +241,6 @@ class RoutingState:
                              f"{pairs.min()}..{pairs.max()}")
         if pairs.size and (pairs[:, 0] == pairs[:, 1]).any():
             raise ValueError("interaction_circuit: a gate acts twice on the same qubit")
-        self.interaction_circuit = pairs
+        self._interaction_circuit = pairs
         self._padded = np.concatenate([pairs, np.full((self.reach, 2), n, dtype=np.int_)])
         self._pairs = pairs.tolist()

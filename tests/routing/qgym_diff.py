@@ -467,6 +467,73 @@ def qgym_style_training_loop_runs_unchanged() -> str:
     return f"qgym {q}; qray {r}"
 
 
+@check
+def interaction_generator_is_abstract() -> str:
+    for cls in (QInteractionGenerator, qr.generators.InteractionGenerator):
+        try:
+            cls()
+        except TypeError:
+            continue
+        raise AssertionError(f"{cls.__module__}.{cls.__name__}() did not raise TypeError")
+    return "InteractionGenerator() raises TypeError in both"
+
+
+@check
+def generator_width_comes_from_set_state_attributes() -> str:
+    q, r = QGenerator(5, seed=1), qr.BasicInteractionGenerator(5, seed=1)
+    if hasattr(q, "n_qubits") != hasattr(r, "n_qubits"):
+        raise AssertionError(f"n_qubits before set_state_attributes: qgym "
+                             f"{hasattr(q, 'n_qubits')}, qray {hasattr(r, 'n_qubits')}")
+    graph = nx.path_graph(6)
+    q.set_state_attributes(connection_graph=graph)
+    r.set_state_attributes(connection_graph=graph)
+    if q.n_qubits != r.n_qubits:
+        raise AssertionError(f"n_qubits after: qgym {q.n_qubits}, qray {r.n_qubits}")
+    return f"unset before set_state_attributes in both; then {q.n_qubits} in both"
+
+
+@check
+def swap_quality_needs_legal_surpasses_observed() -> str:
+    raised = []
+    for env in (QRouting((2, 3), observe_legal_surpasses=False, rewarder=QSwapQuality()),
+                qr.Routing((2, 3), observe_legal_surpasses=False,
+                           rewarder=qr.SwapQualityRewarder())):
+        env.reset(seed=1)
+        try:
+            env.step(0)  # a SWAP
+        except ValueError as exc:
+            raised.append("observe_legal_surpasses" in str(exc))
+            continue
+        raised.append(False)
+    if raised != [True, True]:
+        raise AssertionError(f"a SWAP under SwapQualityRewarder without legal surpasses "
+                             f"observed: ValueError naming the flag in (qgym, qray) = {raised}")
+    return "a SWAP raises ValueError naming observe_legal_surpasses in both"
+
+
+@check
+def assigning_the_interaction_circuit_is_routed() -> str:
+    circuit = np.array([[0, 1], [0, 5], [2, 3]])
+    q, r = QRouting((2, 3)), qr.Routing((2, 3))
+    q.reset(seed=1)
+    r.reset(seed=1)
+    q._state.interaction_circuit = circuit.copy()
+    r.state.interaction_circuit = circuit.copy()
+    for key in ("interaction_gates_ahead", "is_legal_surpass"):
+        a, b = q._state.obtain_observation()[key], r.state.obtain_observation()[key]
+        if not np.array_equal(a, b):
+            raise AssertionError(f"{key} after the assignment: qgym {a} vs qray {b}")
+    surpass = q.action_space.n - 1
+    steps = 0
+    while not q._state.is_done() and steps < 2:
+        q.step(surpass)
+        r.step(surpass)
+        steps += 1
+        if q._state.position != r.state.position:
+            raise AssertionError(f"position: qgym {q._state.position}, qray {r.state.position}")
+    return f"the assigned circuit is observed and surpassed alike ({steps} steps)"
+
+
 def main() -> None:
     warnings.simplefilter("ignore")
     report: dict[str, dict[str, Any]] = {"_versions": {"ok": True, "detail":
