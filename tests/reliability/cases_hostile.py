@@ -21,6 +21,8 @@ CASES: list[tuple[Path, list[str], str, str]] = [
     (SIM, ["shots=[1,"], "override", "shots=[1,"),
     (NET, ["scale=.nan"], "scale", "nan"),
     (QK, ["svm_c=.nan"], "svm_c", "nan"),
+    (QK, ["seed=-1"], "seed", "0..4294967295"),
+    (QK, ["seed=4294967296"], "seed", "0..4294967295"),
     (QK, ["scale=1e309"], "scale", "inf"),
     (QK, ["qcnn.lr=.inf"], "qcnn.lr", "inf"),
     (CLOUD, ["env.tasks.rate=.inf"], "env.tasks.rate", "inf"),

@@ -119,3 +119,17 @@ def test_a_foreign_parquet_with_integer_task_ids_and_no_sweep_json(tmp_path: Pat
         load(tmp_path)
     assert "a.parquet: not a qray result file (its 'task_id' column is int64" in str(err.value)
     refused(str(err.value))
+
+
+@pytest.mark.parametrize(("config", "override"), [
+    ("routing", "seed=-5"), ("routing", "seed=4294967296"), ("cloud", "seed=-5")])
+def test_a_training_seed_out_of_range_is_refused_before_ray_starts(config: str,
+                                                                  override: str) -> None:
+    from qray import presets
+    from qray.config import load_config
+    from qray.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:  # what `qray train` loads before Ray starts
+        load_config(presets.resolve(config), [override])
+    assert "'seed'" in str(err.value) and "0..4294967295" in str(err.value)
+    refused(str(err.value))
