@@ -44,10 +44,10 @@ def run(args: argparse.Namespace) -> int:
         check_ibm,
         deployment_name,
         dispatch,
+        load_deploy_config,
         load_scheduler,
         resolve_scheduler,
     )
-    from qray.cloud.deploy_config import load_deploy_config
     from qray.results.folder import check_output_dir
 
     try:

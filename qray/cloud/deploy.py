@@ -16,7 +16,9 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from qray.cloud.config import MAX_TRAIN_SEED_LIMIT, CloudEnvConfig
@@ -324,3 +326,10 @@ def comparison_table(rows: list[dict[str, Any]]) -> Any:
                 ("predicted_exec_s", "measured_exec_s", "predicted_wait_s",
                  "measured_wait_s", "hellinger_fidelity")}}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
+
+
+def load_deploy_config(path: str | Path, overrides: Sequence[str] = ()) -> DeployConfig:
+    """The validated ``DeployConfig`` of a YAML file and ``key=value`` overrides."""
+    from qray.config import build, load_mapping
+
+    return build(DeployConfig, load_mapping(path, overrides), prefix="")

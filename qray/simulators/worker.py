@@ -1,7 +1,7 @@
 """The simulator worker: runs tasks on one backend, with guards, timeouts and timing.
 
-Plain Python (no Ray): ``actors.simulators.actor.SimulatorActor`` is a thin shell around it, and
-the benchmarks call it in-process for the baseline.
+Plain Python (no Ray): the runtime's worker actor (``actors/runtime/worker_actor.py``) is a
+thin shell around it, and the benchmarks call it in-process for the baseline.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""AllocatorActor on a real embedded Ray: many experiments with flat memory; a netsim
+"""The netsim actor on a real embedded Ray: many experiments with flat memory; a netsim
 sweep through the generic driver (rows once, rerun idempotent, summary tables)."""
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ def test_allocator_actor_soak_keeps_rss_flat(ray_session) -> None:
     info = ray.get(actor.info.remote())
     assert info["tasks_done"] == n == 240 and info["testbeds"] == 1
     growth = rss[-1] - rss[1]
-    log.info("AllocatorActor soak: %d experiments, RSS after batch 2 %.1f MiB, after the "
+    log.info("netsim actor soak: %d experiments, RSS after batch 2 %.1f MiB, after the "
              "last %.1f MiB (growth %.1f MiB)", n, rss[1], rss[-1], growth)
-    print(f"soak: {n} experiments in one AllocatorActor; RSS {rss[1]:.1f} -> {rss[-1]:.1f} MiB")
+    print(f"soak: {n} experiments in one netsim actor; RSS {rss[1]:.1f} -> {rss[-1]:.1f} MiB")
     assert growth < 10, rss
     ray.kill(actor)
 

@@ -15,7 +15,7 @@ CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 @pytest.mark.parametrize("path", sorted(CONF.glob("*.yaml")), ids=lambda p: p.stem)
 def test_config_loads_and_plans(path: Path) -> None:
     if path.stem == "cloud_deploy":  # jobs/deploy_scheduler.py's config
-        from qray.cloud.deploy_config import load_deploy_config
+        from qray.cloud.deploy import load_deploy_config
 
         assert load_deploy_config(path).mode == "local"
         return

@@ -22,12 +22,12 @@ QUIET = ["ray.include_dashboard=false", "summarize=false"]
 CASES = {
     # actor name to kill, config, overrides, workload folder, expected rows, point files
     # written before the kill
-    "SimulatorActor": ("qray/simulators/numpy", "simulators.yaml",
+    "simulators actor": ("qray/simulators/numpy", "simulators.yaml",
                        ["backends=[numpy]", "circuits=[random]", "n_qubits=[9]",
                         "depth=[1,2,3,4,5,6]", "repetitions=4", "actor.batch_size=1",
                         "max_parallel=1", "exact_max_qubits=0", "warmup=0"],
                        "simulators", 24, 2),
-    "AllocatorActor": ("qray/netsim/default-0", "netsim_default.yaml",
+    "netsim actor": ("qray/netsim/default-0", "netsim_default.yaml",
                        ["physics=[default]", "allocators=[Default]",
                         "learners=[UCB1,EXP3,Random,EpsilonGreedy]",
                         "scenarios=[none,adaptive]", "horizons=[1500]", "runs=2",
@@ -38,11 +38,11 @@ CASES = {
                       "layers=[2,3,4,5]", "tiles=[32]", "workers=2",
                       "resources.default.num_cpus=0.5"],
                      "qkernels", 4, 1),
-    "SchedulerActor": ("qray/cloud/Random", "cloud_eval.yaml",
+    "cloud actor": ("qray/cloud/Random", "cloud_eval.yaml",
                        ["heuristics=[Random]", "episodes=12", "episodes_per_point=2",
                         "actor.batch_size=1", "max_parallel=1"],
                        "cloud", 12, 2),
-    "RouterActor": ("qray/routing/lookahead", "routing_eval.yaml",
+    "routing actor": ("qray/routing/lookahead", "routing_eval.yaml",
                     ["routers=[lookahead]", "maps=[grid-5x5]", "families=[random]",
                      "sizes=[4,5,6,7,8,9]", "instances=2", "actor.batch_size=1",
                      "max_parallel=1"],
@@ -68,7 +68,7 @@ def _kill_when(ray, name: str, folder: Path, min_files: int, killed: list[int]) 
 
 
 # two kinds by default (simulators, routing); `make test-all` runs all five
-DEFAULT_KINDS = ("SimulatorActor", "RouterActor")
+DEFAULT_KINDS = ("simulators actor", "routing actor")
 
 
 @pytest.mark.parametrize("kind", [k if k in DEFAULT_KINDS else pytest.param(

@@ -1,5 +1,5 @@
-"""Soaks: 2,000 simulator runs through one SimulatorActor and 200 netsim experiments
-through one AllocatorActor; the actors' RSS stays bounded (printed)."""
+"""Soaks: 2,000 simulator runs through one simulators actor and 200 netsim experiments
+through one netsim actor; the actors' RSS stays bounded (printed)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def test_simulator_soak_rss_bounded(ray_session) -> None:
                        "exact_max_qubits": 0})
     rss, tasks = _soak(ray_session, actor, _sim_spec, SIM_RUNS, 100)
     growth = rss[-1] - rss[1]
-    figure("SimulatorActor soak", runs=tasks, rss_after_200_mb=round(rss[1], 1),
+    figure("simulators actor soak", runs=tasks, rss_after_200_mb=round(rss[1], 1),
            rss_end_mb=round(rss[-1], 1), rss_max_mb=round(max(rss), 1),
            growth_mb=round(growth, 1))
     assert tasks == SIM_RUNS
@@ -67,7 +67,7 @@ def test_netsim_soak_rss_bounded(ray_session) -> None:
         worker_kwargs={"physics": "default", "max_tasks": 0})
     rss, tasks = _soak(ray_session, actor, _netsim_spec, NETSIM_RUNS, 20)
     growth = rss[-1] - rss[1]
-    figure("AllocatorActor soak", experiments=tasks, rss_after_40_mb=round(rss[1], 1),
+    figure("netsim actor soak", experiments=tasks, rss_after_40_mb=round(rss[1], 1),
            rss_end_mb=round(rss[-1], 1), rss_max_mb=round(max(rss), 1),
            growth_mb=round(growth, 1))
     assert tasks == NETSIM_RUNS

@@ -1,1 +1,0 @@
-"""Ray side of the netsim workload."""
