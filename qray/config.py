@@ -350,9 +350,18 @@ class SweepConfig:
         """Absolute folder of this sweep's dataset."""
         return (Path(self.output_dir).expanduser() / self.resolved_sweep_id).resolve()
 
-    def resources_for(self, backend: str) -> ResourceSpec:
-        """Resources of the actor serving ``backend``."""
-        return self.resources.get(backend) or self.resources.get("default") or ResourceSpec()
+    def resources_entry(self, name: str) -> str | None:
+        """The ``resources`` entry that sets the reservation of ``name``'s actors (``name``
+        is an entry name: a workload's spec maps actor keys to it): its own entry, else
+        ``default``, else None (the built-in default)."""
+        if name in self.resources:
+            return name
+        return "default" if "default" in self.resources else None
+
+    def resources_for(self, name: str) -> ResourceSpec:
+        """Resources of the actors of entry ``name`` (see :meth:`resources_entry`)."""
+        entry = self.resources_entry(name)
+        return self.resources[entry] if entry is not None else ResourceSpec()
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-dict form (JSON-able) of the config."""

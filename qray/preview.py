@@ -107,8 +107,8 @@ def preview_sweep(cfg: SweepConfig, *, rerun_failed: bool = False,
     units = cut_units(work, lambda p: spec.key_of(p, plan), size=chunk_size(cfg, work.n_run),
                       per_point=bool(spec.run_point))
     done, to_run, trials = work.skipped, work.n_run, len(units)
-    actors = [ActorPreview(k, _entry(cfg, spec.resources_entry(k)), cfg.resources_for(k))
-              for k in keys]
+    actors = [ActorPreview(k, cfg.resources_entry(spec.resources_entry(k)),
+                           cfg.resources_for(spec.resources_entry(k))) for k in keys]
     prechecked = Counter(status for status, _ in plan.problems.values())
     return SweepPreview(cfg.resolved_sweep_id, cfg.sweep_dir, cfg.workload, len(plan.points),
                         dict(sorted(prechecked.items())), plan.n_tasks, done, to_run, trials,
@@ -160,9 +160,3 @@ def check_reservations(cfg: SweepConfig, actors: list[ActorPreview]) -> list[str
     return [f"checked   every reservation fits this machine, the embedded Ray's node "
             f"({cpus} CPU, {int(have['GPU'])} GPU, no custom resources)"]
 
-
-def _entry(cfg: SweepConfig, name: str) -> str | None:
-    """The ``resources`` entry that sets actor ``name``'s reservation."""
-    if name in cfg.resources:
-        return name
-    return "default" if "default" in cfg.resources else None

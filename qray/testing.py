@@ -149,7 +149,7 @@ def check_workload(spec: Any, config: Any = None, overrides: Sequence[str] = ())
     checked: dict[str, Any] = {"workload": name, "points": len(plan.points),
                                "tasks": plan.n_tasks, "row": None}
     if spec.worker:
-        res = cfg.resources_for(key)
+        res = cfg.resources_for(spec.resources_entry(key))
         worker = resolve_worker(spec)(**spec.worker_arguments(cfg, key, res))
         rows = worker.run_batch(specs[:1])
         assert len(rows) == 1, f"{name}: run_batch of one spec gave {len(rows)} rows"

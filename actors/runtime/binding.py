@@ -68,8 +68,9 @@ class WorkloadBinding:
         return self.spec.resources_entry(key)
 
     def resources(self, cfg: SweepConfig, key: str) -> ResourceSpec:
-        """Resources of the actor serving ``key`` (the config decides)."""
-        return cfg.resources_for(key)
+        """Resources of the actor serving ``key``: its spec names the ``resources`` entry,
+        the config holds it."""
+        return cfg.resources_for(self.spec.resources_entry(key))
 
     def actor_options(self, cfg: SweepConfig, key: str) -> dict[str, Any]:
         """Ray options of the actor serving ``key``: its resources, restarts and a thread

@@ -265,7 +265,8 @@ def _run_sweep_steps(cfg: SweepConfig, handler: DriverLogHandler, term: _Termina
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
     keys = binding.actor_keys(cfg, plan)
-    requests = {config_resource_key(cfg, binding.resource_name(k), binding.resources(cfg, k)):
+    # errors name the entry the user would edit (the actor's own, else "default")
+    requests = {cfg.resources_entry(binding.resource_name(k)) or binding.resource_name(k):
                 binding.resources(cfg, k) for k in keys}
     check_output_dir(cfg.output_dir, cfg.sweep_dir, cfg.workload)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
@@ -445,15 +446,6 @@ def disk_full(sweep_dir: Path) -> QrayError:
     return QrayError(f"disk full: no space left under {sweep_dir}; the rows written so far "
                      "are intact and a rerun of the same command resumes the sweep once "
                      "space is freed")
-
-
-def config_resource_key(cfg: SweepConfig, name: str, spec: Any) -> str:
-    """The ``resources`` entry that set the reservation ``spec`` of ``name``'s actors: its
-    own entry, or ``default`` when that is where it came from (errors name the key the
-    user would edit)."""
-    if name not in cfg.resources and cfg.resources.get("default") == spec:
-        return "default"
-    return name
 
 
 def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool

@@ -138,10 +138,6 @@ class NetsimConfig(SweepConfig):
                 raise UnknownNameError(f"resources.{key}", key, "physics model",
                                        [*PHYSICS, "default"])
 
-    def resources_for(self, key: str):  # noqa: ANN201
-        """Resources of a netsim actor (key ``<physics>-<replica>``)."""
-        return super().resources_for(key.rsplit("-", 1)[0])
-
     def result_keys(self) -> tuple[str, ...]:
         return (*super().result_keys(), "physics", "allocators", "scenarios", "learners",
                 "horizons", "runs", "epoch", "scale", "topology_seed", *PARAM_SECTIONS)

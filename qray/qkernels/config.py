@@ -211,11 +211,6 @@ class QKernelsConfig(SweepConfig):
         if len(set(names)) != len(names):
             raise ConfigError(key, names, "each name once")
 
-    def resources_for(self, key: str):  # noqa: ANN201
-        """Resources of a KernelWorker (key ``<backend>-<worker>``)."""
-        backend = key.rsplit("-", 1)[0] if key.rsplit("-", 1)[-1].isdigit() else key
-        return super().resources_for(backend)
-
     def result_keys(self) -> tuple[str, ...]:
         return (*super().result_keys(), "dataset", "n_samples", "n_classes", "classes",
                 "backends", "precision", "n_qubits", "layers", "tiles", "scale", "entangler",

@@ -119,4 +119,7 @@ def test_plan_is_the_grid_and_ids_are_stable() -> None:
     assert p1.n_tasks == 2 * 2 * 2
     assert [p.point_id for p in p1.points] == [p.point_id for p in p2.points]
     assert len({p.point_id for p in p1.points}) == 8
-    assert cfg.resources_for("torch-cuda-3").num_gpus == 0.25
+    from qray.workloads import get_spec
+
+    entry = get_spec("qkernels").resources_entry("torch-cuda-3")  # worker 3's entry
+    assert entry == "torch-cuda" and cfg.resources_for(entry).num_gpus == 0.25
