@@ -265,8 +265,7 @@ def _run_sweep_steps(cfg: SweepConfig, handler: DriverLogHandler, term: _Termina
     binding = get_binding(cfg.workload)
     plan = binding.plan(cfg)  # raises before Ray starts
     keys = binding.actor_keys(cfg, plan)
-    # errors name the entry the user would edit (the actor's own, else "default")
-    requests = {cfg.resources_entry(binding.resource_name(k)) or binding.resource_name(k):
+    requests = {_entry_named(cfg, binding.resource_name(k), binding.resources(cfg, k)):
                 binding.resources(cfg, k) for k in keys}
     check_output_dir(cfg.output_dir, cfg.sweep_dir, cfg.workload)
     check_manifest(cfg, cfg.sweep_dir, allow_config_change=allow_config_change)
@@ -446,6 +445,14 @@ def disk_full(sweep_dir: Path) -> QrayError:
     return QrayError(f"disk full: no space left under {sweep_dir}; the rows written so far "
                      "are intact and a rerun of the same command resumes the sweep once "
                      "space is freed")
+
+
+def _entry_named(cfg: SweepConfig, name: str, spec: Any) -> str:
+    """The ``resources`` key an error about reservation ``spec`` names, the one the user
+    would edit: the entry it came from (:meth:`SweepConfig.resources_entry`), or the
+    actor's own name where a workload's built-in default set it (a GPU backend's)."""
+    entry = cfg.resources_entry(name)
+    return entry if entry is not None and cfg.resources[entry] == spec else name
 
 
 def _pending(cfg: SweepConfig, binding: Any, plan: Any, *, rerun_failed: bool
