@@ -10,17 +10,22 @@ from qray.routing.bridge import route
 from qray.routing.circuit_io import two_qubit_depth
 
 
-def test_table_means_and_reference_on_the_same_circuits() -> None:
+def _routed(routers: tuple[str, ...], n: int) -> pd.DataFrame:
+    """Rows of ``routers`` routing the first ``n`` held-out random 10-qubit circuits on
+    grid-5x5, as a routing sweep writes them."""
     rows = []
-    for router in ("sabre-20", "front-greedy"):
-        for i in range(2):
-            qc = benchmark_circuit("random", 10, EVAL_SEED_BASE + i)
-            res = route(qc, "grid-5x5", router)
+    for router in routers:
+        for i in range(n):
+            res = route(benchmark_circuit("random", 10, EVAL_SEED_BASE + i), "grid-5x5", router)
             rows.append({"router": router, "coupling_map": "grid-5x5", "family": "random",
                          "n_qubits": 10, "instance": EVAL_SEED_BASE + i, "gates_2q": 50,
                          "swaps": res.swaps, "depth_2q": two_qubit_depth(res.circuit),
                          "route_s": res.seconds, "verified": True, "status": "ok"})
-    frame = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def test_table_means_and_reference_on_the_same_circuits() -> None:
+    frame = _routed(("sabre-20", "front-greedy"), 2)
     ref = qiskit_reference(frame)
     assert len(ref) == 2 and (ref.swaps > 0).all()
     both = pd.concat([frame, ref], ignore_index=True)
@@ -62,16 +67,7 @@ def test_renames_name_the_dataset_and_router() -> None:
 def test_time_matched_sabre_spends_the_slowest_routers_time_and_is_compared() -> None:
     from jobs.compare_routers import MATCHED, beats_matched, time_matched_sabre
 
-    rows = []
-    for router in ("sabre-1", "front-search-2"):
-        for i in range(3):
-            qc = benchmark_circuit("random", 10, EVAL_SEED_BASE + i)
-            res = route(qc, "grid-5x5", router)
-            rows.append({"router": router, "coupling_map": "grid-5x5", "family": "random",
-                         "n_qubits": 10, "instance": EVAL_SEED_BASE + i, "gates_2q": 50,
-                         "swaps": res.swaps, "depth_2q": two_qubit_depth(res.circuit),
-                         "route_s": res.seconds, "verified": True, "status": "ok"})
-    frame = pd.DataFrame(rows)
+    frame = _routed(("sabre-1", "front-search-2"), 3)
     matched, notes = time_matched_sabre(frame)
     assert len(matched) == 3 and set(matched.router) == {MATCHED} and matched.verified.all()
     k = int(matched.trials.iloc[0])
