@@ -36,9 +36,9 @@ def qiskit_reference(frame: pd.DataFrame, seed: int = 2024) -> pd.DataFrame:
     from qiskit import transpile
     from qiskit.transpiler import CouplingMap
 
-    from qray.routing.benchmarks import benchmark_circuit
-    from qray.routing.circuit_io import two_qubit_depth
-    from qray.routing.graphs import coupling_graph, edge_list, sorted_edges
+    from qray.routing.circuits.benchmarks import benchmark_circuit
+    from qray.routing.circuits.graphs import coupling_graph, edge_list, sorted_edges
+    from qray.routing.circuits.io import two_qubit_depth
 
     rows = []
     circuits = frame[["coupling_map", "family", "n_qubits", "instance", "gates_2q"]]
@@ -76,11 +76,11 @@ def time_matched_sabre(frame: pd.DataFrame, seed: int = 2024) -> tuple[pd.DataFr
     measured time per trial on these circuits, at most ``MAX_MATCHED_TRIALS``), run on
     the same circuits and verified. Returns its rows (router ``sabre-matched``) and one
     line per set saying which k and times."""
-    from qray.routing.benchmarks import benchmark_circuit
     from qray.routing.bridge import route
-    from qray.routing.circuit_io import two_qubit_depth
-    from qray.routing.graphs import coupling_graph
-    from qray.routing.sabre import SabreRouter
+    from qray.routing.circuits.benchmarks import benchmark_circuit
+    from qray.routing.circuits.graphs import coupling_graph
+    from qray.routing.circuits.io import two_qubit_depth
+    from qray.routing.routers.sabre import SabreRouter
 
     rows, notes = [], []
     for cmap in sorted(frame["coupling_map"].unique()):

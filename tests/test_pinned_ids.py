@@ -13,7 +13,7 @@ import pytest
 
 from actors.runtime.binding import get_binding
 from qray.config import load_config
-from qray.routing.benchmarks import mqt_available
+from qray.routing.circuits.benchmarks import mqt_available
 
 CONF = Path(__file__).resolve().parents[1] / "jobs" / "conf"
 

@@ -17,8 +17,8 @@ import torch
 from actors.rl.checkpoint import MODULE_PATH, recorded_env
 from actors.rl.policy_folder import check_out, write_pair
 from qray.rl.policy import model_digest
-from qray.routing.policy import FORMAT
-from qray.routing.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
+from qray.routing.learned.policy import FORMAT
+from qray.routing.learned.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Imitation before PPO (``imitation.expert``): demonstrations, behaviour cloning, warm start.
 
-For each map the expert's demonstrations (``qray.routing.imitation``) are recorded by Ray
+For each map the expert's demonstrations (``qray.routing.learned.imitation``) are recorded by Ray
 tasks of ``imitation.chunk`` circuits each, in parallel; one task per map then fits the
 PPO module (``EdgeScorerModule``, the same ``ppo.hiddens``) to them: cross-entropy of the
 masked logits against the expert's SWAPs, and the value head against the returns. Each
@@ -39,7 +39,7 @@ MODULE_ID = "default_policy"
 def imitation_digest(cfg: RouterTrainConfig, coupling_map: str) -> str:
     import dataclasses
 
-    from qray.routing.front_features import FRONT_FEATURES_VERSION
+    from qray.routing.front.features import FRONT_FEATURES_VERSION
 
     return content_hash({"imitation": dataclasses.asdict(cfg.imitation),
                          "env": dataclasses.asdict(cfg.env_for(coupling_map)),
@@ -48,7 +48,7 @@ def imitation_digest(cfg: RouterTrainConfig, coupling_map: str) -> str:
 
 
 def _demonstrate(env: dict[str, Any], expert: str, keys: list[int]) -> dict[str, np.ndarray]:
-    from qray.routing.imitation import demonstrations
+    from qray.routing.learned.imitation import demonstrations
 
     return demonstrations(env, expert, keys)
 
@@ -58,7 +58,7 @@ def build_module(env: dict[str, Any], hiddens: list[int]) -> Any:
     from ray.rllib.core.rl_module.rl_module import RLModuleSpec
 
     from actors.routing.module import EdgeScorerModule
-    from qray.routing.train_env import RoutingTrainEnv
+    from qray.routing.learned.train_env import RoutingTrainEnv
 
     probe = RoutingTrainEnv(env)
     return RLModuleSpec(module_class=EdgeScorerModule,
@@ -131,7 +131,7 @@ def pretrain_maps(cfg: RouterTrainConfig, sweep_dir: Path, maps: list[str]) -> P
     same config wrote); returns the folder of ``<map>/module.pt``."""
     import ray
 
-    from qray.routing.imitation import demonstration_keys
+    from qray.routing.learned.imitation import demonstration_keys
 
     root = sweep_dir / "imitation"
     p = cfg.imitation

@@ -1,6 +1,6 @@
 """The learned router's RLModule (RLlib new API stack, PPO): a masked edge scorer.
 
-Observations are ``{"action_mask", "observations"}`` (``qray.routing.features``: PER_EDGE
+Observations are ``{"action_mask", "observations"}`` (``qray.routing.qgym.features``: PER_EDGE
 features for each of the E edges, then GLOBAL features). One small MLP, shared by every
 edge, scores a SWAP on that edge from its features and the global ones; another scores the
 surpass; ``log(mask)`` (clamped at the float minimum) is added, so a masked action is never
@@ -21,7 +21,7 @@ from ray.rllib.core.rl_module.torch import TorchRLModule
 from ray.rllib.utils.torch_utils import FLOAT_MIN
 from torch import nn
 
-from qray.routing.features import GLOBAL, PER_EDGE
+from qray.routing.qgym.features import GLOBAL, PER_EDGE
 
 MASK, OBS = "action_mask", "observations"
 

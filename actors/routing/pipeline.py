@@ -33,7 +33,7 @@ from actors.rl.fit import (
 )
 from actors.routing.training import TrainedTrial
 from qray.results.writer import write_text_atomic
-from qray.routing.benchmarks import VALIDATION_SEED_BASE
+from qray.routing.circuits.benchmarks import VALIDATION_SEED_BASE
 from qray.routing.train_config import RouterTrainConfig
 from qray.tasks import content_hash
 
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 
 def config_digest(cfg: RouterTrainConfig) -> str:
-    from qray.routing.features import FEATURES_VERSION
+    from qray.routing.qgym.features import FEATURES_VERSION
 
     data = cfg.to_dict()
     return content_hash({"features": FEATURES_VERSION, "maps": data["maps"],
@@ -55,11 +55,11 @@ def config_digest(cfg: RouterTrainConfig) -> str:
 def validate(policy_dir: Path, cfg: RouterTrainConfig, coupling_map: str) -> dict[str, Any]:
     """Route ``validation_circuits`` held-out random circuits with the exported policy:
     how many were routed within the step cap and verified, and the mean SWAPs."""
-    from qray.routing.benchmarks import benchmark_circuit
     from qray.routing.bridge import RoutingFailedError, route
-    from qray.routing.graphs import coupling_graph
-    from qray.routing.policy import load_policy
-    from qray.routing.verify import verify
+    from qray.routing.circuits.benchmarks import benchmark_circuit
+    from qray.routing.circuits.graphs import coupling_graph
+    from qray.routing.circuits.verify import verify
+    from qray.routing.learned.policy import load_policy
 
     graph = coupling_graph(coupling_map)
     policy = load_policy(policy_dir, graph)

@@ -30,7 +30,7 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None,
     from ray.rllib.core.rl_module.rl_module import RLModuleSpec
 
     from actors.routing.module import EdgeScorerModule
-    from qray.routing.train_env import RoutingTrainEnv
+    from qray.routing.learned.train_env import RoutingTrainEnv
 
     q = cfg.ppo
     env = dataclasses.asdict(cfg.env_for(cfg.maps[0]))

@@ -13,9 +13,9 @@ from typing import Any, Protocol
 
 import networkx as nx
 
-from qray.routing.circuit_io import UNROUTED, expand, interactions, load_circuit, routable
-from qray.routing.graphs import to_graph
-from qray.routing.result import RoutedCircuit, RoutingFailedError, UnverifiedRoutingError
+from qray.routing.circuits.graphs import to_graph
+from qray.routing.circuits.io import UNROUTED, expand, interactions, load_circuit, routable
+from qray.routing.circuits.result import RoutedCircuit, RoutingFailedError, UnverifiedRoutingError
 
 __all__ = ["RoutedCircuit", "RoutingFailedError", "StepPolicy", "UnverifiedRoutingError",
            "expand", "insert_swaps", "route", "route_with_policy", "to_graph"]
@@ -31,7 +31,7 @@ def insert_swaps(circuit: Any, swaps: list[tuple[int, int, int]], n_physical: in
         Any, list[int]]:
     """The routed circuit of ``circuit`` with the env's SWAPs ``(gate index, logical a,
     logical b)`` placed before the two-qubit gate of that index, counting two-qubit gates in
-    ``circuit.data`` order (``circuit_io.interactions``' order); returns it and the final
+    ``circuit.data`` order (``circuits.io.interactions``' order); returns it and the final
     layout (logical -> physical)."""
     from qiskit import QuantumCircuit
     from qiskit.circuit.library import SwapGate
@@ -66,8 +66,8 @@ def insert_swaps(circuit: Any, swaps: list[tuple[int, int, int]], n_physical: in
 def route_with_policy(circuit: Any, graph: nx.Graph, policy: StepPolicy, *,
                       max_steps: int | None = None) -> RoutedCircuit:
     """Drive a ``Routing`` env over ``circuit``'s two-qubit gates with ``policy``."""
-    from qray.routing.env import Routing
-    from qray.routing.generators import NullInteractionGenerator
+    from qray.routing.qgym.env import Routing
+    from qray.routing.qgym.generators import NullInteractionGenerator
 
     started = time.perf_counter()
     n = graph.number_of_nodes()
@@ -98,7 +98,7 @@ def route(circuit: Any, coupling_map: Any, policy: Any, *, max_steps: int | None
     folder (``"policy:<folder>"``), a router (``route_circuit``) or a step policy
     (``act(env)``). SWAPs already in the circuit are written as three CX first, so every
     SWAP of the result was inserted by the router. A circuit with control flow is refused
-    (``circuit_io.ControlFlowError``).
+    (``circuits.io.ControlFlowError``).
 
     With ``check`` (the default) the result is verified (adjacency and SWAP replay, any
     size; no ``Operator``) and a circuit that fails is never returned:
@@ -114,7 +114,7 @@ def route(circuit: Any, coupling_map: Any, policy: Any, *, max_steps: int | None
     else:
         result = route_with_policy(circ, graph, router, max_steps=max_steps)
     if check:
-        from qray.routing.verify import verify
+        from qray.routing.circuits.verify import verify
 
         verdict = verify(circ, result, graph, operator_max_qubits=0)
         if not verdict.ok:

@@ -17,7 +17,7 @@ def worker_kwargs(cfg: Any, key: str) -> dict[str, Any]:
 SPEC = WorkloadSpec(
     name="routing",
     description="qubit routing: learned routers vs SABRE and lookahead, every circuit verified",
-    config="qray.routing.eval_config:RoutingConfig",
+    config="qray.routing.config:RoutingConfig",
     workload="qray.routing.workload",
     schema="qray.routing.rows:SCHEMA",
     crash_row="qray.routing.worker:crash_row",

@@ -8,9 +8,9 @@ from typing import Any
 
 from qray.config import SweepConfig, as_list, canonical_list, require
 from qray.rl.params import PPOParams
-from qray.routing.graphs import canonical_map
-from qray.routing.imitation import ImitationParams
-from qray.routing.train_env import RouterEnvConfig
+from qray.routing.circuits.graphs import canonical_map
+from qray.routing.learned.imitation import ImitationParams
+from qray.routing.learned.train_env import RouterEnvConfig
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class RouterTrainConfig(SweepConfig):
 
     def eval_config(self, policies: dict[str, str]) -> Any:
         from qray.config import build
-        from qray.routing.eval_config import RoutingConfig
+        from qray.routing.config import RoutingConfig
         from qray.tracking import tracked
 
         data = {"name": "eval", "sweep_id": "eval", "output_dir": str(self.sweep_dir),

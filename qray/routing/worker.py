@@ -41,7 +41,7 @@ class RoutingWorker(RowWorker):
         return 0.0
 
     def graph(self, cmap: str) -> Any:
-        from qray.routing.graphs import coupling_graph
+        from qray.routing.circuits.graphs import coupling_graph
 
         if cmap not in self._graphs:
             self._graphs[cmap] = coupling_graph(cmap)
@@ -76,10 +76,10 @@ class RoutingWorker(RowWorker):
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """Route one benchmark circuit and verify it (with the Operator check where the
         map is small); a circuit that fails verification is an ``error`` row."""
-        from qray.routing.benchmarks import benchmark_circuit
         from qray.routing.bridge import route
-        from qray.routing.circuit_io import interactions, routable, two_qubit_depth
-        from qray.routing.verify import verify
+        from qray.routing.circuits.benchmarks import benchmark_circuit
+        from qray.routing.circuits.io import interactions, routable, two_qubit_depth
+        from qray.routing.circuits.verify import verify
 
         p = spec["params"]
         graph = self.graph(p["coupling_map"])

@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from qray.routing.benchmarks import family_deterministic
-from qray.routing.eval_config import RoutingConfig, is_policy_router
-from qray.routing.graphs import coupling_graph
+from qray.routing.circuits.benchmarks import family_deterministic
+from qray.routing.circuits.graphs import coupling_graph
+from qray.routing.config import RoutingConfig, is_policy_router
 from qray.routing.rows import WORKLOAD
 from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 
@@ -26,7 +26,7 @@ def policy_digest(coupling_map: str, folder: str) -> dict[str, str]:
     ``policy.json`` and its model's digest, computed from the loaded module (loading
     refuses a ``policy.pt`` whose digest is not the one ``policy.json`` records)."""
     from qray.errors import ConfigError
-    from qray.routing.policy import ALLOWED, META_FILE, load_policy
+    from qray.routing.learned.policy import ALLOWED, META_FILE, load_policy
 
     key = f"policies.{coupling_map}"
     policy = load_policy(folder, coupling_graph(coupling_map), key=key,

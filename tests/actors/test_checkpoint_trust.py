@@ -132,7 +132,7 @@ def test_policy_loaders_never_run_a_pickle(tmp_path: Path) -> None:
     (folder / "policy.json").write_text(json.dumps({"format": cloud_policy.FORMAT}))
     with pytest.raises((QrayError, RuntimeError, ValueError, KeyError)):
         cloud_policy.load(folder)
-    from qray.routing.policy import MODEL_FILE
+    from qray.routing.learned.policy import MODEL_FILE
 
     (folder / MODEL_FILE).write_bytes((folder / "policy.pt").read_bytes())
     with pytest.raises(Exception):  # noqa: B017, PT011 - any refusal, as long as nothing runs

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from jobs.compare_routers import REFERENCE, qiskit_reference, table, verdicts
-from qray.routing.benchmarks import EVAL_SEED_BASE, benchmark_circuit
 from qray.routing.bridge import route
-from qray.routing.circuit_io import two_qubit_depth
+from qray.routing.circuits.benchmarks import EVAL_SEED_BASE, benchmark_circuit
+from qray.routing.circuits.io import two_qubit_depth
 
 
 def _routed(routers: tuple[str, ...], n: int) -> pd.DataFrame:

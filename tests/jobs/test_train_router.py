@@ -36,15 +36,15 @@ BLOCKED = textwrap.dedent("""
 
     sys.meta_path.insert(0, Refuse())
     sys.path.insert(0, sys.argv[1])
-    from qray.routing.policy import load_policy
+    from qray.routing.learned.policy import load_policy
 
     p = load_policy(sys.argv[2])
     data = np.load(sys.argv[3])
     scores = p.scores(data["action_mask"], data["observations"])
     np.save(sys.argv[4], scores.argmax(-1))
     from qray.routing.bridge import route
-    from qray.routing.verify import verify
-    from qray.routing.benchmarks import benchmark_circuit
+    from qray.routing.circuits.verify import verify
+    from qray.routing.circuits.benchmarks import benchmark_circuit
 
     qc = benchmark_circuit("random", 4, 10_000_000, 10)
     ok = verify(qc, route(qc, "grid-3x3", p), "grid-3x3").ok
@@ -99,7 +99,7 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
     import torch
 
     from actors.routing.export import load_module, record_observations
-    from qray.routing.train_env import RouterEnvConfig
+    from qray.routing.learned.train_env import RouterEnvConfig
 
     obs = record_observations(RouterEnvConfig(coupling_map="grid-3x3", n_qubits=[4],
                                               gates=[10]), 1000, seed=5)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qray.routing.benchmarks import mqt_available
+from qray.routing.circuits.benchmarks import mqt_available
 
 CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf"
 ROUTING = CONF / "routing_eval.yaml"

@@ -1,6 +1,6 @@
 """A tiny exported router for tests, without training: a traced masked linear scorer with
 ``EdgeScorer``'s signature ``(mask (B, E + 1), observations (B, 4 E + 2)) -> scores``,
-written with the ``policy.json`` that ``qray.routing.policy`` loads."""
+written with the ``policy.json`` that ``qray.routing.learned.policy`` loads."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import torch
 
 from qray.rl.policy import model_digest
-from qray.routing.features import FEATURES_VERSION, GLOBAL, PER_EDGE
-from qray.routing.graphs import coupling_graph, sorted_edges
-from qray.routing.policy import FORMAT, META_FILE, MODEL_FILE
+from qray.routing.circuits.graphs import coupling_graph, sorted_edges
+from qray.routing.learned.policy import FORMAT, META_FILE, MODEL_FILE
+from qray.routing.qgym.features import FEATURES_VERSION, GLOBAL, PER_EDGE
 
 
 class TinyScorer(torch.nn.Module):
@@ -36,7 +36,7 @@ def write_policy(folder: Path, coupling_map: str = "grid-3x3", *, seed: int = 0,
                  window: int = 10, decay: float = 0.5, front: bool = False) -> dict:
     """An exported router folder for ``coupling_map`` (a front-layer one with ``front``);
     returns its ``policy.json``."""
-    from qray.routing.front_features import FRONT_FEATURES_VERSION
+    from qray.routing.front.features import FRONT_FEATURES_VERSION
 
     edges = sorted_edges(coupling_graph(coupling_map))
     model = traced_scorer(len(edges), seed)

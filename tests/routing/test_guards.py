@@ -10,11 +10,16 @@ from qiskit import QuantumCircuit
 from qiskit.circuit import Gate
 
 from qray.errors import ConfigError
-from qray.routing.benchmarks import MQT_BENCHMARKS, benchmark_circuit, check_family, mqt_available
 from qray.routing.bridge import RoutedCircuit, UnverifiedRoutingError, route
-from qray.routing.circuit_io import ControlFlowError, routable
-from qray.routing.graphs import MAX_MAP_QUBITS, coupling_graph
-from qray.routing.verify import OPERATOR_QUBIT_LIMIT, check_operator_max_qubits, verify
+from qray.routing.circuits.benchmarks import (
+    MQT_BENCHMARKS,
+    benchmark_circuit,
+    check_family,
+    mqt_available,
+)
+from qray.routing.circuits.graphs import MAX_MAP_QUBITS, coupling_graph
+from qray.routing.circuits.io import ControlFlowError, routable
+from qray.routing.circuits.verify import OPERATOR_QUBIT_LIMIT, check_operator_max_qubits, verify
 
 
 def _if_else() -> QuantumCircuit:

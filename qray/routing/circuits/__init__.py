@@ -1,0 +1,2 @@
+"""Circuits and maps: loading and expanding circuits, coupling maps, the benchmark sets,
+the routed result, its verifier and the Qiskit transpiler pass."""

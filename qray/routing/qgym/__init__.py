@@ -1,0 +1,2 @@
+"""The qgym-compatible mode: the ``Routing`` env, its state, interaction generators,
+rewarders, observation features and rendering."""
