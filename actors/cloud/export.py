@@ -123,8 +123,10 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
     rllib_actions = forward_inference_actions(module, obs)
     agree = float(np.mean(traced_actions == rllib_actions))
     if agree < 1.0:
-        raise RuntimeError(f"exported policy disagrees with forward_inference on "
-                           f"{(1 - agree) * 100:.2f} % of {len(obs)} observations")
+        raise ConfigError("checkpoint", str(checkpoint), "a checkpoint whose traced policy "
+                          "acts as forward_inference on every checked observation",
+                          problem=f"exports a policy that disagrees on "
+                                  f"{(1 - agree) * 100:.2f} % of {len(obs)} observations:")
     meta = {
         "format": FORMAT,
         "algorithm": kind,

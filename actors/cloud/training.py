@@ -11,12 +11,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from actors.rl.tune_fit import TrainedTrial, tune_fit
 from qray.cloud.train_config import CloudTrainConfig
 
 log = logging.getLogger(__name__)
 
-STEPS_KEY = "env_runners/num_env_steps_sampled_lifetime"
-RETURN_KEY = "env_runners/episode_return_mean"
 
 
 def env_dict(cfg: CloudTrainConfig) -> dict[str, Any]:
@@ -81,58 +80,9 @@ def algorithm_config(algorithm: str, cfg: CloudTrainConfig, *, grid: bool = True
     )
 
 
-@dataclasses.dataclass
-class TrainedTrial:
-    algorithm: str
-    trial_id: str
-    lr: float
-    checkpoint: Path
-    curve: Any  # pandas DataFrame: steps, return, iteration, seconds
-    train_seconds: float
-
-
 def train(algorithm: str, cfg: CloudTrainConfig, storage: Path) -> list[TrainedTrial]:
     """Run the Tune experiment of ``algorithm``; one ``TrainedTrial`` per grid point."""
-    from actors.runtime.progress import TrainingProgress, quiet_tune
-    from actors.runtime.tracking import training_callbacks
-
-    quiet_tune()
-    from ray import tune
-    from ray.tune import CheckpointConfig, RunConfig, TuneConfig
-
-    config = algorithm_config(algorithm, cfg)
     lrs = cfg.dqn.lr if algorithm == "DQN" else cfg.ppo.lr
-    progress = TrainingProgress(algorithm, cfg.timesteps[algorithm], len(lrs),
-                                steps_key=STEPS_KEY)
-    tuner = tune.Tuner(
-        config.algo_class,  # the class, not its name: the name imports every algorithm
-        param_space=config,
-        tune_config=TuneConfig(max_concurrent_trials=cfg.max_parallel, reuse_actors=False),
-        run_config=RunConfig(
-            name=algorithm,
-            storage_path=str(storage),
-            stop={STEPS_KEY: cfg.timesteps[algorithm]},
-            checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
-            verbose=0,
-            callbacks=[progress, *training_callbacks(cfg, f"{cfg.resolved_sweep_id}-{algorithm}")],
-        ),
-    )
-    grid = tuner.fit()
-    trials = []
-    for result in grid:
-        if result.error is not None:
-            raise RuntimeError(f"{algorithm} trial failed: {result.error}")
-        df = result.metrics_dataframe
-        curve = df[[c for c in ("training_iteration", STEPS_KEY, RETURN_KEY, "time_total_s")
-                    if c in df.columns]].rename(columns={STEPS_KEY: "env_steps",
-                                                         RETURN_KEY: "episode_return_mean",
-                                                         "time_total_s": "seconds"})
-        trials.append(TrainedTrial(
-            algorithm=algorithm,
-            trial_id=str(result.metrics.get("trial_id", Path(result.path).name)),
-            lr=float(result.config.get("lr")),
-            checkpoint=Path(result.checkpoint.path),
-            curve=curve,
-            train_seconds=float(result.metrics.get("time_total_s", 0.0)),
-        ))
-    return trials
+    return tune_fit(algorithm_config(algorithm, cfg), cfg, name=algorithm, storage=storage,
+                    timesteps=cfg.timesteps[algorithm], n_trials=len(lrs),
+                    unit_of=lambda result: algorithm)

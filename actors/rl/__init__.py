@@ -1,8 +1,10 @@
-"""RLlib through Tune, what the RL-trained workloads (``cloud``, ``routing``) share:
-fit-or-resume bookkeeping, reading a trial's checkpoint, and atomic policy folders.
+"""RLlib through Tune, what the RL-trained workloads (``cloud``, ``routing``) share: the
+one training pipeline (:mod:`actors.rl.pipeline`, which a workload drives with its hooks),
+the Tune fit, fit-or-resume bookkeeping, reading a trial's checkpoint, and atomic policy
+folders.
 
-Each workload's own pieces (its RLModule, its traced wrapper, its validation) stay in its
-``actors/<workload>_*`` modules; those import from here, never from one another.
+Each workload's own pieces (its hooks, its RLModule, its traced wrapper, its validation)
+stay in ``actors/<workload>/``; those import from here, never from one another.
 """
 
 from actors.rl.checkpoint import MODULE_PATH, load_module, module_checkpoint, recorded_env

@@ -16,11 +16,15 @@ import torch
 
 from actors.rl.checkpoint import MODULE_PATH, recorded_env
 from actors.rl.policy_folder import check_out, write_pair
+from qray.errors import ConfigError
 from qray.rl.policy import model_digest
 from qray.routing.learned.policy import FORMAT
 from qray.routing.learned.train_env import RouterEnvConfig, RoutingTrainEnv, env_config
 
 log = logging.getLogger(__name__)
+#: what an exported checkpoint must do
+ACTS_AS = ("a checkpoint whose traced router acts as forward_inference, on allowed "
+           "SWAPs only, on every checked observation")
 
 
 def load_module(checkpoint: str | Path) -> Any:
@@ -73,11 +77,14 @@ def export(checkpoint: str | Path, out: str | Path, cfg: Any = None, *, name: st
         rllib = module.forward_inference({"obs": batch})["action_dist_inputs"].argmax(-1).numpy()
     agree = float(np.mean(traced_actions == rllib))
     if agree < 1.0:
-        raise RuntimeError(f"exported router disagrees with forward_inference on "
-                           f"{(1 - agree) * 100:.2f} % of {n_check} observations")
+        raise ConfigError("checkpoint", str(checkpoint), ACTS_AS,
+                          problem=f"exports a router that disagrees on "
+                                  f"{(1 - agree) * 100:.2f} % of {n_check} observations:")
     legal = obs["action_mask"][np.arange(n_check), traced_actions] > 0
     if not legal.all():
-        raise RuntimeError("exported router chose a masked action")
+        raise ConfigError("checkpoint", str(checkpoint), ACTS_AS,
+                          problem=f"exports a router that chose a masked action on "
+                                  f"{int((~legal).sum())} of {n_check} observations:")
     env = RoutingTrainEnv(env_cfg)
     meta = {
         "format": FORMAT,

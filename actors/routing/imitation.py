@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from qray.errors import ConfigError
 from qray.results.writer import write_bytes_atomic, write_text_atomic
 from qray.routing.train_config import RouterTrainConfig
 from qray.tasks import content_hash
@@ -223,8 +224,10 @@ def load_pretrained(algorithm: Any, metrics_logger: Any = None, *, folder: str,
     current = weights[MODULE_ID]
     missing = set(current) ^ set(state)
     if missing:
-        raise RuntimeError(f"imitation weights of {cmap} do not fit the PPO module "
-                           f"(keys differ: {sorted(missing)[:4]})")
+        raise ConfigError("imitation", str(path), "weights cloned for this PPO module (the "
+                          "same layers; remove the folder to clone them again)",
+                          problem=f"weights of {cmap} whose keys differ from the module's "
+                                  f"({sorted(missing)[:4]}):")
     weights[MODULE_ID] = {k: v.numpy() for k, v in state.items()}
     algorithm.learner_group.set_weights(weights)
     algorithm.env_runner_group.sync_weights(

@@ -12,13 +12,11 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from actors.rl.tune_fit import TrainedTrial, tune_fit
 from qray.routing.train_config import RouterTrainConfig
 
 log = logging.getLogger(__name__)
 
-STEPS_KEY = "env_runners/num_env_steps_sampled_lifetime"
-RETURN_KEY = "env_runners/episode_return_mean"
-LENGTH_KEY = "env_runners/episode_len_mean"
 
 
 def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None,
@@ -55,62 +53,17 @@ def ppo_config(cfg: RouterTrainConfig, coupling_map: Any = None, lr: Any = None,
     return config
 
 
-@dataclasses.dataclass
-class TrainedTrial:
-    coupling_map: str
-    trial_id: str
-    lr: float
-    checkpoint: Path
-    curve: Any  # pandas DataFrame: iteration, env_steps, return, length, seconds
-    train_seconds: float
-
-
 def train(cfg: RouterTrainConfig, storage: Path, maps: list[str],
           pretrained: Path | None = None) -> list[TrainedTrial]:
     """Run the Tune experiment over ``maps`` (x ``ppo.lr``); one trial per grid point
     (warm-started from ``pretrained``'s cloned weights when given)."""
-    from actors.runtime.progress import TrainingProgress, quiet_tune
-    from actors.runtime.tracking import training_callbacks
-
-    quiet_tune()
     from ray import tune
-    from ray.tune import CheckpointConfig, RunConfig, TuneConfig
 
-    grid_maps = tune.grid_search(list(maps)) if len(maps) > 1 else maps[0]
     lrs = cfg.ppo.lr
-    grid_lr = tune.grid_search(list(lrs)) if len(lrs) > 1 else lrs[0]
-    config = ppo_config(cfg, lr=grid_lr, pretrained=pretrained)
-    progress = TrainingProgress("PPO", cfg.timesteps, len(maps) * len(lrs),
-                                steps_key=STEPS_KEY)
-    config.env_config["coupling_map"] = grid_maps
-    tuner = tune.Tuner(
-        config.algo_class,  # the class, not its name: the name imports every algorithm
-        param_space=config,
-        tune_config=TuneConfig(max_concurrent_trials=cfg.max_parallel, reuse_actors=False),
-        run_config=RunConfig(
-            name="PPO",
-            storage_path=str(storage),
-            stop={STEPS_KEY: cfg.timesteps},
-            checkpoint_config=CheckpointConfig(checkpoint_at_end=True, num_to_keep=1),
-            verbose=0,
-            callbacks=[progress, *training_callbacks(cfg, f"{cfg.resolved_sweep_id}-PPO")],
-        ),
-    )
-    trials = []
-    for result in tuner.fit():
-        if result.error is not None:
-            raise RuntimeError(f"PPO trial failed: {result.error}")
-        df = result.metrics_dataframe
-        cols = {STEPS_KEY: "env_steps", RETURN_KEY: "episode_return_mean",
-                LENGTH_KEY: "episode_len_mean", "time_total_s": "seconds"}
-        curve = df[[c for c in ("training_iteration", *cols) if c in df.columns]].rename(
-            columns=cols)
-        trials.append(TrainedTrial(
-            coupling_map=str(result.config["env_config"]["coupling_map"]),
-            trial_id=str(result.metrics.get("trial_id", Path(result.path).name)),
-            lr=float(result.config.get("lr")),
-            checkpoint=Path(result.checkpoint.path),
-            curve=curve,
-            train_seconds=float(result.metrics.get("time_total_s", 0.0)),
-        ))
-    return trials
+    config = ppo_config(cfg, lr=tune.grid_search(list(lrs)) if len(lrs) > 1 else lrs[0],
+                        pretrained=pretrained)
+    config.env_config["coupling_map"] = tune.grid_search(list(maps)) if len(maps) > 1 \
+        else maps[0]
+    return tune_fit(config, cfg, name="PPO", storage=storage, timesteps=cfg.timesteps,
+                    n_trials=len(maps) * len(lrs),
+                    unit_of=lambda result: str(result.config["env_config"]["coupling_map"]))

@@ -161,7 +161,7 @@ def test_rerun_skips_trained_algorithms_and_evaluated_episodes(trained: Path) ->
     proc = run_job("train_scheduler.py", f"output_dir={trained.parent}", "sweep_id=small",
                    *SMALL, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "DQN already trained and exported" in proc.stderr
+    assert "DQN: every policy is trained and exported" in proc.stderr
     assert "PPO: training finished before; exporting" in proc.stderr  # not retrained
     assert json.loads((trained / "tune" / "PPO" / "fit.json").read_text()) == fit
     assert "12 tasks, 12 already done, 0 to run" in proc.stderr
