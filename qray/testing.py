@@ -161,7 +161,7 @@ def check_workload(spec: Any, config: Any = None, overrides: Sequence[str] = ())
         if spec.metric_tag:
             assert row.get(spec.metric_tag), f"{name}: the row's {spec.metric_tag!r} is empty"
         checked["row"] = row
-    crash = spec.load("crash_row")(specs[0], "check_workload: the actor died")
+    crash = spec.crash_row_of(specs[0], "check_workload: the actor died", key)
     assert crash["status"] == "error" and "the actor died" in (crash.get("error") or ""), \
         f"{name}: a crash row is an error row carrying the message"
     _table([crash], schema)

@@ -1,8 +1,8 @@
 """``RowWorker``: the base of a plain worker that turns task specs into rows.
 
 A subclass implements ``compute(spec) -> dict`` (its own columns, and ``status`` when a
-task ends otherwise than ``ok``) and, optionally, ``columns(spec)`` (the identifying
-columns a row has even when the task fails); the base gives every worker the same common columns,
+task ends otherwise than ``ok``) and, optionally, ``identity(params)`` (the identifying
+columns every row of the task has, even when it fails or its actor dies); the base gives every worker the same common columns,
 timing, peak RSS, error rows (an exception is the task's ``error`` row, never a crashed
 actor) and recycling. The generic actor shell (``actors.runtime.worker_actor.WorkerActor``) holds
 one in a long-lived Ray actor; ``qray.testing.check_workload`` runs one in-process.
@@ -44,9 +44,16 @@ class RowWorker:
         """The row's own columns for one task (``spec["params"]`` holds its parameters)."""
         raise NotImplementedError
 
-    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        """Identifying columns of the task's row, set before it runs (kept if it fails)."""
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        """The columns that identify a task's row, from its parameters alone: every row
+        has them, the row of a task whose actor died (built by the runtime) included."""
         return {}
+
+    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
+        """Columns of the task's row set before it runs (kept if it fails): its
+        :meth:`identity`, and whatever this worker adds."""
+        return self.identity(spec["params"])
 
     def describe_error(self, exc: BaseException) -> str:
         """The ``error`` text of a task that raised ``exc``."""

@@ -48,8 +48,9 @@ class WorkloadSpec:
         workload: module with ``plan(cfg) -> Plan`` and
             ``task_specs(point, cfg, sweep_id, only) -> list[dict]``.
         schema: ``"module:ATTR"`` of its rows' Arrow schema.
-        crash_row: ``"module:function"`` ``(spec, message) -> row`` for a task whose actor
-            process died running it.
+        crash_row: only for plugins written before :meth:`crash_row_of`: ``"module:function"``
+            ``(spec, message) -> row``. Leave it empty: the runtime builds the row from the
+            worker's ``identity(params)``.
         summary: ``"module:function"`` ``(sweep_dir) -> Summary``; None: no summary.
         worker: ``"module:Class"`` of the plain worker (``run_batch(specs, warmup=0)``,
             ``should_recycle()``, ``info()``) that the generic actor shell holds.
@@ -109,6 +110,22 @@ class WorkloadSpec:
         if not ref:
             raise AttributeError(f"workload {self.name!r} defines no {attr}")
         return resolve(ref)
+
+    def actor_name(self, key: str) -> str:
+        """The name of the actor serving ``key``: ``qray/<workload>/<key>``."""
+        return f"qray/{self.name}/{key}"
+
+    def crash_row_of(self, task: Any, message: str, key: str) -> dict[str, Any]:
+        """The ``error`` row of a task whose actor process died running it: the common
+        columns, the name of the actor of ``key``, the message (at most 2,000
+        characters), the time and the worker's ``identity(params)``."""
+        if self.crash_row:  # a plugin written before the runtime built crash rows
+            return dict(resolve(self.crash_row)(task, message))
+        from qray.worker import RowWorker, crash_row
+
+        worker = resolve(self.worker) if self.worker else RowWorker
+        return crash_row(self.name, task, message, actor=self.actor_name(key),
+                         **worker.identity(task["params"]))
 
     def key_of(self, point: Any, plan: Any) -> str:
         """The actor key of ``point``."""

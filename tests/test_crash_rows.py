@@ -1,6 +1,7 @@
-"""Every workload's crash row (a task whose actor died) has the same shape: status
-``error``, the message, the actor's name ``qray/<workload>/<key>``, the time, and the
-workload's identifying columns; it fits the workload's schema."""
+"""Every workload's crash row (a task whose actor died), built by the runtime, has the
+same shape: status ``error``, the message, the name of the actor that ran it
+(``qray/<workload>/<key>``, as the pool names it), the time, and the worker's
+``identity(params)``, the same columns its ordinary rows carry; it fits the schema."""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ def test_crash_rows_are_uniform(workload: str) -> None:
     plan = module.plan(cfg)
     point = plan.points[0]
     task = module.task_specs(point, cfg, "s", None)[0]
-    row = spec.load("crash_row")(task, "x" * 3000)
+    key = spec.key_of(point, plan)
+    if spec.worker:
+        row = spec.crash_row_of(task, "x" * 3000, key)
+        assert row["actor"] == f"qray/{workload}/{key}"
+    else:  # a workload that runs its own points (qkernels: a worker set per point)
+        from qray.qkernels.pipeline import crash_row
+
+        assert spec.run_point
+        row = crash_row(task, "x" * 3000)
+        assert row["actor"].startswith(f"qray/{workload}/")
     assert row["status"] == "error" and row["error"] == "x" * 2000
     assert row["workload"] == workload and row["task_id"] == task["task_id"]
-    assert row["actor"].startswith(f"qray/{workload}/") and row["created_at"] is not None
+    assert row["created_at"] is not None
     if spec.metric_tag:
         assert row[spec.metric_tag]
     rows_to_table([row], spec.load("schema"))

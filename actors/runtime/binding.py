@@ -91,7 +91,7 @@ class WorkloadBinding:
     def actor_spec(self, cfg: SweepConfig, key: str) -> ActorSpec:
         """How the pool builds the actor ``key``: the spec's actor class with its
         arguments, or the generic shell around the spec's worker."""
-        name = f"qray/{self.name}/{key}"
+        name = self.spec.actor_name(key)
         res = self.resources(cfg, key)
         if self.spec.actor:
             kwargs = dict(resolve(self.spec.actor_kwargs)(cfg, key, res)) \
@@ -109,8 +109,9 @@ class WorkloadBinding:
                    only: set[str] | None = None) -> list[dict[str, Any]]:
         return self.module.task_specs(point, cfg, sweep_id, only)
 
-    def crash_row(self, spec: dict[str, Any], message: str) -> dict[str, Any]:
-        return self.spec.load("crash_row")(spec, message)
+    def crash_row(self, spec: dict[str, Any], message: str, key: str) -> dict[str, Any]:
+        """The row of a task whose actor (serving ``key``) died running it."""
+        return self.spec.crash_row_of(spec, message, key)
 
 
 def get_binding(workload: str) -> WorkloadBinding:

@@ -132,7 +132,7 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
                 if crashes[task_id] >= MAX_TASK_CRASHES:
                     rows.append(binding.crash_row(
                         batch[0], f"the actor process died running this task "
-                        f"{crashes[task_id]} times ({type(exc).__name__}: {exc})"))
+                        f"{crashes[task_id]} times ({type(exc).__name__}: {exc})", key))
                     queue = queue[1:]
                 continue
             n_done = len(out["rows"])

@@ -25,7 +25,6 @@ SPEC = WorkloadSpec(
     config="qray.cloud.eval_config:CloudConfig",
     workload="qray.cloud.workload",
     schema="qray.cloud.rows:SCHEMA",
-    crash_row="qray.cloud.worker:crash_row",
     summary="qray.cloud.summary:summarize",
     worker="qray.cloud.worker:SchedulerWorker",
     actor="actors.cloud.actor:SchedulerActor",

@@ -16,7 +16,6 @@ import numpy as np
 
 from qray.cloud.rows import WORKLOAD
 from qray.worker import RowWorker
-from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -98,10 +97,13 @@ class SchedulerWorker(RowWorker):
         return int(self.scheduler.act(None, view))
 
     # -- evaluation --------------------------------------------------------------------
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"scheduler": params["scheduler"], "episode_key": int(params["episode_key"])}
+
     def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        params = spec["params"]
-        return {"scheduler": params["scheduler"], "kind": scheduler_kind(self.scheduler),
-                "episode_key": int(params["episode_key"]), "nodes": list(self.env.cfg.nodes)}
+        return {**self.identity(spec["params"]), "kind": scheduler_kind(self.scheduler),
+                "nodes": list(self.env.cfg.nodes)}
 
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """One evaluation episode (``spec['params']['episode_key']``)."""
@@ -121,10 +123,3 @@ class SchedulerWorker(RowWorker):
     def info(self) -> dict[str, Any]:
         return {"scheduler": self.name, "tasks_done": self.tasks_done,
                 "decisions": self.decisions}
-
-
-def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
-    """The ``error`` row of an episode whose actor died."""
-    p = spec["params"]
-    return generic_crash_row(WORKLOAD, spec, message, actor=f"qray/cloud/{p['scheduler']}",
-                             scheduler=p["scheduler"], episode_key=p["episode_key"])

@@ -31,7 +31,6 @@ SPEC = WorkloadSpec(
     config="qray.experiment.config:ExperimentConfig",
     workload="qray.experiment.workload",
     schema="qray.experiment.rows:SCHEMA",
-    crash_row="qray.experiment.rows:crash_row",
     summary="qray.experiment.summary:summarize",
     worker="qray.experiment.worker:ExperimentWorker",
     worker_kwargs="qray.experiment.spec:worker_kwargs",

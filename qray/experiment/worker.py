@@ -67,8 +67,9 @@ class ExperimentWorker(RowWorker):
         self._pending: cf.Future | None = None
         self._executor: cf.ThreadPoolExecutor | None = None
 
-    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return identifying_columns(spec)
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        return identifying_columns(params)
 
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         p = spec["params"]

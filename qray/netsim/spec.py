@@ -29,7 +29,6 @@ SPEC = WorkloadSpec(
     config="qray.netsim.config:NetsimConfig",
     workload="qray.netsim.workload",
     schema="qray.netsim.rows:SCHEMA",
-    crash_row="qray.netsim.worker:crash_row",
     summary="qray.netsim.summary:summarize",
     worker="qray.netsim.worker:NetsimWorker",
     worker_kwargs="qray.netsim.spec:worker_kwargs",

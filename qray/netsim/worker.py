@@ -20,7 +20,6 @@ from qray.netsim.rows import WORKLOAD
 from qray.netsim.runner import experiment_from_params, run
 from qray.tasks import canonical_json
 from qray.worker import RowWorker
-from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +66,9 @@ class NetsimWorker(RowWorker):
             log.info("built %s testbed in %.2fs", self.physics, time.perf_counter() - t0)
         return self.testbeds[key]
 
-    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        return identity(spec["params"])
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        return identity(params)
 
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         """Run one experiment: its metrics, the path count and the distance-shortest path."""
@@ -102,10 +102,3 @@ def identity(params: Mapping[str, Any]) -> dict[str, Any]:
         "topology_seed": params["topology_seed"],
         "learner_config": canonical_json(params.get("learner_params", {}).get(params["learner"], {})),
     }
-
-
-def crash_row(spec: Mapping[str, Any], message: str) -> dict:
-    """An ``error`` row for an experiment whose run killed the actor process every time."""
-    return generic_crash_row(WORKLOAD, spec, message,
-                             actor=f"qray/netsim/{spec['params']['physics']}",
-                             **identity(spec["params"]))

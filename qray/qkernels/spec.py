@@ -46,7 +46,6 @@ SPEC = WorkloadSpec(
     config="qray.qkernels.config:QKernelsConfig",
     workload="qray.qkernels.workload",
     schema="qray.qkernels.rows:SCHEMA",
-    crash_row="qray.qkernels.pipeline:crash_row",
     summary="qray.qkernels.summary:summarize",
     actor="actors.qkernels.worker:KernelWorker",
     actor_kwargs="qray.qkernels.spec:actor_kwargs",

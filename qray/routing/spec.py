@@ -20,7 +20,6 @@ SPEC = WorkloadSpec(
     config="qray.routing.config:RoutingConfig",
     workload="qray.routing.workload",
     schema="qray.routing.rows:SCHEMA",
-    crash_row="qray.routing.worker:crash_row",
     summary="qray.routing.summary:summarize",
     worker="qray.routing.worker:RoutingWorker",
     worker_kwargs="qray.routing.spec:worker_kwargs",

@@ -13,7 +13,6 @@ from typing import Any
 
 from qray.routing.rows import WORKLOAD
 from qray.worker import RowWorker
-from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +66,8 @@ class RoutingWorker(RowWorker):
             self._routers[key] = router
         return self._routers[key]
 
-    def columns(self, spec: Mapping[str, Any]) -> dict[str, Any]:
-        p = spec["params"]
+    @staticmethod
+    def identity(p: Mapping[str, Any]) -> dict[str, Any]:
         return {"router": p["router"], "coupling_map": p["coupling_map"],
                 "family": p["family"], "n_qubits": int(p["n_qubits"]),
                 "instance": int(p["instance"]), "verified": False}
@@ -104,12 +103,3 @@ class RoutingWorker(RowWorker):
 
     def info(self) -> dict[str, Any]:
         return {"router": self.router, "tasks_done": self.tasks_done}
-
-
-def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
-    """The ``error`` row of a circuit whose actor died."""
-    p = spec["params"]
-    return generic_crash_row(WORKLOAD, spec, message, actor=f"qray/routing/{p['router']}",
-                             router=p["router"], coupling_map=p["coupling_map"],
-                             family=p["family"], n_qubits=int(p["n_qubits"]),
-                             instance=int(p["instance"]), verified=False)

@@ -27,7 +27,6 @@ SPEC = WorkloadSpec(
     config="qray.simulators.config:SimulatorsConfig",
     workload="qray.simulators.workload",
     schema="qray.simulators.rows:SCHEMA",
-    crash_row="qray.simulators.worker:crash_row",
     summary="qray.simulators.summary:summarize",
     worker="qray.simulators.worker:SimulatorWorker",
     worker_kwargs="qray.simulators.spec:worker_kwargs",

@@ -31,7 +31,6 @@ from qray.simulators.options import settings_label
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD
 from qray.worker import RowWorker
-from qray.worker import crash_row as generic_crash_row
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +164,16 @@ class SimulatorWorker(RowWorker):
             rows.append(self.run_task(spec))
         return rows
 
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        """A task's identifying columns with no worker at hand (its actor died): the
+        backend's version from the registry, the threads unknown."""
+        from qray.simulators.registry import get_backend
+
+        backend = params["backend"]
+        return identity(params, backend=backend, version=get_backend(backend).version(),
+                        threads=None)
+
     def run_task(self, spec: Mapping[str, Any], *, record: bool = True) -> dict:
         """Run one task spec and return its result row (never raises for a bad run)."""
         params = spec["params"]
@@ -250,16 +259,22 @@ class SimulatorWorker(RowWorker):
 
 def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
              threads: int | None) -> dict:
-    """The identifying columns of a task's row (status ``error`` until it runs), with the
-    settings it is measured under (its ``measure`` parameters)."""
-    params = spec["params"]
+    """A task's row before it runs (status ``error`` until it does): the common columns
+    and :func:`identity`."""
+    return {**common_row(spec, workload=WORKLOAD, actor=actor),
+            **identity(spec["params"], backend=backend, version=version, threads=threads)}
+
+
+def identity(params: Mapping[str, Any], *, backend: str, version: str,
+             threads: int | None) -> dict:
+    """The identifying columns of a task's row, with the settings it is measured under
+    (its ``measure`` parameters)."""
     measure = params.get("measure") or {}
     options = measure.get("options") or {}
     label = settings_label(threads if threads is not None
                            else max(1, int(measure.get("num_cpus", 1))),
                            measure.get("num_gpus", 0.0), measure.get("warmup", 0), options)
     return {
-        **common_row(spec, workload=WORKLOAD, actor=actor),
         "backend": backend,
         "backend_version": version,
         "circuit": params["circuit"],
@@ -277,13 +292,3 @@ def base_row(spec: Mapping[str, Any], *, backend: str, version: str, actor: str,
         "backend_options": json.dumps(options, sort_keys=True),
         "settings": label,
     }
-
-
-def crash_row(spec: Mapping[str, Any], message: str) -> dict:
-    """An ``error`` row for a task whose run killed the actor process every time."""
-    from qray.simulators.registry import get_backend
-
-    backend = spec["params"]["backend"]
-    row = base_row(spec, backend=backend, version=get_backend(backend).version(),
-                   actor=f"qray/simulators/{backend}", threads=None)
-    return generic_crash_row(WORKLOAD, spec, message, **row)

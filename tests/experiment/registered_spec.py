@@ -13,7 +13,6 @@ from qray.config import SweepConfig
 from qray.results import make_schema
 from qray.tasks import Plan, Point, Task, stable_seed, wire_specs
 from qray.worker import RowWorker
-from qray.worker import crash_row as generic_crash_row
 from qray.workloads import WorkloadSpec
 
 NAME = "tinyreg"
@@ -39,18 +38,18 @@ def task_specs(point: Point, cfg: TinyConfig, sweep_id: str,
     return wire_specs(point, sweep_id, only=only, seed=lambda t: stable_seed(NAME, t.strong_id))
 
 
-def crash_row(spec: Mapping[str, Any], message: str) -> dict[str, Any]:
-    return generic_crash_row(NAME, spec, message, k=spec["params"]["k"])
-
-
 class TinyWorker(RowWorker):
     WORKLOAD = NAME
 
+    @staticmethod
+    def identity(params: Mapping[str, Any]) -> dict[str, Any]:
+        return {"k": params["k"]}
+
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         k = spec["params"]["k"]
-        return {"k": k, "k2": k * k}
+        return {"k2": k * k}
 
 
 MOD = "tests.experiment.registered_spec"
 SPEC = WorkloadSpec(name=NAME, config=f"{MOD}:TinyConfig", workload=MOD, schema=f"{MOD}:SCHEMA",
-                    crash_row=f"{MOD}:crash_row", worker=f"{MOD}:TinyWorker", actor_key="k")
+                    worker=f"{MOD}:TinyWorker", actor_key="k")

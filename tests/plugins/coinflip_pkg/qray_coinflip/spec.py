@@ -17,7 +17,6 @@ SPEC = WorkloadSpec(
     config="qray_coinflip.config:CoinflipConfig",
     workload="qray_coinflip.workload",
     schema="qray_coinflip.rows:SCHEMA",
-    crash_row="qray_coinflip.rows:crash_row",
     summary="qray_coinflip.summary:summarize",
     worker="qray_coinflip.worker:CoinWorker",
     worker_kwargs="qray_coinflip.spec:worker_kwargs",

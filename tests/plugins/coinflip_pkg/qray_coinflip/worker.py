@@ -17,9 +17,11 @@ class CoinWorker(RowWorker):
         super().__init__(**kwargs)
         self.coin = coin
 
+    @staticmethod
+    def identity(p: Mapping[str, Any]) -> dict[str, Any]:
+        return {"coin": p["coin"], "p": p["p"], "flips": p["flips"], "repetition": p["repetition"]}
+
     def compute(self, spec: Mapping[str, Any]) -> dict[str, Any]:
         p = spec["params"]
         rng = np.random.default_rng(spec["seed"])
-        heads = int((rng.random(p["flips"]) < p["p"]).sum())
-        return {"coin": self.coin, "p": p["p"], "flips": p["flips"],
-                "repetition": p["repetition"], "heads": heads}
+        return {"heads": int((rng.random(p["flips"]) < p["p"]).sum())}
