@@ -471,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("RAY_AUTH_MODE", "disabled")
     import ray
 
-    from actors.runtime.driver import REPO_ROOT
+    from actors.runtime.connect import REPO_ROOT
     from actors.runtime.progress import StepProgress
 
     lines = [f"qray runtime benchmark ({os.cpu_count()} CPUs, python {sys.version.split()[0]})"]

@@ -70,7 +70,8 @@ class WorkloadSpec:
             may hold other actors than its points name (the qkernels worker sets).
         validate_cluster: ``"module:function"`` ``(cfg, resources_of)`` run against the
             live cluster before any work.
-        run_point: ``"module:function"`` ``(point, ctx) -> counts`` replacing the generic
+        run_point: ``"module:function"`` ``(point: ChunkJob, ctx: TrialContext) -> counts``
+            (``actors.runtime.jobs``) replacing the generic
             executor for one Tune trial (the qkernels trial that holds a worker set).
         train_job: for a training config (``*_train``): the command that trains it.
         trainer: with ``train_job``: ``"module:function"`` ``(cfg) -> report`` that

@@ -18,6 +18,7 @@ from ray.exceptions import ActorDiedError, ActorUnavailableError, RayActorError
 
 from actors.qkernels.gram import TiledGram
 from actors.runtime.executor import recover, wait_for, write_point_rows
+from actors.runtime.jobs import ChunkJob, TrialContext
 from actors.runtime.pool import NAMESPACE
 from qray.qkernels.pipeline import crash_row, evaluate_point, feature_map
 from qray.qkernels.rows import SCHEMA
@@ -28,10 +29,10 @@ log = logging.getLogger(__name__)
 MAX_POINT_CRASHES = 2
 
 
-def run_point(point: dict[str, Any], ctx: dict[str, Any]) -> dict[str, int]:
+def run_point(point: ChunkJob, ctx: TrialContext) -> dict[str, int]:
     """Run a qkernels point (one task) on its backend's workers and write its row."""
-    pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
-    rows = [_run_spec(pool, spec) for spec in point["specs"]]
+    pool = ray.get_actor(ctx.pool_name, namespace=NAMESPACE)
+    rows = [_run_spec(pool, spec) for spec in point.specs]
     return write_point_rows(point, rows, ctx, SCHEMA)
 
 

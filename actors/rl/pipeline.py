@@ -189,7 +189,8 @@ def plot_curves(hooks: Hooks, sweep_dir: Path) -> Path | None:
 
 def run_training(hooks: Hooks, cfg: Any) -> TrainingReport:
     """Train, export, validate and evaluate as configured (resumable)."""
-    from actors.runtime.driver import connect, run_sweep
+    from actors.runtime.connect import connect
+    from actors.runtime.driver import run_sweep
 
     sweep_dir = cfg.sweep_dir
     hooks.precheck(cfg)

@@ -9,6 +9,7 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import ray
 from ray.exceptions import ActorDiedError, ActorUnavailableError, GetTimeoutError, RayActorError
 
 from actors.runtime.binding import WorkloadBinding, get_binding
+from actors.runtime.jobs import ChunkJob, TrialContext
 from actors.runtime.metrics import metric_fields
 from actors.runtime.pool import NAMESPACE
 from qray.chunks import FAILED_STATUSES
@@ -38,11 +40,10 @@ ACTOR_RESTART_TIMEOUT_S = 120
 PROGRESS_EVERY_S = 2.0
 
 
-def binding_of(ctx: dict[str, Any]) -> WorkloadBinding:
+def binding_of(ctx: TrialContext) -> WorkloadBinding:
     """The workload's binding: from the spec the driver sent (a spec registered from
     Python exists only in the driver's process), else from the registry."""
-    spec = ctx.get("spec")
-    return WorkloadBinding(spec) if spec is not None else get_binding(ctx["workload"])
+    return WorkloadBinding(ctx.spec) if ctx.spec is not None else get_binding(ctx.workload)
 
 
 def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
@@ -50,7 +51,7 @@ def point_path(sweep_dir: str | Path, workload: str, point_id: str) -> Path:
     return Path(sweep_dir) / workload / f"{point_id}.parquet"
 
 
-def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+def run_chunk(chunk: ChunkJob, ctx: TrialContext) -> dict[str, Any]:
     """Run a chunk's task specs through its actor and write their rows to the chunk's
     file.
 
@@ -64,25 +65,25 @@ def run_chunk(chunk: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
     written.
     """
     binding = binding_of(ctx)
-    path = Path(chunk["path"])
+    path = Path(chunk.path)
     rows = existing_rows(path, exclude=set())  # an earlier attempt of this trial
     done = {r["task_id"] for r in rows}
     fresh: list[dict] = []
-    queue = [s for s in chunk["specs"] if s["task_id"] not in done]
-    progress = ctx.get("progress") or (lambda rows: None)
+    queue = [s for s in chunk.specs if s["task_id"] not in done]
+    progress = ctx.progress or (lambda rows: None)
     if queue:
         last_flush = time.monotonic()
 
         def flush(so_far: list[dict]) -> None:
             nonlocal last_flush
             progress(rows + so_far)
-            if time.monotonic() - last_flush >= ctx["flush_s"]:
+            if time.monotonic() - last_flush >= ctx.flush_s:
                 _write(lambda: table_of(rows + so_far, binding.schema, path.parent), path)
                 last_flush = time.monotonic()
 
-        fresh = run_specs(chunk["key"], queue, ctx, binding, on_batch=flush)
+        fresh = run_specs(chunk.key, queue, ctx, binding, on_batch=flush)
     _write(lambda: table_of(rows + fresh, binding.schema, path.parent), path)
-    drop_superseded(path.parent, chunk.get("supersede") or {})
+    drop_superseded(path.parent, dict(chunk.supersede))
     return counts(fresh, ctx)
 
 
@@ -100,26 +101,26 @@ def _write(table: Callable[[], Any], path: Path) -> None:
                         "command to resume; the rows written so far are kept") from exc
 
 
-def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], binding: Any,
+def run_specs(key: str, queue: list[dict[str, Any]], ctx: TrialContext, binding: Any,
               on_batch: Callable[[list[dict]], None] = lambda rows: None) -> list[dict]:
     """The rows of ``queue``'s tasks, run in batches on the pool's actor for ``key``
-    (its worker warms up each grid point's first task ``ctx["warmup"]`` times; ``on_batch``
+    (its worker warms up each grid point's first task ``ctx.warmup`` times; ``on_batch``
     gets the rows so far after each batch); see :func:`run_chunk` for what happens when
     the actor dies or asks to be recycled."""
-    pool = ray.get_actor(ctx["pool_name"], namespace=NAMESPACE)
+    pool = ray.get_actor(ctx.pool_name, namespace=NAMESPACE)
     rows: list[dict] = []
     handle = acquire(pool, key)
-    batch_size = ctx["batch_size"]
+    batch_size = ctx.batch_size
     # batches of millisecond tasks grow (fewer calls) under actor.batch_size: auto; a crash
     # stops that
-    adapt = bool(ctx.get("adapt_batches"))
+    adapt = ctx.adapt_batches
     crashes: dict[str, int] = {}
     try:
         while queue:
             batch = queue[:batch_size]
             sent = time.monotonic()
             try:  # the worker warms up each grid point it has not run yet
-                out = ray.get(handle.run_batch.remote(batch, ctx["warmup"]))
+                out = ray.get(handle.run_batch.remote(batch, ctx.warmup))
             except (ActorDiedError, ActorUnavailableError, RayActorError) as exc:
                 handle = recover(pool, key, handle)
                 if len(batch) > 1:
@@ -151,27 +152,27 @@ def run_specs(key: str, queue: list[dict[str, Any]], ctx: dict[str, Any], bindin
     return rows
 
 
-def counts(rows: list[dict], ctx: dict[str, Any]) -> dict[str, Any]:
+def counts(rows: list[dict], ctx: TrialContext) -> dict[str, Any]:
     """What a trial reports of the rows it ran, and the fields its metrics need."""
     n_ok = sum(1 for r in rows if r["status"] == "ok")
     n_failed = sum(1 for r in rows if r["status"] in FAILED_STATUSES)
     return {"rows": len(rows), "ok": n_ok, "failed": n_failed,
-            "rows_written": [metric_fields(r, ctx.get("metric_tag", "")) for r in rows]}
+            "rows_written": [metric_fields(r, ctx.metric_tag) for r in rows]}
 
 
-def write_point_rows(point: dict[str, Any], rows: list[dict], ctx: dict[str, Any],
+def write_point_rows(point: ChunkJob, rows: list[dict], ctx: TrialContext,
                      schema: Any) -> dict[str, Any]:
     """Write a point's file (the layout of workloads that keep a trial per point)
     atomically: the rows just run plus the rows already there for tasks that were not
     rerun (each task once). Returns what the trial reports."""
-    path = point_path(ctx["sweep_dir"], ctx["workload"], point["point_id"])
-    kept = existing_rows(path, exclude={s["task_id"] for s in point["specs"]})
+    path = point_path(ctx.sweep_dir, ctx.workload, str(point.point_id))
+    kept = existing_rows(path, exclude={s["task_id"] for s in point.specs})
     _write(lambda: table_of(kept + rows, schema, path.parent), path)
     return counts(rows, ctx)
 
 
-def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
-               units: dict[str, dict[str, Any]]) -> None:
+def unit_trial(config: dict[str, Any], ctx: TrialContext,
+               units: dict[str, ChunkJob]) -> None:
     """Tune function trainable: one unit of work (named by ``config["unit"]``) per
     trial (:func:`run_unit`), its reports through ``tune.report``."""
     from ray import tune
@@ -179,7 +180,7 @@ def unit_trial(config: dict[str, Any], ctx: dict[str, Any],
     run_unit(config["unit"], ctx, units, tune.report)
 
 
-def run_unit(label: str, ctx: dict[str, Any], units: dict[str, dict[str, Any]],
+def run_unit(label: str, ctx: TrialContext, units: dict[str, ChunkJob],
              report: Callable[[dict[str, Any]], None]) -> None:
     """Run one unit of work: a chunk of tasks by the generic executor, or a grid point by
     the runner the workload's spec names. ``report`` gets the rows so far (at most every
@@ -187,10 +188,10 @@ def run_unit(label: str, ctx: dict[str, Any], units: dict[str, dict[str, Any]],
     would repeat (a QrayError, an import error) is reported as ``fatal`` instead of
     raised."""
     t0 = time.perf_counter()
-    unit = dict(units[label])
-    if isinstance(unit["specs"], ray.ObjectRef):
-        unit["specs"] = ray.get(unit["specs"])
-    n_tasks = len(unit["specs"])
+    unit = units[label]
+    if isinstance(unit.specs, ray.ObjectRef):
+        unit = replace(unit, specs=ray.get(unit.specs))
+    n_tasks = len(unit.specs)
 
     last = [time.monotonic()]
 
@@ -206,7 +207,7 @@ def run_unit(label: str, ctx: dict[str, Any], units: dict[str, dict[str, Any]],
     try:
         spec = binding_of(ctx).spec
         runner = resolve(spec.run_point) if spec.run_point else run_chunk
-        got = runner(unit, {**ctx, "progress": progress})
+        got = runner(unit, replace(ctx, progress=progress))
     except (QrayError, ImportError) as exc:  # a retry would fail the same way: the driver
         # stops the sweep with this message instead of retrying
         cause = getattr(exc, "cause", None) or exc

@@ -18,12 +18,13 @@ from collections import deque
 from typing import Any
 
 from actors.runtime.executor import run_unit
+from actors.runtime.jobs import ChunkJob, TrialContext
 from actors.runtime.progress_line import SweepLine
 
 log = logging.getLogger(__name__)
 
 
-def run_in_driver(units: dict[str, dict[str, Any]], ctx: dict[str, Any], *, width: int,
+def run_in_driver(units: dict[str, ChunkJob], ctx: TrialContext, *, width: int,
                   retries: int, line: SweepLine) -> tuple[list[str], str | None]:
     """Run every unit (label -> unit), ``width`` at a time; returns the errors of units
     that failed every attempt and the ``fatal`` message that stopped the sweep, if any."""

@@ -108,10 +108,11 @@ def test_custom_resource_request_checked(ray_session, tmp_path: Path, quiet_cfg)
 
 
 def test_interleave_keeps_actor_groups_together() -> None:
-    from actors.runtime.driver import interleave
+    from actors.runtime.jobs import ChunkJob
+    from actors.runtime.units import interleave
 
-    points = [{"key": k, "i": i} for k in "abc" for i in range(2)]
-    order = [(p["key"], p["i"]) for p in interleave(points, 2)]
+    points = [ChunkJob(f"{k}-{i}", k, f"{k}{i}.parquet", []) for k in "abc" for i in range(2)]
+    order = [(p.key, int(p.label[-1])) for p in interleave(points, 2)]
     assert order == [("a", 0), ("b", 0), ("a", 1), ("b", 1), ("c", 0), ("c", 1)]
 
 
@@ -148,7 +149,7 @@ def test_timed_out_runs_recycle_the_actor_and_spare_the_rest(ray_session, tmp_pa
 def test_trials_are_pinned_to_the_drivers_node(ray_session) -> None:
     """Trials write the rows: they reserve a sliver of the driver node's own resource, so
     on a multi-node cluster every row lands on the driver's filesystem."""
-    from actors.runtime.driver import trial_resources
+    from actors.runtime.trials import trial_resources
 
     res = trial_resources()
     node_keys = [k for k in res if k.startswith("node:")]

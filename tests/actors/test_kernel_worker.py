@@ -161,6 +161,7 @@ def test_a_failing_point_gets_an_error_row_and_releases_its_workers(ray_session,
     back to the pool."""
     from actors.qkernels.trial import run_point
     from actors.runtime.binding import get_binding
+    from actors.runtime.jobs import ChunkJob, TrialContext
     from actors.runtime.pool import ActorPool
     from qray.config import load_config
 
@@ -177,8 +178,11 @@ def test_a_failing_point_gets_an_error_row_and_releases_its_workers(ray_session,
     # 15 training samples per fold cannot give 16 PCA components (the plan would refuse
     # this; the spec is edited past it)
     spec["params"] = {**spec["params"], "n_samples": 30, "n_qubits": 16}
-    ctx = {"workload": "qkernels", "sweep_dir": str(tmp_path), "pool_name": "test-qk-pool"}
-    counts = run_point({"point_id": point.point_id, "specs": [spec]}, ctx)
+    ctx = TrialContext(workload="qkernels", sweep_dir=str(tmp_path), pool_name="test-qk-pool",
+                       batch_size=1, adapt_batches=False, warmup=0, metric_tag="backend",
+                       flush_s=1.0)
+    counts = run_point(ChunkJob(point.point_id, keys[0], "", [spec], point_id=point.point_id),
+                       ctx)
     assert counts["failed"] == 1 and counts["ok"] == 0
     table, _ = read_dataset(tmp_path / "qkernels")
     row = table.to_pylist()[0]

@@ -141,7 +141,7 @@ def test_a_head_that_accepts_and_never_answers_fails_within_seconds(tmp_path: Pa
 
 
 def test_a_real_ray_head_answers_the_probe(ray_session) -> None:  # noqa: ANN001
-    from actors.runtime.driver import speaks_grpc
+    from actors.runtime.connect import speaks_grpc
     from qray.config import parse_address
 
     gcs = ray_session.get_runtime_context().gcs_address

@@ -70,7 +70,7 @@ PROBE = """
 import json, logging, sys
 logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
 import ray
-from actors.runtime.driver import connect
+from actors.runtime.connect import connect
 from actors.runtime.exposure import open_listeners
 from qray.config import load_config
 cfg = load_config(sys.argv[1], ["ray.include_dashboard=true"])
