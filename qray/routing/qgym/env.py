@@ -19,9 +19,9 @@ from typing import Any
 
 import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
 from qray.routing.circuits.graphs import parse_connection_graph
+from qray.routing.qgym.compat import spaces
 from qray.routing.qgym.generators import BasicInteractionGenerator
 from qray.routing.qgym.rewarders import (
     ILLEGAL,

@@ -16,6 +16,8 @@ import warnings
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
+from qray.routing.qgym.compat import RewarderBase
+
 if TYPE_CHECKING:
     from qray.routing.qgym.state import RoutingState
 
@@ -45,7 +47,7 @@ def _fast(method: Any) -> Any:
     return method
 
 
-class Rewarder:
+class Rewarder(RewarderBase):
     """Base class: qgym's ``compute_reward`` in terms of ``before`` and ``reward``."""
 
     def before(self, state: RoutingState) -> Any:
@@ -108,16 +110,17 @@ class SwapQualityRewarder(BasicRewarder):
         if not 0 <= self.good_swap_reward < -self.penalty_per_swap:
             warnings.warn("Good swaps should not result in positive rewards.", stacklevel=2)
 
-    def before(self, state: RoutingState) -> int:
-        return int(state.legal_window().sum())
+    def before(self, state: RoutingState) -> tuple[int, bool]:
+        return int(state.legal_window().sum()), bool(state.observe_legal_surpasses)
 
     def reward(self, state: RoutingState, kind: str, before: Any) -> float:
         if kind != SWAP:
             return super().reward(state, kind, before)
-        if not state.observe_legal_surpasses:  # as qgym: the window's legality is observed
+        count, observed = before
+        if not observed:  # as qgym: the state before the SWAP observes the legality
             raise ValueError("observe_legal_surpasses needs to be True to compute the "
                              "SwapQualityRewarder's observation enhancement factor")
-        delta = int(state.legal_window().sum()) - before
+        delta = int(state.legal_window().sum()) - count
         return self.penalty_per_swap + self.good_swap_reward * delta / state.reach
 
     @property

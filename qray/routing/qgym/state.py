@@ -18,9 +18,9 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from gymnasium import spaces
 
 from qray.routing.circuits.graphs import distance_matrix, has_fidelity
+from qray.routing.qgym.compat import spaces
 
 
 class RoutingState:

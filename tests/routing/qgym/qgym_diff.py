@@ -512,6 +512,46 @@ def swap_quality_needs_legal_surpasses_observed() -> str:
 
 
 @check
+def swap_quality_reads_the_flag_of_the_state_before() -> str:
+    outcomes = []
+    for env, rewarder in ((QRouting((2, 3)), QSwapQuality()),
+                          (qr.Routing((2, 3)), qr.SwapQualityRewarder())):
+        env.reset(seed=1)
+        old = copy.deepcopy(env.unwrapped._state if hasattr(env.unwrapped, "_state")
+                            else env.state)
+        env.step(0)  # a SWAP
+        new = env.unwrapped._state if hasattr(env.unwrapped, "_state") else env.state
+        old.observe_legal_surpasses = False  # only the state before the SWAP
+        try:
+            rewarder.compute_reward(old_state=old, action=0, new_state=new)
+            outcomes.append("no error")
+        except ValueError:
+            outcomes.append("ValueError")
+    if outcomes != ["ValueError", "ValueError"]:
+        raise AssertionError(f"old state without legal surpasses observed: (qgym, qray) = "
+                             f"{outcomes}")
+    return "the flag of the state before the SWAP decides, in both"
+
+
+@check
+def rewarders_and_spaces_are_qgym_classes() -> str:
+    for cls in (qr.BasicRewarder, qr.SwapQualityRewarder, qr.EpisodeRewarder):
+        if not isinstance(cls(), QRewarder):
+            raise AssertionError(f"{cls.__name__}() is not a qgym.templates.Rewarder")
+    q, r = QRouting((2, 3)), qr.Routing((2, 3))
+    for what in ("observation_space", "action_space"):
+        a, b = type(getattr(q, what)), type(getattr(r, what))
+        if a is not b:
+            raise AssertionError(f"{what}: qgym {a.__module__}.{a.__name__}, qray "
+                                 f"{b.__module__}.{b.__name__}")
+    for key, space in q.observation_space.spaces.items():
+        if type(space) is not type(r.observation_space[key]):
+            raise AssertionError(f"observation_space[{key!r}]: qgym {type(space).__name__}, "
+                                 f"qray {type(r.observation_space[key]).__name__}")
+    return "qray's rewarders are qgym Rewarders; both envs' spaces are qgym.spaces"
+
+
+@check
 def assigning_the_interaction_circuit_is_routed() -> str:
     circuit = np.array([[0, 1], [0, 5], [2, 3]])
     q, r = QRouting((2, 3)), qr.Routing((2, 3))
