@@ -16,8 +16,8 @@ from scipy import stats
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend
-from qray.simulators.numpy_ref import ideal_probabilities
+from qray.simulators.backends.base import Backend
+from qray.simulators.backends.numpy_backend import ideal_probabilities
 
 #: exact distributions must match the float64 reference to this absolute tolerance per
 #: outcome (qsim computes in complex64, hence not 1e-12)

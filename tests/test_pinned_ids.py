@@ -20,7 +20,7 @@ CONF = Path(__file__).resolve().parents[1] / "jobs" / "conf"
 
 @pytest.fixture(autouse=True)
 def fixed_versions(monkeypatch) -> None:
-    from qray.simulators.base import Backend
+    from qray.simulators.backends.base import Backend
 
     monkeypatch.setattr(Backend, "version", lambda self: "pinned")
 

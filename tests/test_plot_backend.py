@@ -12,7 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the one module that opens a window on purpose (``render_mode="human"``)
-INTERACTIVE = {ROOT / "qray" / "routing" / "render.py"}
+INTERACTIVE = {ROOT / "qray" / "routing" / "qgym" / "render.py"}
 
 
 def _offences(path: Path) -> list[str]:

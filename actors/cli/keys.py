@@ -22,7 +22,7 @@ def arguments(parser: argparse.ArgumentParser, default: str | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from qray.config_keys import config_keys, format_value
+    from qray.key_docs import config_keys, format_value
     from qray.workloads import config_class
 
     try:

@@ -89,8 +89,8 @@ def export(checkpoint: str | Path, out: str | Path, env_config: Any = None, *,
     with it when it has one. Raises if the traced scores' argmax differs from
     ``forward_inference`` on ``n_check`` recorded observations.
     """
-    from qray.cloud.config import env_config as make_env_config
     from qray.cloud.env import QuantumCloudEnv, policy_mismatch
+    from qray.cloud.env_config import env_config as make_env_config
     from qray.cloud.features import observation_size
     if n_check < 1:
         raise ConfigError("--check", n_check, "an integer >= 1")

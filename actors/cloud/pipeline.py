@@ -85,7 +85,7 @@ class CloudHooks:
             f"validation total completion {score:.1f} s")
 
     def eval_config(self, cfg: CloudTrainConfig, policies: dict[str, str]) -> Any:
-        from qray.cloud.eval_config import CloudConfig
+        from qray.cloud.config import CloudConfig
         from qray.tracking import tracked
 
         return CloudConfig(

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qray.cloud.config import MAX_TRAIN_SEED_LIMIT, CloudEnvConfig
+from qray.cloud.env_config import MAX_TRAIN_SEED_LIMIT, CloudEnvConfig
 from qray.errors import ConfigError, QrayError
 
 log = logging.getLogger(__name__)
@@ -234,7 +234,7 @@ def dispatch(cfg: DeployConfig, scheduler_spec: str, out_dir: Any) -> list[dict[
 
     from qray.cloud.env import QuantumCloudEnv
     from qray.cloud.nodes import fake_backend
-    from qray.cloud.tasks import TRANSPILE_SEED, qiskit_circuit
+    from qray.cloud.task_pool import TRANSPILE_SEED, qiskit_circuit
     from qray.cloud.worker import scheduler_kind
     from qray.results.writer import write_table_atomic
 

@@ -17,11 +17,11 @@ from typing import Any
 import gymnasium as gym
 import numpy as np
 
-from qray.cloud.config import CloudEnvConfig, env_config
+from qray.cloud.env_config import CloudEnvConfig, env_config
 from qray.cloud.features import observation, observation_size
 from qray.cloud.nodes import QNode, build_nodes
 from qray.cloud.sim import CloudSim, TaskRecord
-from qray.cloud.tasks import QTask, arrivals, circuit_pool
+from qray.cloud.task_pool import QTask, arrivals, circuit_pool
 
 ENV_ID = "qray/QuantumCloud-v0"
 

@@ -22,7 +22,7 @@ def actor_kwargs(cfg: Any, key: str, res: ResourceSpec) -> dict[str, Any]:
 SPEC = WorkloadSpec(
     name="cloud",
     description="quantum-cloud task placement: heuristics and exported RL schedulers",
-    config="qray.cloud.eval_config:CloudConfig",
+    config="qray.cloud.config:CloudConfig",
     workload="qray.cloud.workload",
     schema="qray.cloud.rows:SCHEMA",
     summary="qray.cloud.summary:summarize",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qray.cloud.config import CloudEnvConfig
+from qray.cloud.env_config import CloudEnvConfig
 from qray.cloud.evaluate import EVAL_SEED_BASE
 from qray.cloud.heuristics import HEURISTICS
 from qray.config import SweepConfig, as_list, require

@@ -14,7 +14,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from qray.cloud.eval_config import CloudConfig
+from qray.cloud.config import CloudConfig
 from qray.cloud.rows import WORKLOAD
 from qray.tasks import Plan, Point, Task, content_hash, stable_seed, wire_specs
 

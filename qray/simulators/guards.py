@@ -5,7 +5,7 @@ from __future__ import annotations
 from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError
 from qray.lifecycle import machine_memory_bytes
-from qray.simulators.base import Backend
+from qray.simulators.backends.base import Backend
 
 
 def format_bytes(n: float) -> str:

@@ -15,13 +15,13 @@ import logging
 from importlib.metadata import entry_points
 
 from qray.errors import ConfigError, UnknownNameError
-from qray.simulators.base import Backend
-from qray.simulators.cirq_backend import CirqBackend
-from qray.simulators.numpy_ref import NumpyBackend
-from qray.simulators.pennylane_backend import PennyLaneBackend
-from qray.simulators.qiskit_aer import AerBackend
-from qray.simulators.qsim import QsimBackend
-from qray.simulators.stim_backend import StimBackend
+from qray.simulators.backends.aer_backend import AerBackend
+from qray.simulators.backends.base import Backend
+from qray.simulators.backends.cirq_backend import CirqBackend
+from qray.simulators.backends.numpy_backend import NumpyBackend
+from qray.simulators.backends.pennylane_backend import PennyLaneBackend
+from qray.simulators.backends.qsim_backend import QsimBackend
+from qray.simulators.backends.stim_backend import StimBackend
 
 
 def _all_backends() -> dict[str, Backend]:
@@ -86,7 +86,7 @@ def _plugin_backends() -> list[Backend]:
                 obj = obj()  # a Backend subclass, or a factory
             found = list(obj) if isinstance(obj, list | tuple) else [obj]
             if not all(isinstance(b, Backend) and b.name for b in found):
-                raise TypeError("gives no named qray.simulators.base.Backend")
+                raise TypeError("gives no named qray.simulators.backends.base.Backend")
         except Exception as exc:  # a plugin's bug must not break every other backend
             why = f"entry point {ep.name}={ep.value} ({ENTRY_POINT_GROUP}) failed: " \
                   f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"

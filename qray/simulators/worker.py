@@ -25,8 +25,8 @@ from qray.circuits.noise import NoiseSpec
 from qray.errors import MemoryGuardError, UnsupportedError
 from qray.lifecycle import THREAD_ENV_VARS, RunMemory, peak_rss_mb
 from qray.results.schema import common_row
+from qray.simulators.backends.numpy_backend import ideal_probabilities
 from qray.simulators.guards import check_memory
-from qray.simulators.numpy_ref import ideal_probabilities
 from qray.simulators.options import settings_label
 from qray.simulators.registry import new_backend
 from qray.simulators.rows import WORKLOAD

@@ -7,7 +7,7 @@ import pytest
 
 from qray.circuits import FAMILIES, make_circuit
 from qray.errors import ConfigError
-from qray.simulators.numpy_ref import ideal_probabilities
+from qray.simulators.backends.numpy_backend import ideal_probabilities
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))

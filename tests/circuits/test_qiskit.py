@@ -29,6 +29,6 @@ def test_gates_in_order_and_measurements(measure: bool) -> None:
 
 
 def test_the_simulators_use_the_one_conversion() -> None:
-    from qray.simulators.qiskit_aer import to_qiskit as aer_to_qiskit
+    from qray.simulators.backends.aer_backend import to_qiskit as aer_to_qiskit
 
     assert aer_to_qiskit is to_qiskit

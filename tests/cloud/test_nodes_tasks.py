@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import qray.cloud.tasks as cloud_tasks
+import qray.cloud.task_pool as cloud_tasks
 from qray.cloud.nodes import DEFAULT_NODES, build_nodes, fake_backend
 from qray.errors import ConfigError
 
@@ -64,7 +64,7 @@ def test_qasm_files_join_the_pool(tmp_path: Path) -> None:
 
 
 def test_env_config_refuses_what_would_fail_late(tmp_path: Path, monkeypatch) -> None:
-    from qray.cloud.config import env_config
+    from qray.cloud.env_config import env_config
 
     with pytest.raises(ConfigError, match="'env.tasks.qasm_files\\[0\\]'"):
         env_config({"tasks": {"qasm_files": [str(tmp_path / "missing.qasm")]}})

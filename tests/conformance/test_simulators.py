@@ -12,7 +12,7 @@ import pytest
 
 from qray.circuits import NoiseSpec, make_circuit
 from qray.errors import UnsupportedError
-from qray.simulators.numpy_ref import ideal_probabilities
+from qray.simulators.backends.numpy_backend import ideal_probabilities
 from qray.simulators.registry import BACKENDS, new_backend
 from qray.testing import assert_probabilities_match, assert_samples_match, ghz_population
 

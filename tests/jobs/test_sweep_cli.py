@@ -93,7 +93,7 @@ def test_python_m_qray_backends() -> None:
     assert res.stdout.strip() == "[]"  # listing imports no simulator library
 
 
-@pytest.mark.slow  # about 25 s; netsim sweeps run through the driver in tests/actors/test_allocator_actor.py
+@pytest.mark.slow  # about 25 s; netsim sweeps run through the driver in tests/actors/runtime/test_allocator_actor.py
 def test_netsim_sweep_cli_prints_the_efficiency_table(tmp_path: Path) -> None:
     res = run_job("sweep.py", "--full-summary", "--config", "jobs/conf/netsim_paper2.yaml", *SMALL,
                   f"output_dir={tmp_path}", "horizons=[400,600]", "runs=2",

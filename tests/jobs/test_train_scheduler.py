@@ -133,7 +133,7 @@ def test_exported_policy_loads_without_ray_and_matches_forward_inference(
         load_module,
         record_observations,
     )
-    from qray.cloud.config import env_config
+    from qray.cloud.env_config import env_config
 
     obs = record_observations(env_config({}), 1000, seed=5)
     np.save(tmp_path / "obs.npy", obs)

@@ -31,7 +31,7 @@ ARGS = ["ray.include_dashboard=false", "ray.num_cpus=2", "backends=[numpy]",
         "execution.runner=tune", "execution.flush_s=600"]
 MOMENTS = ("planned", "ray-started", "mid-trial", "summary", "write")
 SIGNALS = {"SIGINT": signal.SIGINT, "SIGTERM": signal.SIGTERM, "SIGKILL": signal.SIGKILL}
-DEFAULT = {("SIGKILL", "write")}  # SIGINT and SIGTERM: tests/actors/test_interrupt.py
+DEFAULT = {("SIGKILL", "write")}  # SIGINT and SIGTERM: tests/actors/runtime/test_interrupt.py
 
 
 def _cases() -> list:

@@ -82,7 +82,7 @@ def test_an_unreadable_policy_json_is_an_os_error(tmp_path: Path) -> None:
 
 def test_the_workloads_use_the_one_digest() -> None:
     from qray.cloud import policy as cloud
-    from qray.routing import policy as routing
+    from qray.routing.learned import policy as routing
 
     assert cloud.model_digest is model_digest
     assert (cloud.MODEL_FILE, cloud.META_FILE) == (routing.MODEL_FILE, routing.META_FILE) \

@@ -7,8 +7,8 @@ import pytest
 
 from qray.circuits.families import ghz
 from qray.circuits.noise import NoiseSpec
+from qray.simulators.backends.numpy_backend import density_matrix
 from qray.simulators.ghz_exact import ghz_population
-from qray.simulators.numpy_ref import density_matrix
 
 
 @pytest.mark.parametrize(("n", "p1", "p2"), [(2, 0.05, 0.05), (4, 0.1, 0.02), (5, 0.0, 0.2),

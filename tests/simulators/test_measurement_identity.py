@@ -135,7 +135,7 @@ def test_every_option_gives_the_exact_distribution(backend: str, options: dict) 
     import numpy as np
 
     from qray.circuits.families import make_circuit
-    from qray.simulators.numpy_ref import ideal_probabilities
+    from qray.simulators.backends.numpy_backend import ideal_probabilities
     from qray.simulators.registry import new_backend
 
     impl = new_backend(backend)

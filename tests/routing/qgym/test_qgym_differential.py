@@ -1,4 +1,4 @@
-"""qray's Routing against qgym 0.3.1 itself (``tests/routing/qgym_diff.py``, run in
+"""qray's Routing against qgym 0.3.1 itself (``tests/routing/qgym/qgym_diff.py``, run in
 ``.venv-qgym``, which ``make test`` builds): the same constructor calls, spaces, action
 decoding, observations, rewards, ``info``, custom generators and rewarders, step by step on
 seeded random episodes. Every difference allowed is one of the README's fixes."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qray.simulators.numpy_ref import NumpyBackend
+from qray.simulators.backends.numpy_backend import NumpyBackend
 
 
 class PluginNumpyBackend(NumpyBackend):

@@ -1,10 +1,10 @@
-"""``qray.config_keys``: the keys of a config dataclass and their docs."""
+"""``qray.key_docs``: the keys of a config dataclass and their docs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qray.config_keys import REQUIRED, attribute_docs, config_keys, format_value, parse_attributes
+from qray.key_docs import REQUIRED, attribute_docs, config_keys, format_value, parse_attributes
 
 
 @dataclass(frozen=True)

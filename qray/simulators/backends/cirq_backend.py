@@ -10,7 +10,7 @@ import numpy as np
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend
+from qray.simulators.backends.base import Backend
 from qray.simulators.options import PRECISION, Option
 
 
@@ -57,7 +57,7 @@ class _CirqCompiled:
         sim_cls = cirq.DensityMatrixSimulator if self.noisy else cirq.Simulator
         result = sim_cls(dtype=self.dtype, seed=seed % (2**32)).run(self.circuit,
                                                                     repetitions=shots)
-        from qray.simulators.base import bits_to_ints
+        from qray.simulators.backends.base import bits_to_ints
 
         return bits_to_ints(result.measurements["m"])
 

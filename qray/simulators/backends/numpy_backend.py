@@ -12,7 +12,7 @@ import numpy as np
 from qray.circuits.ir import Circuit
 from qray.circuits.matrices import gate_matrix, pauli_strings
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend
+from qray.simulators.backends.base import Backend
 
 
 def _apply(tensor: np.ndarray, u: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:

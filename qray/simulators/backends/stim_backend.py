@@ -9,7 +9,7 @@ import numpy as np
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend, bits_to_ints
+from qray.simulators.backends.base import Backend, bits_to_ints
 
 _STIM_NAMES = {
     "h": "H", "x": "X", "y": "Y", "z": "Z", "s": "S", "sdg": "S_DAG",

@@ -14,7 +14,7 @@ import actors
 from qray.results import read_dataset, rows_to_table, write_table_atomic
 from qray.simulators.rows import SCHEMA
 
-CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf" / "simulators.yaml"
+CONF = Path(__file__).resolve().parents[3] / "jobs" / "conf" / "simulators.yaml"
 
 
 def _files(sweep_dir: Path) -> list[Path]:
@@ -52,7 +52,7 @@ def test_a_chunk_per_trial_and_file_and_rows_name_their_node(ray_session, tmp_pa
     assert len(_files(report.sweep_dir)) == 6
 
 
-@pytest.mark.slow  # about 25 s; --rerun-failed is also tested in tests/actors/test_driver.py
+@pytest.mark.slow  # about 25 s; --rerun-failed is also tested in tests/actors/runtime/test_driver.py
 def test_rerun_failed_keeps_each_task_in_one_row_on_disk(ray_session, tmp_path: Path,
                                                          quiet_cfg) -> None:
     over = [*quiet_cfg, f"output_dir={tmp_path}", "backends=[numpy]", "circuits=[random]",

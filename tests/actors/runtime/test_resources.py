@@ -13,7 +13,7 @@ from actors.runtime.resources import launcher_node_types, validate_requests
 from qray.config import ResourceSpec
 from qray.errors import ResourceError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 HEAD = [{"memory": 1e9, "object_store_memory": 1e8}]  # a head with 0 CPUs
 
 

@@ -16,7 +16,7 @@ from qray.results import read_dataset
 
 log = logging.getLogger(__name__)
 NETSIM_WORKER = "qray.netsim.worker:NetsimWorker"
-CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf" / "netsim_paper8.yaml"
+CONF = Path(__file__).resolve().parents[3] / "jobs" / "conf" / "netsim_paper8.yaml"
 QUIET = ["ray.include_dashboard=false", "summarize=false"]
 
 

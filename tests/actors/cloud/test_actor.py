@@ -11,8 +11,8 @@ import pytest
 import torch
 
 from actors.cloud.actor import SchedulerActor
-from qray.cloud.config import env_config
 from qray.cloud.env import policy_params
+from qray.cloud.env_config import env_config
 from qray.cloud.features import observation_size
 from qray.cloud.heuristics import HEURISTICS
 from qray.cloud.policy import FORMAT, model_digest

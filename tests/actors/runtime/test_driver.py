@@ -12,7 +12,7 @@ import actors
 from qray.errors import ResourceError
 from qray.results import read_dataset
 
-CONF = Path(__file__).resolve().parents[2] / "jobs" / "conf" / "simulators.yaml"
+CONF = Path(__file__).resolve().parents[3] / "jobs" / "conf" / "simulators.yaml"
 
 
 def _rows(sweep_dir: Path):

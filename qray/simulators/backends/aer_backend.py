@@ -10,7 +10,7 @@ import numpy as np
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec, aer_lambda
 from qray.circuits.qiskit import to_qiskit
-from qray.simulators.base import Backend, reverse_bit_order, reverse_int_bits
+from qray.simulators.backends.base import Backend, reverse_bit_order, reverse_int_bits
 from qray.simulators.options import PRECISION, Option
 
 #: the methods of ``AerSimulator`` a config may choose (``backend_options.qiskit-aer.method``)

@@ -9,8 +9,8 @@ import numpy as np
 
 from qray.circuits.ir import Circuit
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend, bits_to_ints
-from qray.simulators.cirq_backend import to_cirq
+from qray.simulators.backends.base import Backend, bits_to_ints
+from qray.simulators.backends.cirq_backend import to_cirq
 from qray.simulators.options import Option
 
 

@@ -11,7 +11,7 @@ import numpy as np
 from qray.circuits.ir import Circuit
 from qray.circuits.matrices import PAULIS
 from qray.circuits.noise import NoiseSpec
-from qray.simulators.base import Backend, bits_to_ints
+from qray.simulators.backends.base import Backend, bits_to_ints
 from qray.simulators.options import PRECISION
 
 _FIXED = {

@@ -21,7 +21,7 @@ from kernels import FeatureMap, get_backend
 from qray.errors import ResourceError
 from qray.results import read_dataset
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CONF = ROOT / "jobs" / "conf" / "qkernels.yaml"
 QUIET = ["ray.include_dashboard=false", "summarize=false"]
 
