@@ -165,7 +165,7 @@ def train_all(hooks: Hooks, cfg: Any, sweep_dir: Path) -> dict[str, dict[str, An
                                     "train again")
                 done[u] = keep_best(hooks, cfg, sweep_dir, u, mine, digest, wall,
                                     hooks.timesteps(cfg, fit))
-        out.update({u: d for u, d in done.items() if d is not None})
+        out.update(done)
     return out
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import ray
 
 from actors.runtime.binding import get_binding
-from actors.runtime.connect import REPO_ROOT, connect
+from actors.runtime.connect import connect
 from actors.runtime.disk import caused_by_full_disk, disk_full
 from actors.runtime.driver_log import DriverLogHandler, driver_log
 from actors.runtime.report import SweepReport
@@ -268,4 +268,4 @@ def sweep(config: str | Path | SweepConfig | None = None, overrides: list[str] |
                      strict_provenance=strict_provenance, verbose=verbose)
 
 
-__all__ = ["DEFAULT_CONFIG", "REPO_ROOT", "SweepReport", "connect", "run_sweep", "sweep"]
+__all__ = ["DEFAULT_CONFIG", "SweepReport", "connect", "run_sweep", "sweep"]

@@ -62,7 +62,7 @@ def parse_router(spec: str, key: str = "router") -> tuple[str, dict[str, Any]]:
         parts = {k: v if k == "folder" else int(v) for k, v in m.groupdict().items()}
         if all(v >= 1 for k, v in parts.items() if k != "folder"):
             return pattern, parts
-    raise ConfigError(key, spec, list(ROUTER_NAMES), problem="unknown router")
+    raise ConfigError(key, spec, list(TABLE), problem="unknown router")
 
 
 def canonical_router(spec: str, key: str = "router") -> str:
